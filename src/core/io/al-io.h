@@ -1,0 +1,48 @@
+/* al-io.h: reading microscope images. al_image_load() looks at a file's
+ * first bytes (its magic), not only its name, and hands it to the reader
+ * for that format. Every reader treats its file as hostile: sizes are
+ * checked before allocation, truncation is an error, nothing is read past
+ * a buffer.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "al-image.h"
+
+G_BEGIN_DECLS
+
+#define AL_IO_ERROR (al_io_error_quark ())
+
+typedef enum
+{
+  AL_IO_ERROR_FAILED,
+  AL_IO_ERROR_NOT_FOUND,      /* no such file, or it cannot be opened */
+  AL_IO_ERROR_UNSUPPORTED,    /* a format, or a variant of one, we do not read */
+  AL_IO_ERROR_CORRUPT,        /* the file contradicts its own format */
+  AL_IO_ERROR_TRUNCATED,      /* the file ends before its data does */
+  AL_IO_ERROR_NOT_AN_IMAGE,   /* a valid file that holds no image (a spectrum, ...) */
+  AL_IO_ERROR_TOO_LARGE,      /* more than we agree to hold in memory */
+  AL_IO_ERROR_WRITE,          /* writing or renaming the output failed */
+} AlIoError;
+
+GQuark   al_io_error_quark (void);
+
+/* How many leading bytes a reader's sniff function is shown. */
+#define AL_IO_SNIFF_BYTES 512
+
+typedef struct
+{
+  const char *format;   /* "TIFF", "DM3", ... */
+  /* TRUE when the first bytes (and, as a hint only, the name) are this format's. */
+  gboolean  (*sniff) (const guint8 *head,
+                      gsize         n_head,
+                      const char   *path);
+  AlImage  *(*load)  (const char   *path,
+                      GError      **error);
+} AlImageReader;
+
+AlImage *al_image_load (const char  *path,
+                        GError     **error);
+
+G_END_DECLS
