@@ -1,6 +1,8 @@
 /* al-image-load.c: choose the reader for a file from its content. */
 #include "al-io.h"
 
+#include "al-dm.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +11,7 @@ G_DEFINE_QUARK (al-io-error-quark, al_io_error)
 
 /* Each reader's table entry lives beside its code. */
 static const AlImageReader *const readers[] = {
-  NULL,
+  &al_dm_reader,
 };
 
 static gboolean

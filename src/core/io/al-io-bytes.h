@@ -1,0 +1,73 @@
+/* al-io-bytes.h: helpers the binary readers (DM, SER, EMD) share: a file's
+ * bytes mapped read-only, bounds-checked little/big-endian reads, and the
+ * conversion of stored sample types to AlImage's float32.
+ *
+ * Every read takes an offset and checks it against the buffer's size, so a
+ * reader that trusts an offset from a hostile file gets FALSE, never a read
+ * past the end.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "al-image.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AL_SAMPLE_INT8,
+  AL_SAMPLE_UINT8,
+  AL_SAMPLE_INT16,
+  AL_SAMPLE_UINT16,
+  AL_SAMPLE_INT32,
+  AL_SAMPLE_UINT32,
+  AL_SAMPLE_INT64,
+  AL_SAMPLE_UINT64,
+  AL_SAMPLE_FLOAT32,
+  AL_SAMPLE_FLOAT64,
+} AlSampleType;
+
+gsize       al_sample_type_size (AlSampleType type);
+const char *al_sample_type_name (AlSampleType type);
+
+/* Converts n samples stored from `src` (in little- or big-endian order) to
+ * float32. The caller has checked that n × size bytes lie inside the file. */
+void        al_io_convert_samples (const guint8 *src,
+                                   AlSampleType  type,
+                                   gboolean      little_endian,
+                                   gsize         n,
+                                   float        *dst);
+
+/* Bounds-checked reads at `offset` of a buffer of `size` bytes. */
+gboolean    al_io_read_u16 (const guint8 *data, gsize size, guint64 offset, gboolean le, guint16 *out);
+gboolean    al_io_read_u32 (const guint8 *data, gsize size, guint64 offset, gboolean le, guint32 *out);
+gboolean    al_io_read_u64 (const guint8 *data, gsize size, guint64 offset, gboolean le, guint64 *out);
+gboolean    al_io_read_f64 (const guint8 *data, gsize size, guint64 offset, gboolean le, double *out);
+/* TRUE when [offset, offset + length) lies inside a buffer of `size` bytes. */
+gboolean    al_io_span_ok  (gsize size, guint64 offset, guint64 length);
+
+/* Maps a file read-only (pages are read when touched, so a large file costs
+ * little memory until its pixels are converted). */
+GMappedFile *al_io_map_file (const char  *path,
+                             GError     **error);
+
+/* al_image_new() for readers: reports failure in the AL_IO_ERROR domain. */
+AlImage     *al_io_image_new (guint    width,
+                              guint    height,
+                              guint    n_frames,
+                              GError **error);
+
+/* Turns a unit string as a file writes it into the one AtomLens shows
+ * ("um" and "micron" → "µm", "A" → "Å" is kept as the file says; empty and
+ * placeholder units such as "[]" → NULL). Returns a new string or NULL. */
+char        *al_io_normalize_unit (const char *unit);
+
+/* Scale `value` given in `from` units into `to` units when both are lengths
+ * (or both reciprocal lengths); FALSE when they cannot be compared. */
+gboolean     al_io_convert_length (double      value,
+                                   const char *from,
+                                   const char *to,
+                                   double     *out);
+
+G_END_DECLS
