@@ -2,6 +2,7 @@
 #include "al-io.h"
 
 #include "al-dm.h"
+#include "al-tiff.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@ G_DEFINE_QUARK (al-io-error-quark, al_io_error)
 /* Each reader's table entry lives beside its code. */
 static const AlImageReader *const readers[] = {
   &al_dm_reader,
+  &al_tiff_reader,
 };
 
 static gboolean

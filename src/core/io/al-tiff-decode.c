@@ -1,0 +1,445 @@
+/* al-tiff-decode.c: one TIFF page to float32 samples.
+ *
+ * Grey and RGB pages of 8, 16, 32 and 64-bit integers and 16, 32 and 64-bit
+ * floats are decoded strip by strip or tile by tile and converted exactly
+ * (within float32) to the frame; colour becomes luminance with the Rec. 709
+ * weights (ITU-R BT.709-6, item 3.2). Every other photometric interpretation
+ * libtiff can render (palette, YCbCr, CMYK, bilevel and 2/4-bit grey) goes
+ * through its RGBA renderer and becomes luminance the same way.
+ */
+#include "al-tiff-private.h"
+
+#include <string.h>
+
+/* Rec. 709 luma weights for linear R, G, B. */
+#define AL_LUMA_R 0.2126f
+#define AL_LUMA_G 0.7152f
+#define AL_LUMA_B 0.0722f
+/* One decoded strip or tile may take at most this many bytes. */
+#define AL_TIFF_MAX_CHUNK_BYTES (G_GUINT64_CONSTANT (1) << 30)
+
+typedef enum
+{
+  KIND_U8, KIND_I8, KIND_U16, KIND_I16, KIND_U32, KIND_I32,
+  KIND_U64, KIND_I64, KIND_F16, KIND_F32, KIND_F64, KIND_NONE,
+} SampleKind;
+
+static const char *const kind_names[] = {
+  "uint8", "int8", "uint16", "int16", "uint32", "int32",
+  "uint64", "int64", "float16", "float32", "float64",
+};
+
+/* The channels that make the frame and their weights. */
+typedef struct
+{
+  SampleKind kind;
+  guint      bytes;        /* per sample */
+  guint      n_channels;
+  float      weights[3];
+} Layout;
+
+static SampleKind
+sample_kind (const AlTiffPage *page)
+{
+  switch (page->format)
+    {
+    case SAMPLEFORMAT_UINT:
+    case SAMPLEFORMAT_VOID:
+      switch (page->bits)
+        {
+        case 8: return KIND_U8;
+        case 16: return KIND_U16;
+        case 32: return KIND_U32;
+        case 64: return KIND_U64;
+        default: return KIND_NONE;
+        }
+    case SAMPLEFORMAT_INT:
+      switch (page->bits)
+        {
+        case 8: return KIND_I8;
+        case 16: return KIND_I16;
+        case 32: return KIND_I32;
+        case 64: return KIND_I64;
+        default: return KIND_NONE;
+        }
+    case SAMPLEFORMAT_IEEEFP:
+      switch (page->bits)
+        {
+        case 16: return KIND_F16;
+        case 32: return KIND_F32;
+        case 64: return KIND_F64;
+        default: return KIND_NONE;
+        }
+    default:
+      return KIND_NONE;
+    }
+}
+
+const char *
+al_tiff_page_dtype (const AlTiffPage *page)
+{
+  SampleKind kind = sample_kind (page);
+
+  if (kind == KIND_NONE)
+    return page->bits <= 8 ? "uint8" : "uint16";   /* rendered through RGBA */
+  return kind_names[kind];
+}
+
+/* The direct path takes grey and RGB; FALSE means the RGBA renderer. */
+static gboolean
+direct_layout (const AlTiffPage *page,
+               Layout           *layout)
+{
+  layout->kind = sample_kind (page);
+  layout->bytes = page->bits / 8;
+  if (layout->kind == KIND_NONE)
+    return FALSE;
+  if (page->photometric == PHOTOMETRIC_MINISBLACK || page->photometric == PHOTOMETRIC_MINISWHITE)
+    {
+      /* Extra samples beside the grey one (alpha, a second channel) are
+       * left out: the first sample is the image. */
+      layout->n_channels = 1;
+      layout->weights[0] = 1.0f;
+      return TRUE;
+    }
+  if (page->photometric == PHOTOMETRIC_RGB && page->samples >= 3)
+    {
+      layout->n_channels = 3;
+      layout->weights[0] = AL_LUMA_R;
+      layout->weights[1] = AL_LUMA_G;
+      layout->weights[2] = AL_LUMA_B;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* IEEE 754 binary16 to float. */
+static float
+half_to_float (guint16 h)
+{
+  guint32 sign = (guint32) (h & 0x8000) << 16;
+  guint32 exponent = (h >> 10) & 0x1f;
+  guint32 mantissa = h & 0x3ff;
+  union { guint32 u; float f; } out;
+
+  if (exponent == 0)
+    {
+      /* Zero or subnormal: mantissa × 2^-24. */
+      float v = (float) mantissa * (1.0f / 16777216.0f);
+      return sign ? -v : v;
+    }
+  if (exponent == 31)
+    out.u = sign | 0x7f800000u | (mantissa << 13);
+  else
+    out.u = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  return out.f;
+}
+
+#define ACCUMULATE(type)                                              \
+  do                                                                  \
+    {                                                                 \
+      const type *s = (const type *) src;                             \
+      for (guint i = 0; i < n; i++)                                   \
+        dst[i] += weight * (float) s[(gsize) i * stride];             \
+    }                                                                 \
+  while (0)
+
+/* dst[i] += weight × sample i of a row whose samples are `stride` apart.
+ * `src` is aligned for its type: libtiff's buffers are, and channel and
+ * row offsets are multiples of the sample size. */
+static void
+accumulate_row (const guint8 *src,
+                SampleKind    kind,
+                guint         n,
+                guint         stride,
+                float         weight,
+                float        *dst)
+{
+  switch (kind)
+    {
+    case KIND_U8: ACCUMULATE (guint8); break;
+    case KIND_I8: ACCUMULATE (gint8); break;
+    case KIND_U16: ACCUMULATE (guint16); break;
+    case KIND_I16: ACCUMULATE (gint16); break;
+    case KIND_U32: ACCUMULATE (guint32); break;
+    case KIND_I32: ACCUMULATE (gint32); break;
+    case KIND_U64: ACCUMULATE (guint64); break;
+    case KIND_I64: ACCUMULATE (gint64); break;
+    case KIND_F32: ACCUMULATE (float); break;
+    case KIND_F64: ACCUMULATE (double); break;
+    case KIND_F16:
+      {
+        const guint16 *s = (const guint16 *) src;
+        for (guint i = 0; i < n; i++)
+          dst[i] += weight * half_to_float (s[(gsize) i * stride]);
+      }
+      break;
+    case KIND_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+set_page_error (GError             **error,
+                AlIoError            code,
+                const AlTiffContext *ctx,
+                const char          *what)
+{
+  g_autofree char *message = g_strdup_printf ("“%s”, page %u: %s", ctx->name, ctx->page + 1, what);
+  al_tiff_set_error (error, code, ctx->log, message);
+}
+
+/* A strip or tile whose bytes lie past the end of the file means the file
+ * was cut short (an interrupted copy or download): say so, not "corrupt". */
+static gboolean
+check_in_file (TIFF                *tif,
+               const AlTiffContext *ctx,
+               guint32              strile,
+               GError             **error)
+{
+  int err = 0;
+  guint64 offset = TIFFGetStrileOffsetWithErr (tif, strile, &err);
+  guint64 count = err ? 0 : TIFFGetStrileByteCountWithErr (tif, strile, &err);
+
+  if (err)
+    {
+      set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "the table of image data is damaged");
+      return FALSE;
+    }
+  if (offset > ctx->file_size || count > ctx->file_size - offset)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
+                   "“%s” is cut short: page %u needs bytes up to %" G_GUINT64_FORMAT
+                   " but the file ends at byte %" G_GUINT64_FORMAT,
+                   ctx->name, ctx->page + 1, offset + count, ctx->file_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint8 *
+new_chunk (guint64              size,
+           const AlTiffContext *ctx,
+           GError             **error)
+{
+  guint8 *buffer;
+
+  if (size == 0 || size > AL_TIFF_MAX_CHUNK_BYTES)
+    {
+      set_page_error (error, size == 0 ? AL_IO_ERROR_CORRUPT : AL_IO_ERROR_TOO_LARGE, ctx,
+                      size == 0 ? "its strips or tiles have no size"
+                                : "one strip or tile holds more than 1 GiB");
+      return NULL;
+    }
+  buffer = g_try_malloc (size);
+  if (buffer == NULL)
+    set_page_error (error, AL_IO_ERROR_TOO_LARGE, ctx, "not enough memory for one strip");
+  return buffer;
+}
+
+/* Adds `n_rows` rows of one decoded chunk, `width` pixels from column x0,
+ * to the frame. `plane` is the channel a separate plane holds, or -1 when
+ * the samples are interleaved. */
+static void
+accumulate_rows (const guint8     *chunk,
+                 gsize             row_bytes,
+                 const AlTiffPage *page,
+                 const Layout     *layout,
+                 int               plane,
+                 guint             n_rows,
+                 guint             width,
+                 float            *dst)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      const guint8 *row = chunk + r * row_bytes;
+      float *out = dst + (gsize) r * page->width;
+
+      if (plane >= 0)
+        accumulate_row (row, layout->kind, width, 1, layout->weights[plane], out);
+      else
+        for (guint c = 0; c < layout->n_channels; c++)
+          accumulate_row (row + (gsize) c * layout->bytes, layout->kind, width, page->samples,
+                          layout->weights[c], out);
+    }
+}
+
+static gboolean
+decode_strips (TIFF                *tif,
+               const AlTiffContext *ctx,
+               const AlTiffPage    *page,
+               const Layout        *layout,
+               float               *frame,
+               GError             **error)
+{
+  gboolean separate = page->planar == PLANARCONFIG_SEPARATE;
+  guint n_planes = separate ? layout->n_channels : 1;
+  guint32 rows_per_strip = 0;
+  guint32 strips_per_plane;
+  gsize row_bytes = TIFFScanlineSize64 (tif);
+  g_autofree guint8 *chunk = NULL;
+  guint64 chunk_size = TIFFStripSize64 (tif);
+
+  if (!TIFFGetFieldDefaulted (tif, TIFFTAG_ROWSPERSTRIP, &rows_per_strip) || rows_per_strip == 0)
+    rows_per_strip = page->height;
+  rows_per_strip = MIN (rows_per_strip, page->height);
+  strips_per_plane = (page->height + rows_per_strip - 1) / rows_per_strip;
+  if ((guint64) strips_per_plane * (separate ? page->samples : 1) > TIFFNumberOfStrips (tif))
+    {
+      set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "it lists fewer strips than its rows need");
+      return FALSE;
+    }
+  chunk = new_chunk (chunk_size, ctx, error);
+  if (chunk == NULL)
+    return FALSE;
+
+  for (guint p = 0; p < n_planes; p++)
+    for (guint32 s = 0; s < strips_per_plane; s++)
+      {
+        guint32 strip = p * strips_per_plane + s;
+        guint32 row0 = s * rows_per_strip;
+        guint n_rows = MIN (rows_per_strip, page->height - row0);
+        tmsize_t got;
+
+        if (!check_in_file (tif, ctx, strip, error))
+          return FALSE;
+        got = TIFFReadEncodedStrip (tif, strip, chunk, (tmsize_t) chunk_size);
+        if (got < 0 || (guint64) got < n_rows * row_bytes)
+          {
+            set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its image data cannot be decoded");
+            return FALSE;
+          }
+        accumulate_rows (chunk, row_bytes, page, layout, separate ? (int) p : -1, n_rows,
+                         page->width, frame + (gsize) row0 * page->width);
+      }
+  return TRUE;
+}
+
+static gboolean
+decode_tiles (TIFF                *tif,
+              const AlTiffContext *ctx,
+              const AlTiffPage    *page,
+              const Layout        *layout,
+              float               *frame,
+              GError             **error)
+{
+  gboolean separate = page->planar == PLANARCONFIG_SEPARATE;
+  guint n_planes = separate ? layout->n_channels : 1;
+  guint32 tile_width = 0, tile_height = 0;
+  gsize row_bytes = TIFFTileRowSize64 (tif);
+  guint64 chunk_size = TIFFTileSize64 (tif);
+  g_autofree guint8 *chunk = NULL;
+
+  TIFFGetField (tif, TIFFTAG_TILEWIDTH, &tile_width);
+  TIFFGetField (tif, TIFFTAG_TILELENGTH, &tile_height);
+  if (tile_width == 0 || tile_height == 0)
+    {
+      set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its tiles have no size");
+      return FALSE;
+    }
+  chunk = new_chunk (chunk_size, ctx, error);
+  if (chunk == NULL)
+    return FALSE;
+
+  for (guint p = 0; p < n_planes; p++)
+    for (guint32 y = 0; y < page->height; y += tile_height)
+      for (guint32 x = 0; x < page->width; x += tile_width)
+        {
+          guint32 tile = TIFFComputeTile (tif, x, y, 0, (guint16) p);
+          guint n_rows = MIN (tile_height, page->height - y);
+          guint n_cols = MIN (tile_width, page->width - x);
+          tmsize_t got;
+
+          if (tile >= TIFFNumberOfTiles (tif))
+            {
+              set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "it lists fewer tiles than it needs");
+              return FALSE;
+            }
+          if (!check_in_file (tif, ctx, tile, error))
+            return FALSE;
+          got = TIFFReadEncodedTile (tif, tile, chunk, (tmsize_t) chunk_size);
+          if (got < 0 || (guint64) got < chunk_size)
+            {
+              set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its image data cannot be decoded");
+              return FALSE;
+            }
+          accumulate_rows (chunk, row_bytes, page, layout, separate ? (int) p : -1, n_rows, n_cols,
+                           frame + (gsize) y * page->width + x);
+        }
+  return TRUE;
+}
+
+/* libtiff renders palette, YCbCr, CMYK, Lab and packed bilevel or 2/4-bit
+ * grey pages as 8-bit RGBA; luminance is taken from that. */
+static gboolean
+decode_rgba (TIFF                *tif,
+             const AlTiffContext *ctx,
+             const AlTiffPage    *page,
+             float               *frame,
+             GError             **error)
+{
+  char reason[1024] = "";
+  gsize n = (gsize) page->width * page->height;
+  g_autofree guint32 *raster = NULL;
+
+  if (!TIFFRGBAImageOK (tif, reason))
+    {
+      g_autofree char *what = g_strdup_printf ("“%s”, page %u holds samples AtomLens cannot read (%s)",
+                                               ctx->name, ctx->page + 1, reason);
+      g_set_error_literal (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, what);
+      return FALSE;
+    }
+  raster = g_try_new (guint32, n);
+  if (raster == NULL)
+    {
+      set_page_error (error, AL_IO_ERROR_TOO_LARGE, ctx, "not enough memory to convert its colours");
+      return FALSE;
+    }
+  if (!TIFFReadRGBAImageOriented (tif, page->width, page->height, raster, ORIENTATION_TOPLEFT, 1))
+    {
+      set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its image data cannot be decoded");
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    frame[i] = AL_LUMA_R * TIFFGetR (raster[i]) + AL_LUMA_G * TIFFGetG (raster[i])
+               + AL_LUMA_B * TIFFGetB (raster[i]);
+  return TRUE;
+}
+
+/* "Min is white" grey: 0 is white, so the brightest value is the maximum. */
+static void
+invert_min_is_white (const AlTiffPage *page,
+                     const Layout     *layout,
+                     float            *frame)
+{
+  double top;
+  gsize n = (gsize) page->width * page->height;
+
+  if (layout->kind != KIND_U8 && layout->kind != KIND_U16 && layout->kind != KIND_U32)
+    return;
+  top = (double) ((G_GUINT64_CONSTANT (1) << page->bits) - 1);
+  for (gsize i = 0; i < n; i++)
+    frame[i] = (float) (top - frame[i]);
+}
+
+gboolean
+al_tiff_page_decode (TIFF                *tif,
+                     const AlTiffContext *ctx,
+                     const AlTiffPage    *page,
+                     float               *frame,
+                     GError             **error)
+{
+  Layout layout = { 0 };
+  gboolean ok;
+
+  if (!direct_layout (page, &layout))
+    return decode_rgba (tif, ctx, page, frame, error);
+  if (page->tiled)
+    ok = decode_tiles (tif, ctx, page, &layout, frame, error);
+  else
+    ok = decode_strips (tif, ctx, page, &layout, frame, error);
+  if (ok && page->photometric == PHOTOMETRIC_MINISWHITE)
+    invert_min_is_white (page, &layout, frame);
+  return ok;
+}

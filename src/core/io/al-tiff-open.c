@@ -1,0 +1,139 @@
+/* al-tiff-open.c: opening TIFF files with libtiff's messages captured.
+ *
+ * libtiff prints errors and warnings to stderr through process-wide
+ * handlers. The core never prints, and two files read in two threads must
+ * not mix their messages, so every file gets its own handlers through
+ * TIFFOpenOptions (libtiff >= 4.5) that keep the first error for the GError.
+ */
+#include "al-tiff-private.h"
+
+#include <stdarg.h>
+
+/* libtiff's own allocations (strip tables, decoding buffers) for one file
+ * stay below this, so a hostile header cannot make it reserve gigabytes. */
+#define AL_TIFF_MAX_SINGLE_ALLOC ((tmsize_t) 1 << 30)
+
+static int
+on_error (TIFF       *tif,
+          void       *user_data,
+          const char *module,
+          const char *fmt,
+          va_list     ap)
+{
+  AlTiffLog *log = user_data;
+
+  if (log->first_error == NULL)
+    log->first_error = g_strdup_vprintf (fmt, ap);
+  return 1;
+}
+
+static int
+on_warning (TIFF       *tif,
+            void       *user_data,
+            const char *module,
+            const char *fmt,
+            va_list     ap)
+{
+  /* Warnings (unknown private tags, odd but readable fields) are what
+   * microscope software writes all the time; they never stop a read. */
+  return 1;
+}
+
+static void
+silence_global_handlers (void)
+{
+  static gsize once = 0;
+
+  /* Messages libtiff emits outside any file's handlers must not reach
+   * stderr either. */
+  if (g_once_init_enter (&once))
+    {
+      TIFFSetErrorHandler (NULL);
+      TIFFSetWarningHandler (NULL);
+      g_once_init_leave (&once, 1);
+    }
+}
+
+static TIFFOpenOptions *
+new_options (AlTiffLog *log)
+{
+  TIFFOpenOptions *opts = TIFFOpenOptionsAlloc ();
+
+  silence_global_handlers ();
+  al_tiff_register_tags ();
+  TIFFOpenOptionsSetErrorHandlerExtR (opts, on_error, log);
+  TIFFOpenOptionsSetWarningHandlerExtR (opts, on_warning, log);
+  TIFFOpenOptionsSetMaxSingleMemAlloc (opts, AL_TIFF_MAX_SINGLE_ALLOC);
+  return opts;
+}
+
+static TIFF *
+check_opened (TIFF       *tif,
+              const char *path,
+              const char *mode,
+              AlTiffLog  *log,
+              GError    **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *what = NULL;
+
+  if (tif != NULL)
+    return tif;
+  name = g_path_get_basename (path);
+  if (mode[0] == 'r')
+    {
+      what = g_strdup_printf ("“%s” is not a readable TIFF file", name);
+      al_tiff_set_error (error, AL_IO_ERROR_CORRUPT, log, what);
+    }
+  else
+    {
+      what = g_strdup_printf ("Cannot write the TIFF file “%s”", name);
+      al_tiff_set_error (error, AL_IO_ERROR_WRITE, log, what);
+    }
+  return NULL;
+}
+
+TIFF *
+al_tiff_open (const char *path,
+              const char *mode,
+              AlTiffLog  *log,
+              GError    **error)
+{
+  TIFFOpenOptions *opts = new_options (log);
+  TIFF *tif = TIFFOpenExt (path, mode, opts);
+
+  TIFFOpenOptionsFree (opts);
+  return check_opened (tif, path, mode, log, error);
+}
+
+TIFF *
+al_tiff_fd_open (int         fd,
+                 const char *name,
+                 const char *mode,
+                 AlTiffLog  *log,
+                 GError    **error)
+{
+  TIFFOpenOptions *opts = new_options (log);
+  TIFF *tif = TIFFFdOpenExt (fd, name, mode, opts);
+
+  TIFFOpenOptionsFree (opts);
+  return check_opened (tif, name, mode, log, error);
+}
+
+void
+al_tiff_log_clear (AlTiffLog *log)
+{
+  g_clear_pointer (&log->first_error, g_free);
+}
+
+void
+al_tiff_set_error (GError   **error,
+                   AlIoError  code,
+                   AlTiffLog *log,
+                   const char *what)
+{
+  if (log != NULL && log->first_error != NULL)
+    g_set_error (error, AL_IO_ERROR, code, "%s: %s", what, log->first_error);
+  else
+    g_set_error_literal (error, AL_IO_ERROR, code, what);
+}

@@ -1,0 +1,240 @@
+/* al-tiff-read.c: the TIFF reader behind al_image_load().
+ *
+ * Every full-resolution page is a frame (thumbnails and reduced copies are
+ * skipped); all frames must have one size. Pages are first counted and
+ * checked, then the image is allocated once and filled page by page.
+ */
+#include "al-tiff-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* The classic and BigTIFF headers, little- and big-endian. */
+static const guint8 magic_classic_le[4] = { 'I', 'I', 42, 0 };
+static const guint8 magic_classic_be[4] = { 'M', 'M', 0, 42 };
+static const guint8 magic_big_le[4] = { 'I', 'I', 43, 0 };
+static const guint8 magic_big_be[4] = { 'M', 'M', 0, 43 };
+
+static gboolean
+tiff_sniff (const guint8 *head,
+            gsize         n_head,
+            const char   *path)
+{
+  if (n_head < 4)
+    return FALSE;
+  return memcmp (head, magic_classic_le, 4) == 0 || memcmp (head, magic_classic_be, 4) == 0
+         || memcmp (head, magic_big_le, 4) == 0 || memcmp (head, magic_big_be, 4) == 0;
+}
+
+static void
+set_error (GError             **error,
+           AlIoError            code,
+           const AlTiffContext *ctx,
+           const char          *format,
+           ...) G_GNUC_PRINTF (4, 5);
+
+static void
+set_error (GError             **error,
+           AlIoError            code,
+           const AlTiffContext *ctx,
+           const char          *format,
+           ...)
+{
+  va_list args;
+  g_autofree char *what = NULL;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  message = g_strdup_printf ("“%s”, page %u: %s", ctx->name, ctx->page + 1, what);
+  al_tiff_set_error (error, code, ctx->log, message);
+}
+
+gboolean
+al_tiff_page_info (TIFF                *tif,
+                   const AlTiffContext *ctx,
+                   AlTiffPage          *page,
+                   GError             **error)
+{
+  guint32 subfile = 0;
+
+  memset (page, 0, sizeof *page);
+  TIFFGetField (tif, TIFFTAG_IMAGEWIDTH, &page->width);
+  TIFFGetField (tif, TIFFTAG_IMAGELENGTH, &page->height);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_BITSPERSAMPLE, &page->bits);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_SAMPLESPERPIXEL, &page->samples);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_SAMPLEFORMAT, &page->format);
+  TIFFGetFieldDefaulted (tif, TIFFTAG_PLANARCONFIG, &page->planar);
+  if (!TIFFGetField (tif, TIFFTAG_PHOTOMETRIC, &page->photometric))
+    page->photometric = page->samples >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+  if (TIFFGetField (tif, TIFFTAG_SUBFILETYPE, &subfile))
+    page->reduced = (subfile & FILETYPE_REDUCEDIMAGE) != 0;
+  page->tiled = TIFFIsTiled (tif);
+
+  if (page->width == 0 || page->height == 0)
+    {
+      set_error (error, AL_IO_ERROR_NOT_AN_IMAGE, ctx, "it holds no pixels (%u×%u)",
+                 page->width, page->height);
+      return FALSE;
+    }
+  if (page->width > AL_IMAGE_MAX_SIDE || page->height > AL_IMAGE_MAX_SIDE)
+    {
+      set_error (error, AL_IO_ERROR_TOO_LARGE, ctx,
+                 "%u×%u pixels is more than AtomLens reads (at most %u pixels a side)",
+                 page->width, page->height, AL_IMAGE_MAX_SIDE);
+      return FALSE;
+    }
+  if (page->format == SAMPLEFORMAT_COMPLEXINT || page->format == SAMPLEFORMAT_COMPLEXIEEEFP)
+    {
+      set_error (error, AL_IO_ERROR_NOT_AN_IMAGE, ctx,
+                 "it holds complex numbers (an FFT?), which AtomLens does not read");
+      return FALSE;
+    }
+  if (page->bits == 0 || page->bits > 64 || page->samples == 0)
+    {
+      set_error (error, AL_IO_ERROR_CORRUPT, ctx, "%u bits in %u samples per pixel make no sense",
+                 page->bits, page->samples);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Counts the frames and checks that they agree; `first` receives the first
+ * full-resolution page. */
+static gboolean
+count_frames (TIFF          *tif,
+              AlTiffContext *ctx,
+              AlTiffPage    *first,
+              guint         *n_frames,
+              GError       **error)
+{
+  AlTiffPage page;
+
+  *n_frames = 0;
+  ctx->page = 0;
+  do
+    {
+      if (!al_tiff_page_info (tif, ctx, &page, error))
+        return FALSE;
+      if (page.reduced)
+        continue;
+      if (*n_frames == 0)
+        *first = page;
+      else if (page.width != first->width || page.height != first->height)
+        {
+          g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED,
+                       "“%s”: page %u is %u×%u pixels but the first is %u×%u; AtomLens reads "
+                       "pages as the frames of one series only when they all have one size",
+                       ctx->name, ctx->page + 1, page.width, page.height, first->width,
+                       first->height);
+          return FALSE;
+        }
+      (*n_frames)++;
+    }
+  while (ctx->page++, TIFFReadDirectory (tif));
+
+  if (ctx->log->first_error != NULL)
+    {
+      set_error (error, AL_IO_ERROR_CORRUPT, ctx, "its directory is damaged");
+      return FALSE;
+    }
+  if (*n_frames == 0)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
+                   "“%s” holds only reduced-resolution previews", ctx->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_frames (TIFF          *tif,
+             AlTiffContext *ctx,
+             AlImage       *image,
+             GError       **error)
+{
+  guint frame = 0;
+  AlTiffPage page;
+
+  if (!TIFFSetDirectory (tif, 0))
+    {
+      ctx->page = 0;
+      set_error (error, AL_IO_ERROR_CORRUPT, ctx, "its directory cannot be read again");
+      return FALSE;
+    }
+  ctx->page = 0;
+  do
+    {
+      if (!al_tiff_page_info (tif, ctx, &page, error))
+        return FALSE;
+      if (page.reduced)
+        continue;
+      if (frame == 0)
+        {
+          al_tiff_read_metadata (tif, image);
+          al_tiff_read_calibration (tif, image->n_frames, image);
+        }
+      if (frame >= image->n_frames)
+        break;
+      if (!al_tiff_page_decode (tif, ctx, &page, al_image_frame (image, frame), error))
+        return FALSE;
+      frame++;
+    }
+  while (ctx->page++, TIFFReadDirectory (tif));
+  return TRUE;
+}
+
+static AlImage *
+tiff_load (const char *path,
+           GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  AlTiffLog log = { NULL };
+  AlTiffContext ctx = { name, 0, 0, &log };
+  AlTiffPage first;
+  GStatBuf st;
+  guint n_frames = 0;
+  GError *local = NULL;
+  AlImage *image = NULL;
+  TIFF *tif;
+
+  if (g_stat (path, &st) != 0)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_FOUND, "Cannot open “%s”", name);
+      return NULL;
+    }
+  ctx.file_size = st.st_size;
+  tif = al_tiff_open (path, "r", &log, error);
+  if (tif == NULL)
+    {
+      al_tiff_log_clear (&log);
+      return NULL;
+    }
+  if (count_frames (tif, &ctx, &first, &n_frames, error))
+    {
+      image = al_image_new (first.width, first.height, n_frames, &local);
+      if (image == NULL)
+        {
+          g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE, "“%s”: %s", name, local->message);
+          g_clear_error (&local);
+        }
+    }
+  if (image != NULL)
+    {
+      g_free (image->dtype);
+      image->dtype = g_strdup (al_tiff_page_dtype (&first));
+      image->format = g_strdup (TIFFIsBigTIFF (tif) ? "BigTIFF" : "TIFF");
+      if (!read_frames (tif, &ctx, image, error))
+        g_clear_pointer (&image, al_image_free);
+    }
+  TIFFClose (tif);
+  al_tiff_log_clear (&log);
+  return image;
+}
+
+const AlImageReader al_tiff_reader = {
+  .format = "TIFF",
+  .sniff = tiff_sniff,
+  .load = tiff_load,
+};
