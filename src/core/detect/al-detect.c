@@ -1,0 +1,466 @@
+/* al-detect.c: the detection stage entry (see al-detect.h).
+ *
+ * Distances come from the lattice: the nearest-neighbour column distance
+ * (from the FFT period and the material, or measured on peaks when the
+ * structure is unknown) sets the suppression radius; the column width,
+ * measured by free Gaussian fits on a central crop, sets the filter scale
+ * and the fitting windows. Candidates are taken generously, fitted, and
+ * kept only when their fitted amplitude is significant and bright enough
+ * for the dimmest species the material can have; the survivors are fitted
+ * again without the rejected ones pulling on them.
+ */
+#include "detect/al-detect.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "al-error.h"
+#include "detect/al-filter.h"
+#include "detect/al-log.h"
+#include "detect/al-peaks.h"
+#include "detect/al-refine.h"
+
+#define AL_DETECT_MIN_SIDE 8
+/* Suppression radius and duplicate distance, in nearest-neighbour distances. */
+#define AL_DETECT_NMS_FRACTION 0.6
+#define AL_DETECT_DUPLICATE_FRACTION 0.45
+/* First guess of the column sigma, in nearest-neighbour distances. */
+#define AL_DETECT_WIDTH_GUESS_FRACTION 0.25
+/* Candidates: this many noise sigmas of the map... */
+#define AL_DETECT_CANDIDATE_SIGMAS 3.0
+/* ...and this fraction of a bright peak's response. */
+#define AL_DETECT_CANDIDATE_FRACTION 0.04
+/* Default significance of a kept column: amplitude / its standard error. */
+#define AL_DETECT_MIN_SIGNIFICANCE 5.0
+/* A kept column is at least this fraction of the dimmest species' expected
+ * brightness (relative to the brightest species of the perfect crystal). */
+#define AL_DETECT_DIMMEST_FRACTION 0.5
+/* Brightness reference: this percentile of fitted amplitudes. */
+#define AL_DETECT_REFERENCE_PERCENTILE 0.75
+/* Without a material, keep columns above this fraction of the reference. */
+#define AL_DETECT_UNKNOWN_FRACTION 0.1
+/* Side of the central crop on which the column width is measured, px. */
+#define AL_DETECT_WIDTH_CROP 384
+/* Network maps: a column is where the atom probability passes one half. */
+#define AL_DETECT_PROB_THRESHOLD 0.5f
+#define AL_DETECT_Z_EXPONENT 1.7
+
+void
+al_detect_params_init (AlDetectParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->min_significance = AL_DETECT_MIN_SIGNIFICANCE;
+  params->n_threads = 1;
+}
+
+/* A central crop of at most `side` px, copied. */
+static float *
+central_crop (const float *frame,
+              guint        width,
+              guint        height,
+              guint        side,
+              guint       *cw,
+              guint       *ch)
+{
+  guint w = MIN (width, side), h = MIN (height, side);
+  guint x0 = (width - w) / 2, y0 = (height - h) / 2;
+  float *crop = g_new (float, (gsize) w * h);
+
+  for (guint y = 0; y < h; y++)
+    memcpy (crop + (gsize) y * w, frame + (gsize) (y + y0) * width + x0, w * sizeof *crop);
+  *cw = w;
+  *ch = h;
+  return crop;
+}
+
+/* Starting fits at the peaks: amplitude above the local background. */
+static AlColumnFit *
+columns_from_peaks (const float *frame,
+                    const float *background,
+                    guint        width,
+                    GArray      *peaks,
+                    double       width_px)
+{
+  AlColumnFit *cols = g_new0 (AlColumnFit, MAX (peaks->len, 1));
+
+  for (guint i = 0; i < peaks->len; i++)
+    {
+      const AlPeak *p = &g_array_index (peaks, AlPeak, i);
+      gsize k = (gsize) lround (p->y) * width + (gsize) lround (p->x);
+      cols[i].x = p->x;
+      cols[i].y = p->y;
+      cols[i].background = background[k];
+      cols[i].amplitude = MAX (frame[k] - background[k], 1e-6);
+      cols[i].width = width_px;
+      cols[i].ok = TRUE;
+    }
+  return cols;
+}
+
+static double
+median_double (GArray *values)
+{
+  g_autofree float *f = g_new (float, MAX (values->len, 1));
+  for (guint i = 0; i < values->len; i++)
+    f[i] = (float) g_array_index (values, double, i);
+  return al_filter_percentile (f, values->len, 0.5);
+}
+
+/* The column sigma, from free fits of the columns in a central crop. */
+static double
+measure_width (const float *frame,
+               guint        width,
+               guint        height,
+               double       neighbour_px,
+               double       noise,
+               guint        n_threads)
+{
+  guint cw, ch;
+  g_autofree float *crop = central_crop (frame, width, height, AL_DETECT_WIDTH_CROP, &cw, &ch);
+  double guess = AL_DETECT_WIDTH_GUESS_FRACTION * neighbour_px;
+  g_autofree float *map = al_log_response (crop, cw, ch, guess);
+  g_autofree float *bg = g_new (float, (gsize) cw * ch);
+  g_autoptr (GArray) peaks = NULL;
+  g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree AlColumnFit *cols = NULL;
+  AlRefineParams rp;
+  float threshold = (float) (AL_DETECT_CANDIDATE_SIGMAS * noise * al_log_noise_gain (guess));
+  double amp_median;
+
+  al_filter_background (crop, bg, cw, ch, neighbour_px);
+  peaks = al_peaks_find (map, cw, ch, AL_DETECT_NMS_FRACTION * neighbour_px, threshold, 1);
+  if (peaks->len < 3)
+    return guess;
+  cols = columns_from_peaks (crop, bg, cw, peaks, guess);
+  al_refine_params_init (&rp, guess);
+  rp.fix_width = FALSE;
+  rp.weighted = FALSE;
+  rp.max_sweeps = 2;
+  rp.n_threads = n_threads;
+  rp.max_width_px = 0.6 * neighbour_px;
+  if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, NULL, NULL))
+    return guess;
+  for (guint i = 0; i < peaks->len; i++)
+    if (cols[i].ok)
+      g_array_append_val (widths, cols[i].amplitude);
+  if (widths->len < 3)
+    return guess;
+  amp_median = median_double (widths);
+  g_array_set_size (widths, 0);
+  /* The brighter half: their widths are the best measured. */
+  for (guint i = 0; i < peaks->len; i++)
+    if (cols[i].ok && cols[i].amplitude >= amp_median)
+      g_array_append_val (widths, cols[i].width);
+  return median_double (widths);
+}
+
+/* Nearest-neighbour distance of an unknown structure: the median distance
+ * from each strong peak to its nearest strong peak. */
+static double
+measure_neighbour (const float *frame,
+                   guint        width,
+                   guint        height,
+                   double       period_px)
+{
+  guint cw, ch;
+  g_autofree float *crop = central_crop (frame, width, height, 2 * AL_DETECT_WIDTH_CROP, &cw, &ch);
+  double sigma = MAX (0.08 * period_px, 0.7);
+  g_autofree float *map = al_log_response (crop, cw, ch, sigma);
+  g_autoptr (GArray) peaks = al_peaks_find (map, cw, ch, 0.25 * period_px, 0.0f, 1);
+  g_autoptr (GArray) nn = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_strong;
+
+  if (peaks->len < 4)
+    return period_px / sqrt (3.0);
+  /* Peaks come brightest first: the brighter half are columns, not noise. */
+  n_strong = MAX (peaks->len / 2, 4);
+  for (guint i = 0; i < n_strong; i++)
+    {
+      const AlPeak *a = &g_array_index (peaks, AlPeak, i);
+      double best = G_MAXDOUBLE;
+      for (guint j = 0; j < n_strong; j++)
+        {
+          const AlPeak *b = &g_array_index (peaks, AlPeak, j);
+          double d = hypot (a->x - b->x, a->y - b->y);
+          if (j != i && d < best)
+            best = d;
+        }
+      g_array_append_val (nn, best);
+    }
+  return MIN (median_double (nn), period_px);
+}
+
+/* The smallest brightness a column of `material` can have, relative to the
+ * brightest species of its perfect crystal. */
+static double
+dimmest_fraction (const AlMaterial *material)
+{
+  double brightest = 0.0, dimmest = G_MAXDOUBLE;
+
+  if (material == NULL)
+    return AL_DETECT_UNKNOWN_FRACTION;
+  for (int s = 0; s < 2; s++)
+    brightest = MAX (brightest, al_species_z_sum (&material->species[material->site_species[s]],
+                                                  AL_DETECT_Z_EXPONENT));
+  for (guint k = 0; k < material->n_species; k++)
+    dimmest = MIN (dimmest, al_species_z_sum (&material->species[k], AL_DETECT_Z_EXPONENT));
+  return AL_DETECT_DIMMEST_FRACTION * dimmest / brightest;
+}
+
+/* Drops failed, insignificant, too dim and duplicate fits; returns the count left. */
+static guint
+prune_columns (AlColumnFit      *cols,
+               guint             n,
+               const AlDetectParams *params,
+               double            neighbour_px)
+{
+  g_autoptr (GArray) amps = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree float *f = NULL;
+  double reference, min_amp, dup2;
+  guint kept = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (cols[i].ok && cols[i].amplitude > params->min_significance * cols[i].se_amplitude)
+      g_array_append_val (amps, cols[i].amplitude);
+  f = g_new (float, MAX (amps->len, 1));
+  for (guint i = 0; i < amps->len; i++)
+    f[i] = (float) g_array_index (amps, double, i);
+  reference = al_filter_percentile (f, amps->len, AL_DETECT_REFERENCE_PERCENTILE);
+  min_amp = dimmest_fraction (params->material) * reference;
+  dup2 = pow (AL_DETECT_DUPLICATE_FRACTION * neighbour_px, 2);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AlColumnFit *c = &cols[i];
+      gboolean keep = c->ok && c->amplitude > params->min_significance * c->se_amplitude
+                      && c->amplitude >= min_amp;
+      /* Duplicates: two starts that converged on one column; the earlier
+       * (brighter peak) stays. */
+      for (guint j = 0; keep && j < kept; j++)
+        if (pow (cols[j].x - c->x, 2) + pow (cols[j].y - c->y, 2) < dup2)
+          keep = FALSE;
+      if (keep)
+        cols[kept++] = *c;
+    }
+  return kept;
+}
+
+/* The detection map and its candidate threshold. */
+static float *
+detection_map (const float          *frame,
+               guint                 width,
+               guint                 height,
+               const AlDetectParams *params,
+               double                width_px,
+               double                noise,
+               float                *threshold)
+{
+  gsize n_px = (gsize) width * height;
+  float *map;
+
+  if (params->prob_maps != NULL)
+    {
+      map = g_new0 (float, n_px);
+      for (guint c = 0; c < params->n_channels; c++)
+        if (params->channel_species[c] >= 0)
+          for (gsize i = 0; i < n_px; i++)
+            map[i] += params->prob_maps[c * n_px + i];
+      *threshold = AL_DETECT_PROB_THRESHOLD;
+      return map;
+    }
+  map = al_log_response (frame, width, height, AL_LOG_SCALE_FRACTION * width_px);
+  {
+    double floor = AL_DETECT_CANDIDATE_SIGMAS * noise
+                   * al_log_noise_gain (AL_LOG_SCALE_FRACTION * width_px);
+    g_autoptr (GArray) probe = al_peaks_find (map, width, height, 4.0 * width_px, (float) floor, 1);
+    float bright = probe->len ? g_array_index (probe, AlPeak, probe->len / 10).value : 0.0f;
+    *threshold = (float) MAX (floor, AL_DETECT_CANDIDATE_FRACTION * bright);
+  }
+  return map;
+}
+
+/* Species from the network's channels: the strongest atom channel around
+ * the column. */
+static void
+species_from_channels (AlAtoms              *atoms,
+                       const AlDetectParams *params,
+                       guint                 width,
+                       guint                 height)
+{
+  gsize n_px = (gsize) width * height;
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      int cx = (int) lround (atoms->x[i]), cy = (int) lround (atoms->y[i]);
+      double best = -1, total = 0;
+      int arg = -1;
+      for (guint c = 0; c < params->n_channels; c++)
+        {
+          double sum = 0;
+          if (params->channel_species[c] < 0)
+            continue;
+          for (int y = MAX (cy - 1, 0); y <= MIN (cy + 1, (int) height - 1); y++)
+            for (int x = MAX (cx - 1, 0); x <= MIN (cx + 1, (int) width - 1); x++)
+              sum += params->prob_maps[c * n_px + (gsize) y * width + x];
+          total += sum;
+          if (sum > best)
+            {
+              best = sum;
+              arg = params->channel_species[c];
+            }
+        }
+      atoms->species[i] = (gint16) arg;
+      atoms->confidence[i] = total > 0 ? (float) (best / total) : 0.0f;
+    }
+}
+
+static gboolean
+check_input (const float *frame,
+             guint        width,
+             guint        height,
+             GError     **error)
+{
+  if (width < AL_DETECT_MIN_SIDE || height < AL_DETECT_MIN_SIDE)
+    {
+      g_set_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
+                   "The image is too small to find atoms in (%u × %u pixels)", width, height);
+      return FALSE;
+    }
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    if (!isfinite (frame[i]))
+      {
+        g_set_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
+                     "The image has a pixel that is not a number at x %u, y %u",
+                     (guint) (i % width), (guint) (i / width));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Sets the scales in `info`; FALSE when the image gives none (no lattice,
+ * no calibration to go by): then there is nothing periodic to detect. */
+static gboolean
+find_scales (const float          *frame,
+             guint                 width,
+             guint                 height,
+             const AlDetectParams *params,
+             AlDetectInfo         *info,
+             GError              **error)
+{
+  const AlMaterial *m = params->material;
+
+  if (MIN (width, height) >= 32
+      && !al_lattice_estimate (frame, width, height, &info->lattice, error))
+    return FALSE;
+  info->pixel_size_nm = params->pixel_size_nm;
+  if (info->pixel_size_nm <= 0)
+    info->pixel_size_nm = al_lattice_pixel_size (&info->lattice, m);
+
+  if (m != NULL && info->lattice.found && info->lattice.hexagonal
+      && (params->pixel_size_nm <= 0
+          || fabs (info->lattice.period_px * params->pixel_size_nm / m->a_nm - 1.0) < 0.15))
+    info->neighbour_px = al_lattice_neighbour_px (&info->lattice, m);
+  else if (m != NULL && params->pixel_size_nm > 0)
+    info->neighbour_px = al_material_neighbour_nm (m) / params->pixel_size_nm;
+  else if (info->lattice.found)
+    info->neighbour_px = measure_neighbour (frame, width, height, info->lattice.period_px);
+  return info->neighbour_px >= 2.0;
+}
+
+/* Finds the atomic columns of one frame. Returns an empty AlAtoms (not an
+ * error) when the image holds no lattice to find. */
+AlAtoms *
+al_detect_run (const float          *frame,
+               guint                 width,
+               guint                 height,
+               const AlDetectParams *params,
+               AlDetectInfo         *info_out,
+               AlProgress           *progress,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  AlDetectInfo info = { 0 };
+  const float *fit_frame;
+  g_autofree float *map = NULL;
+  g_autofree float *bg = NULL;
+  g_autofree AlColumnFit *cols = NULL;
+  g_autofree double *intensity = NULL;
+  g_autoptr (GArray) peaks = NULL;
+  g_autoptr (AlAtoms) atoms = NULL;
+  AlRefineParams rp;
+  float threshold;
+  guint n;
+
+  g_return_val_if_fail (frame != NULL && params != NULL, NULL);
+  if (!check_input (frame, width, height, error))
+    return NULL;
+  fit_frame = params->refine_frame ? params->refine_frame : frame;
+  atoms = al_atoms_new (0);
+
+  al_progress_report (progress, "Finding the lattice", 0.0);
+  info.noise_sigma = al_filter_noise_sigma (frame, width, height);
+  if (!find_scales (frame, width, height, params, &info, error))
+    {
+      if (error != NULL && *error != NULL)
+        return NULL;
+      if (info_out)
+        *info_out = info;
+      return g_steal_pointer (&atoms);
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  info.column_width_px = params->column_width_px > 0
+                           ? params->column_width_px
+                           : measure_width (fit_frame, width, height, info.neighbour_px,
+                                            info.noise_sigma, params->n_threads);
+  al_progress_report (progress, "Finding peaks", 0.15);
+  map = detection_map (frame, width, height, params, info.column_width_px, info.noise_sigma,
+                       &threshold);
+  peaks = al_peaks_find (map, width, height, AL_DETECT_NMS_FRACTION * info.neighbour_px,
+                         threshold, 0);
+  info.n_candidates = peaks->len;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  al_progress_report (progress, "Refining positions", 0.3);
+  bg = g_new (float, (gsize) width * height);
+  al_filter_background (fit_frame, bg, width, height, info.neighbour_px);
+  cols = columns_from_peaks (fit_frame, bg, width, peaks, info.column_width_px);
+  al_refine_params_init (&rp, info.column_width_px);
+  rp.n_threads = params->n_threads;
+  rp.max_shift_px = 0.5 * info.neighbour_px;
+  rp.max_sweeps = 3;
+  if (!al_refine_columns (fit_frame, width, height, cols, peaks->len, &rp, cancellable, error))
+    return NULL;
+  n = prune_columns (cols, peaks->len, params, info.neighbour_px);
+
+  al_progress_report (progress, "Refining positions", 0.65);
+  rp.max_sweeps = 6;
+  for (guint i = 0; i < n; i++)
+    cols[i].width = info.column_width_px;
+  if (!al_refine_columns (fit_frame, width, height, cols, n, &rp, cancellable, error))
+    return NULL;
+  n = prune_columns (cols, n, params, info.neighbour_px);
+
+  al_progress_report (progress, "Assigning species", 0.95);
+  intensity = g_new (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = al_atoms_append (atoms, cols[i].x, cols[i].y, -1);
+      atoms->sigma_x[k] = (float) cols[i].se_x;
+      atoms->sigma_y[k] = (float) cols[i].se_y;
+      atoms->width[k] = (float) cols[i].width;
+      intensity[i] = 2.0 * G_PI * cols[i].amplitude * cols[i].width * cols[i].width;
+      atoms->intensity[k] = (float) intensity[i];
+    }
+  if (params->prob_maps != NULL)
+    species_from_channels (atoms, params, width, height);
+  else
+    al_species_classify (intensity, n, params->material, atoms->species, atoms->confidence,
+                         &info.species_model);
+  al_progress_report (progress, "Assigning species", 1.0);
+  if (info_out)
+    *info_out = info;
+  return g_steal_pointer (&atoms);
+}

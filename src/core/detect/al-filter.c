@@ -1,0 +1,197 @@
+/* al-filter.c: Gaussian smoothing, large-scale background and noise
+ * estimation for the detection stage. */
+#include "detect/al-filter.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The Gaussian kernel is cut where it falls below ~0.2 % of its peak. */
+#define AL_FILTER_KERNEL_SIGMAS 3.5
+/* Three box passes approximate a Gaussian to a few per cent (central limit). */
+#define AL_FILTER_BOX_PASSES 3
+/* The noise estimate looks at no more than about this many pixels. */
+#define AL_FILTER_NOISE_SAMPLES 262144
+/* MAD of a normal distribution is 0.6745 sigma. */
+#define AL_MAD_TO_SIGMA 1.4826
+
+static inline gint64
+mirror (gint64 i,
+        gint64 n)
+{
+  if (n == 1)
+    return 0;
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * (n - 1) - i;
+  return i;
+}
+
+static float *
+gaussian_kernel (double sigma,
+                 int   *radius_out)
+{
+  int radius = MAX (1, (int) ceil (AL_FILTER_KERNEL_SIGMAS * sigma));
+  float *k = g_new (float, 2 * radius + 1);
+  double sum = 0.0;
+
+  for (int i = -radius; i <= radius; i++)
+    {
+      k[i + radius] = (float) exp (-0.5 * i * i / (sigma * sigma));
+      sum += k[i + radius];
+    }
+  for (int i = 0; i <= 2 * radius; i++)
+    k[i] = (float) (k[i] / sum);
+  *radius_out = radius;
+  return k;
+}
+
+/* One 1D convolution along rows of `in` (length n, `count` lines, `stride`
+ * between samples of a line), written transposed so that both passes read
+ * memory in order. */
+static void
+convolve_transpose (const float *in,
+                    float       *out,
+                    guint        n,
+                    guint        count,
+                    const float *k,
+                    int          radius)
+{
+  g_autofree float *line = g_new (float, n + 2 * radius);
+
+  for (guint c = 0; c < count; c++)
+    {
+      const float *src = in + (gsize) c * n;
+      for (gint64 i = -radius; i < (gint64) n + radius; i++)
+        line[i + radius] = src[mirror (i, n)];
+      for (guint i = 0; i < n; i++)
+        {
+          const float *p = line + i;
+          float acc = 0.0f;
+          for (int j = 0; j <= 2 * radius; j++)
+            acc += k[j] * p[j];
+          out[(gsize) i * count + c] = acc;
+        }
+    }
+}
+
+/* Smooths `in` with a Gaussian of `sigma_px`; `out` may not alias `in`. */
+void
+al_filter_gaussian (const float *in,
+                    float       *out,
+                    guint        width,
+                    guint        height,
+                    double       sigma_px)
+{
+  g_autofree float *tmp = NULL;
+  g_autofree float *k = NULL;
+  int radius;
+
+  g_return_if_fail (in != out);
+  if (sigma_px <= 0.0)
+    {
+      memcpy (out, in, (gsize) width * height * sizeof *in);
+      return;
+    }
+  k = gaussian_kernel (sigma_px, &radius);
+  tmp = g_new (float, (gsize) width * height);
+  convolve_transpose (in, tmp, width, height, k, radius);
+  convolve_transpose (tmp, out, height, width, k, radius);
+}
+
+/* A running box mean of half-width r along lines, written transposed. */
+static void
+box_transpose (const float *in,
+               float       *out,
+               guint        n,
+               guint        count,
+               int          r)
+{
+  double norm = 1.0 / (2 * r + 1);
+
+  for (guint c = 0; c < count; c++)
+    {
+      const float *src = in + (gsize) c * n;
+      double acc = 0.0;
+      for (gint64 i = -r - 1; i < r; i++)
+        acc += src[mirror (i, n)];
+      for (guint i = 0; i < n; i++)
+        {
+          acc += src[mirror ((gint64) i + r, n)] - src[mirror ((gint64) i - r - 1, n)];
+          out[(gsize) i * count + c] = (float) (acc * norm);
+        }
+    }
+}
+
+/* A smooth background: a Gaussian-like blur of width `scale_px` made of
+ * repeated box means, so its cost does not grow with the scale. */
+void
+al_filter_background (const float *in,
+                      float       *out,
+                      guint        width,
+                      guint        height,
+                      double       scale_px)
+{
+  g_autofree float *a = g_new (float, (gsize) width * height);
+  g_autofree float *b = g_new (float, (gsize) width * height);
+  /* Variance of a box of half-width r is r(r+1)/3 per pass. */
+  int r = MAX (1, (int) floor (0.5 * (sqrt (1.0 + 4.0 * scale_px * scale_px) - 1.0)));
+  const float *src = in;
+
+  for (int p = 0; p < AL_FILTER_BOX_PASSES; p++)
+    {
+      box_transpose (src, a, width, height, r);
+      box_transpose (a, p == AL_FILTER_BOX_PASSES - 1 ? out : b, height, width, r);
+      src = b;
+    }
+}
+
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+/* The value below which `fraction` of `values` lie (sorts a copy). */
+double
+al_filter_percentile (const float *values,
+                      gsize        n_values,
+                      double       fraction)
+{
+  g_autofree float *copy = NULL;
+  gsize k;
+
+  if (n_values == 0)
+    return 0.0;
+  copy = g_memdup2 (values, n_values * sizeof *values);
+  qsort (copy, n_values, sizeof *copy, compare_float);
+  k = (gsize) CLAMP (fraction * (n_values - 1) + 0.5, 0, n_values - 1);
+  return copy[k];
+}
+
+/* The standard deviation of the pixel noise, from the median absolute value
+ * of a discrete Laplacian (which cancels smooth signal; its noise variance
+ * is 1 + 4/16 times the pixel variance). Robust to the atoms themselves. */
+double
+al_filter_noise_sigma (const float *frame,
+                       guint        width,
+                       guint        height)
+{
+  g_autofree float *values = NULL;
+  gsize n = 0, cap;
+  guint step;
+
+  if (width < 3 || height < 3)
+    return 0.0;
+  step = MAX (1, (guint) sqrt ((double) (width - 2) * (height - 2) / AL_FILTER_NOISE_SAMPLES));
+  cap = ((width - 2) / step + 1) * ((height - 2) / step + 1);
+  values = g_new (float, cap);
+  for (guint y = 1; y + 1 < height; y += step)
+    for (guint x = 1; x + 1 < width && n < cap; x += step)
+      {
+        const float *p = frame + (gsize) y * width + x;
+        float lap = p[0] - 0.25f * (p[-1] + p[1] + p[-(gssize) width] + p[width]);
+        values[n++] = fabsf (lap);
+      }
+  return AL_MAD_TO_SIGMA * al_filter_percentile (values, n, 0.5) / sqrt (1.25);
+}

@@ -1,0 +1,58 @@
+/* al-refine.h: sub-pixel refinement of atomic columns by fitting 2D
+ * Gaussians (position, amplitude, width, local background) to the image,
+ * with per-column standard errors.
+ *
+ * Overlapping neighbours are fitted jointly by block relaxation: each sweep
+ * fits every column to the image minus the current model of all the others,
+ * all columns in parallel from the previous sweep's models, until the
+ * positions stop moving. The first sweep is unweighted; its residuals give
+ * the image's noise model (variance = gain · signal + read noise, which
+ * covers Poisson counting and detector noise), and later sweeps are
+ * weighted by it, which is the maximum-likelihood fit and reaches the
+ * Cramér–Rao bound where plain least squares does not.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double x;            /* px; in: the starting point, out: the fit */
+  double y;
+  double amplitude;    /* peak height above the local background */
+  double width;        /* Gaussian sigma, px */
+  double background;   /* local background under the column */
+  double se_x;         /* standard errors, px */
+  double se_y;
+  double se_amplitude;
+  gboolean ok;         /* FALSE: the fit failed or left its window */
+} AlColumnFit;
+
+typedef struct
+{
+  double   width_px;       /* starting Gaussian sigma */
+  double   window_px;      /* half-side of the fitting window; 0: from the width */
+  double   max_shift_px;   /* a column moving further from its start is dropped */
+  double   min_width_px;   /* bounds on the fitted width */
+  double   max_width_px;
+  guint    max_sweeps;
+  double   converged_px;   /* stop sweeping when no column moves more */
+  gboolean fix_width;      /* after the first sweep, fit positions with the median width */
+  gboolean weighted;       /* weight by the fitted noise model after the first sweep */
+  guint    n_threads;
+} AlRefineParams;
+
+void     al_refine_params_init (AlRefineParams       *params,
+                                double                width_px);
+gboolean al_refine_columns     (const float          *image,
+                                guint                 width,
+                                guint                 height,
+                                AlColumnFit          *columns,
+                                guint                 n_columns,
+                                const AlRefineParams *params,
+                                GCancellable         *cancellable,
+                                GError              **error);
+
+G_END_DECLS
