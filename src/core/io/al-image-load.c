@@ -3,6 +3,7 @@
 
 #include "al-dm.h"
 #include "al-tiff.h"
+#include "al-ser.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ G_DEFINE_QUARK (al-io-error-quark, al_io_error)
 static const AlImageReader *const readers[] = {
   &al_dm_reader,
   &al_tiff_reader,
+  &al_ser_reader,
 };
 
 static gboolean

@@ -35,7 +35,7 @@ enum
 };
 
 /* Formats these readers own (the MANIFEST's format column starts so). */
-static const char *const owned_formats[] = { "DM3", "DM4" };
+static const char *const owned_formats[] = { "DM3", "DM4", "FEI TIA SER" };
 
 /* Rows we refuse on purpose, with the error the user sees, and why. */
 static const struct
