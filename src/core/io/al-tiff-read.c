@@ -7,7 +7,13 @@
 #include "al-tiff-private.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
+
+/* No codec TIFF uses packs more than this many bytes of samples into one
+ * byte of file (deflate peaks near 1032:1): a page claiming more is a
+ * damaged header, refused before anything is allocated for it. */
+#define AL_TIFF_MAX_COMPRESSION_RATIO 4096
 
 /* The classic and BigTIFF headers, little- and big-endian. */
 static const guint8 magic_classic_le[4] = { 'I', 'I', 42, 0 };
@@ -100,6 +106,47 @@ al_tiff_page_info (TIFF                *tif,
   return TRUE;
 }
 
+/* The samples a page claims must fit in the file: all of them when stored
+ * plainly, 1/AL_TIFF_MAX_COMPRESSION_RATIO of them when compressed. The
+ * sums run over the pages seen so far. */
+static gboolean
+page_fits_file (TIFF                *tif,
+                const AlTiffContext *ctx,
+                const AlTiffPage    *page,
+                guint64             *raw_bytes,
+                guint64             *packed_bytes,
+                GError             **error)
+{
+  guint16 compression = COMPRESSION_NONE;
+  /* At most 65536² pixels × 65535 samples × 8 bytes: no overflow. */
+  guint64 bytes = (guint64) page->width * page->height * page->samples * ((page->bits + 7) / 8);
+
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  if (compression == COMPRESSION_NONE)
+    *raw_bytes += bytes;
+  else
+    *packed_bytes += bytes;
+  if (*raw_bytes > ctx->file_size)
+    {
+      g_autofree char *pages = ctx->page == 0 ? g_strdup ("its")
+                                              : g_strdup_printf ("its first %u pages’", ctx->page + 1);
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
+                   "“%s” is cut short: %s pixels need %" G_GUINT64_FORMAT
+                   " bytes but the file has %" G_GUINT64_FORMAT " bytes",
+                   ctx->name, pages, *raw_bytes, ctx->file_size);
+      return FALSE;
+    }
+  if (*packed_bytes / AL_TIFF_MAX_COMPRESSION_RATIO > ctx->file_size)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
+                   "“%s” is damaged: page %u claims %u×%u pixels, far more than its %"
+                   G_GUINT64_FORMAT " bytes can hold",
+                   ctx->name, ctx->page + 1, page->width, page->height, ctx->file_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Counts the frames and checks that they agree; `first` receives the first
  * full-resolution page. */
 static gboolean
@@ -110,6 +157,7 @@ count_frames (TIFF          *tif,
               GError       **error)
 {
   AlTiffPage page;
+  guint64 raw_bytes = 0, packed_bytes = 0;
 
   *n_frames = 0;
   ctx->page = 0;
@@ -119,6 +167,8 @@ count_frames (TIFF          *tif,
         return FALSE;
       if (page.reduced)
         continue;
+      if (!page_fits_file (tif, ctx, &page, &raw_bytes, &packed_bytes, error))
+        return FALSE;
       if (*n_frames == 0)
         *first = page;
       else if (page.width != first->width || page.height != first->height)
@@ -185,6 +235,51 @@ read_frames (TIFF          *tif,
   return TRUE;
 }
 
+/* The header's pointer to the first directory, checked before libtiff
+ * reads it, so a file cut short says so. */
+static gboolean
+check_header (const char *path,
+              const char *name,
+              guint64     file_size,
+              GError    **error)
+{
+  guint8 head[16];
+  guint64 first_ifd;
+  gboolean big_endian, big_tiff;
+  gsize n = 0;
+  FILE *f = fopen (path, "rb");
+
+  if (f != NULL)
+    {
+      n = fread (head, 1, sizeof head, f);
+      fclose (f);
+    }
+  big_endian = n >= 4 && head[0] == 'M';
+  big_tiff = n >= 4 && head[big_endian ? 3 : 2] == 43;
+  if (n < (big_tiff ? 16u : 8u))
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
+                   "“%s” is cut short: it ends inside its TIFF header (%" G_GSIZE_FORMAT " bytes)",
+                   name, n);
+      return FALSE;
+    }
+  first_ifd = 0;
+  for (guint i = 0; i < (big_tiff ? 8u : 4u); i++)
+    {
+      guint at = (big_tiff ? 8 : 4) + (big_endian ? i : (big_tiff ? 7 : 3) - i);
+      first_ifd = (first_ifd << 8) | head[at];
+    }
+  if (first_ifd >= file_size)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
+                   "“%s” is cut short: its first directory should be at byte %" G_GUINT64_FORMAT
+                   " but the file has %" G_GUINT64_FORMAT " bytes",
+                   name, first_ifd, file_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static AlImage *
 tiff_load (const char *path,
            GError    **error)
@@ -205,6 +300,8 @@ tiff_load (const char *path,
       return NULL;
     }
   ctx.file_size = st.st_size;
+  if (!check_header (path, name, ctx.file_size, error))
+    return NULL;
   tif = al_tiff_open (path, "r", &log, error);
   if (tif == NULL)
     {
