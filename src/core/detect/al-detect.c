@@ -39,6 +39,9 @@
 #define AL_DETECT_REFERENCE_PERCENTILE 0.75
 /* Without a material, keep columns above this fraction of the reference. */
 #define AL_DETECT_UNKNOWN_FRACTION 0.1
+/* Peaks counted when measuring an unknown structure's neighbour distance:
+ * this many noise sigmas of the map. */
+#define AL_DETECT_NEIGHBOUR_SIGMAS 6.0
 /* Side of the central crop on which the column width is measured, px. */
 #define AL_DETECT_WIDTH_CROP 384
 /* Network maps: a column is where the atom probability passes one half. */
@@ -155,30 +158,30 @@ measure_width (const float *frame,
 }
 
 /* Nearest-neighbour distance of an unknown structure: the median distance
- * from each strong peak to its nearest strong peak. */
+ * from each significant peak (well above the noise of the map) to its
+ * nearest one. */
 static double
 measure_neighbour (const float *frame,
                    guint        width,
                    guint        height,
-                   double       period_px)
+                   double       period_px,
+                   double       noise)
 {
   guint cw, ch;
   g_autofree float *crop = central_crop (frame, width, height, 2 * AL_DETECT_WIDTH_CROP, &cw, &ch);
   double sigma = MAX (0.08 * period_px, 0.7);
   g_autofree float *map = al_log_response (crop, cw, ch, sigma);
-  g_autoptr (GArray) peaks = al_peaks_find (map, cw, ch, 0.25 * period_px, 0.0f, 1);
+  float threshold = (float) (AL_DETECT_NEIGHBOUR_SIGMAS * noise * al_log_noise_gain (sigma));
+  g_autoptr (GArray) peaks = al_peaks_find (map, cw, ch, 0.25 * period_px, threshold, 1);
   g_autoptr (GArray) nn = g_array_new (FALSE, FALSE, sizeof (double));
-  guint n_strong;
 
   if (peaks->len < 4)
     return period_px / sqrt (3.0);
-  /* Peaks come brightest first: the brighter half are columns, not noise. */
-  n_strong = MAX (peaks->len / 2, 4);
-  for (guint i = 0; i < n_strong; i++)
+  for (guint i = 0; i < peaks->len; i++)
     {
       const AlPeak *a = &g_array_index (peaks, AlPeak, i);
       double best = G_MAXDOUBLE;
-      for (guint j = 0; j < n_strong; j++)
+      for (guint j = 0; j < peaks->len; j++)
         {
           const AlPeak *b = &g_array_index (peaks, AlPeak, j);
           double d = hypot (a->x - b->x, a->y - b->y);
@@ -363,7 +366,8 @@ find_scales (const float          *frame,
   else if (m != NULL && params->pixel_size_nm > 0)
     info->neighbour_px = al_material_neighbour_nm (m) / params->pixel_size_nm;
   else if (info->lattice.found)
-    info->neighbour_px = measure_neighbour (frame, width, height, info->lattice.period_px);
+    info->neighbour_px = measure_neighbour (frame, width, height, info->lattice.period_px,
+                                            info->noise_sigma);
   return info->neighbour_px >= 2.0;
 }
 
@@ -390,6 +394,7 @@ al_detect_run (const float          *frame,
   AlRefineParams rp;
   float threshold;
   guint n;
+  gint64 t0 = g_get_monotonic_time (), t1;
 
   g_return_val_if_fail (frame != NULL && params != NULL, NULL);
   if (!check_input (frame, width, height, error))
@@ -414,6 +419,9 @@ al_detect_run (const float          *frame,
                            ? params->column_width_px
                            : measure_width (fit_frame, width, height, info.neighbour_px,
                                             info.noise_sigma, params->n_threads);
+  t1 = g_get_monotonic_time ();
+  info.time_lattice_s = (t1 - t0) * 1e-6;
+  t0 = t1;
   al_progress_report (progress, "Finding peaks", 0.15);
   map = detection_map (frame, width, height, params, info.column_width_px, info.noise_sigma,
                        &threshold);
@@ -423,6 +431,9 @@ al_detect_run (const float          *frame,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  t1 = g_get_monotonic_time ();
+  info.time_peaks_s = (t1 - t0) * 1e-6;
+  t0 = t1;
   al_progress_report (progress, "Refining positions", 0.3);
   bg = g_new (float, (gsize) width * height);
   al_filter_background (fit_frame, bg, width, height, info.neighbour_px);
@@ -443,6 +454,9 @@ al_detect_run (const float          *frame,
     return NULL;
   n = prune_columns (cols, n, params, info.neighbour_px);
 
+  t1 = g_get_monotonic_time ();
+  info.time_refine_s = (t1 - t0) * 1e-6;
+  t0 = t1;
   al_progress_report (progress, "Assigning species", 0.95);
   intensity = g_new (double, MAX (n, 1));
   for (guint i = 0; i < n; i++)
@@ -459,6 +473,7 @@ al_detect_run (const float          *frame,
   else
     al_species_classify (intensity, n, params->material, atoms->species, atoms->confidence,
                          &info.species_model);
+  info.time_species_s = (g_get_monotonic_time () - t0) * 1e-6;
   al_progress_report (progress, "Assigning species", 1.0);
   if (info_out)
     *info_out = info;

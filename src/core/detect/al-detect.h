@@ -40,6 +40,11 @@ typedef struct
   double         noise_sigma;      /* pixel noise of the frame */
   guint          n_candidates;
   AlSpeciesModel species_model;
+  /* Seconds spent: lattice and scales, map and peaks, fitting, species. */
+  double         time_lattice_s;
+  double         time_peaks_s;
+  double         time_refine_s;
+  double         time_species_s;
 } AlDetectInfo;
 
 void     al_detect_params_init (AlDetectParams       *params);

@@ -36,11 +36,11 @@ gauss_pdf (double x,
 }
 
 /* Two-component 1D EM; means come back sorted. */
-static void
-two_class_em (const double *v,
-              guint         n,
-              double        mean[2],
-              double        var[2])
+void
+al_species_two_class (const double *v,
+                      guint         n,
+                      double        mean[2],
+                      double        var[2])
 {
   g_autofree float *f = g_new (float, n);
   double w[2] = { 0.5, 0.5 };
@@ -131,7 +131,7 @@ initial_model (const double     *v,
       gboolean a_brighter = al_species_z_sum (sa, 1.7) > al_species_z_sum (sb, 1.7);
       const AlSpecies *lo = a_brighter ? sb : sa, *hi = a_brighter ? sa : sb;
 
-      two_class_em (v, n, mean, var);
+      al_species_two_class (v, n, mean, var);
       if (mean[0] > 0 && mean[1] > mean[0])
         model->exponent = solve_exponent (lo, hi, mean[1] / mean[0]);
       model->scale = 0.5 * (mean[0] / al_species_z_sum (lo, model->exponent)

@@ -25,4 +25,9 @@ gboolean al_species_classify (const double     *intensity,
                               float            *confidence,
                               AlSpeciesModel   *model);
 
+void     al_species_two_class (const double     *intensity,
+                               guint             n_columns,
+                               double            mean[2],
+                               double            var[2]);
+
 G_END_DECLS

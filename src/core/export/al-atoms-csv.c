@@ -41,7 +41,7 @@ al_atoms_csv_format (AlAtoms *const   *frames,
       for (guint i = 0; a != NULL && i < a->n_atoms; i++)
         {
           int s = a->species[i];
-          const char *species = (s >= 0 && (guint) s < material->n_species)
+          const char *species = (material != NULL && s >= 0 && (guint) s < material->n_species)
                                   ? material->species[s].name : "unknown";
           /* g_ascii_formatd: a dot as decimal separator whatever the locale. */
           g_string_append_printf (out, "%u,%u,%s,%s,%s,%s,%s,%s,%s,%u,%d",

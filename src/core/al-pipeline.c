@@ -1,0 +1,224 @@
+/* al-pipeline.c: runs the analysis stages on each frame (see al-pipeline.h). */
+#include "al-pipeline.h"
+
+#include <string.h>
+
+#include "al-error.h"
+#include "detect/al-material-guess.h"
+
+void
+al_pipeline_params_init (AlPipelineParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->frame_last = G_MAXUINT;
+  params->refine_source = AL_REFINE_ON_RAW;
+  params->n_threads = 1;
+}
+
+AlFrameResult *
+al_frame_result_new (guint frame)
+{
+  AlFrameResult *result = g_new0 (AlFrameResult, 1);
+  result->frame = frame;
+  return result;
+}
+
+void
+al_frame_result_free (AlFrameResult *result)
+{
+  if (result == NULL)
+    return;
+  al_atoms_free (result->atoms);
+  g_free (result);
+}
+
+static void
+clear_timing (gpointer data)
+{
+  g_free (((AlStageTiming *) data)->stage);
+}
+
+AlAnalysis *
+al_analysis_new (void)
+{
+  AlAnalysis *analysis = g_new0 (AlAnalysis, 1);
+  analysis->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) al_frame_result_free);
+  analysis->timings = g_array_new (FALSE, TRUE, sizeof (AlStageTiming));
+  g_array_set_clear_func (analysis->timings, clear_timing);
+  return analysis;
+}
+
+void
+al_analysis_free (AlAnalysis *analysis)
+{
+  if (analysis == NULL)
+    return;
+  g_ptr_array_unref (analysis->frames);
+  g_array_unref (analysis->timings);
+  g_free (analysis);
+}
+
+/* Adds `seconds` to the stage's total (a new stage goes last). */
+void
+al_analysis_add_timing (AlAnalysis *analysis,
+                        const char *stage,
+                        double      seconds)
+{
+  AlStageTiming t;
+
+  for (guint i = 0; i < analysis->timings->len; i++)
+    {
+      AlStageTiming *have = &g_array_index (analysis->timings, AlStageTiming, i);
+      if (g_strcmp0 (have->stage, stage) == 0)
+        {
+          have->seconds += seconds;
+          return;
+        }
+    }
+  t.stage = g_strdup (stage);
+  t.seconds = seconds;
+  g_array_append_val (analysis->timings, t);
+}
+
+double
+al_analysis_get_timing (const AlAnalysis *analysis,
+                        const char       *stage)
+{
+  for (guint i = 0; i < analysis->timings->len; i++)
+    if (g_strcmp0 (g_array_index (analysis->timings, AlStageTiming, i).stage, stage) == 0)
+      return g_array_index (analysis->timings, AlStageTiming, i).seconds;
+  return 0.0;
+}
+
+const char *
+al_pixel_size_source_name (AlPixelSizeSource source)
+{
+  switch (source)
+    {
+    case AL_PIXEL_SIZE_FROM_FILE: return "file";
+    case AL_PIXEL_SIZE_FROM_USER: return "command line";
+    case AL_PIXEL_SIZE_FROM_LATTICE: return "lattice";
+    case AL_PIXEL_SIZE_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+static void
+add_detect_timings (AlAnalysis         *analysis,
+                    const AlDetectInfo *info)
+{
+  al_analysis_add_timing (analysis, "lattice", info->time_lattice_s);
+  al_analysis_add_timing (analysis, "peaks", info->time_peaks_s);
+  al_analysis_add_timing (analysis, "refine", info->time_refine_s);
+  al_analysis_add_timing (analysis, "species", info->time_species_s);
+}
+
+/* Detection of one frame; in auto mode the first frame is detected with no
+ * material, the material guessed from what was found, and detected again
+ * with it (thresholds and species depend on the material). */
+static AlAtoms *
+detect_frame (AlAnalysis             *analysis,
+              const float            *frame,
+              guint                   width,
+              guint                   height,
+              const AlPipelineParams *params,
+              double                  pixel_size,
+              AlDetectInfo           *info,
+              AlProgress             *progress,
+              GCancellable           *cancellable,
+              GError                **error)
+{
+  AlDetectParams dp;
+  AlAtoms *atoms;
+
+  al_detect_params_init (&dp);
+  dp.material = analysis->material;
+  dp.pixel_size_nm = pixel_size;
+  dp.n_threads = MAX (params->n_threads, 1);
+  if (params->auto_material && analysis->material == NULL && !analysis->material_guessed)
+    {
+      AlProgress sub = al_progress_sub (progress, 0.0, 0.5);
+      const AlMaterial *guess;
+      atoms = al_detect_run (frame, width, height, &dp, info, &sub, cancellable, error);
+      if (atoms == NULL)
+        return NULL;
+      add_detect_timings (analysis, info);
+      analysis->material_guessed = TRUE;
+      guess = al_material_guess (atoms, &info->lattice, pixel_size);
+      if (guess == NULL)
+        return atoms;
+      al_atoms_free (atoms);
+      analysis->material = dp.material = guess;
+      sub = al_progress_sub (progress, 0.5, 0.5);
+      atoms = al_detect_run (frame, width, height, &dp, info, &sub, cancellable, error);
+    }
+  else
+    atoms = al_detect_run (frame, width, height, &dp, info, progress, cancellable, error);
+  if (atoms != NULL)
+    add_detect_timings (analysis, info);
+  return atoms;
+}
+
+/* Analyses frames [first, last] of `image`. */
+AlAnalysis *
+al_pipeline_run (const AlImage          *image,
+                 const AlPipelineParams *params,
+                 AlProgress             *progress,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  g_autoptr (AlAnalysis) analysis = NULL;
+  guint first, last;
+  double pixel_size = 0.0;
+
+  g_return_val_if_fail (image != NULL && params != NULL, NULL);
+  if (params->frame_first >= image->n_frames || params->frame_last < params->frame_first)
+    {
+      g_set_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
+                   "Frames %u to %u are not in this image (it has %u frame%s, numbered from 0)",
+                   params->frame_first, params->frame_last, image->n_frames,
+                   image->n_frames == 1 ? "" : "s");
+      return NULL;
+    }
+  first = params->frame_first;
+  last = MIN (params->frame_last, image->n_frames - 1);
+
+  analysis = al_analysis_new ();
+  analysis->material = params->material;
+  analysis->width = image->width;
+  analysis->height = image->height;
+  if (params->pixel_size_nm > 0)
+    {
+      pixel_size = params->pixel_size_nm;
+      analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_USER;
+    }
+  else if (image->pixel_size > 0)
+    {
+      pixel_size = image->pixel_size;
+      analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_FILE;
+    }
+  analysis->pixel_size_nm = pixel_size;
+
+  for (guint f = first; f <= last; f++)
+    {
+      AlProgress sub = al_progress_sub (progress, (double) (f - first) / (last - first + 1),
+                                        1.0 / (last - first + 1));
+      g_autoptr (AlFrameResult) result = al_frame_result_new (f);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      result->atoms = detect_frame (analysis, al_image_frame_const (image, f), image->width,
+                                    image->height, params, pixel_size, &result->detect, &sub,
+                                    cancellable, error);
+      if (result->atoms == NULL)
+        return NULL;
+      if (f == first && pixel_size <= 0 && result->detect.pixel_size_nm > 0)
+        {
+          analysis->pixel_size_nm = result->detect.pixel_size_nm;
+          analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_LATTICE;
+        }
+      g_ptr_array_add (analysis->frames, g_steal_pointer (&result));
+    }
+  al_progress_report (progress, "Done", 1.0);
+  return g_steal_pointer (&analysis);
+}

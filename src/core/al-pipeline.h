@@ -1,0 +1,95 @@
+/* al-pipeline.h: the analysis of DESIGN.md §3 run stage after stage on the
+ * frames of an image: (normalise) -> lattice -> detection map -> peaks ->
+ * sub-pixel refinement -> species -> [bond graph -> defects -> strain],
+ * with progress, cancellation between stages and frames, and the time each
+ * stage took. It never touches a UI: the app runs it in a worker thread.
+ *
+ * Later stages add their results to AlFrameResult and their timings with
+ * al_analysis_add_timing(); al_frame_result_free() frees every field.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "al-atoms.h"
+#include "al-image.h"
+#include "al-material.h"
+#include "al-progress.h"
+#include "detect/al-detect.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AL_REFINE_ON_RAW,        /* fit columns to the frame as recorded */
+  AL_REFINE_ON_DENOISED,   /* fit to the denoised frame (when a denoiser ran) */
+} AlRefineSource;
+
+/* Where the pixel size used came from. */
+typedef enum
+{
+  AL_PIXEL_SIZE_UNKNOWN,
+  AL_PIXEL_SIZE_FROM_FILE,
+  AL_PIXEL_SIZE_FROM_USER,
+  AL_PIXEL_SIZE_FROM_LATTICE,   /* the material's lattice constant over the FFT period */
+} AlPixelSizeSource;
+
+typedef struct
+{
+  const AlMaterial *material;        /* NULL: unknown, or guessed when auto_material */
+  gboolean          auto_material;
+  double            pixel_size_nm;   /* > 0 overrides the file's calibration */
+  guint             frame_first;     /* frames [first, last], clamped to the image */
+  guint             frame_last;      /* G_MAXUINT: to the last frame */
+  AlRefineSource    refine_source;
+  guint             n_threads;
+} AlPipelineParams;
+
+typedef struct
+{
+  guint        frame;            /* index in the image */
+  AlAtoms     *atoms;
+  AlDetectInfo detect;           /* lattice, scales, species model */
+} AlFrameResult;
+
+typedef struct
+{
+  char   *stage;
+  double  seconds;
+} AlStageTiming;
+
+typedef struct
+{
+  const AlMaterial *material;          /* the one used (guessed or given), or NULL */
+  gboolean          material_guessed;
+  double            pixel_size_nm;     /* of the first frame analysed; 0: unknown */
+  AlPixelSizeSource pixel_size_source;
+  guint             width;
+  guint             height;
+  GPtrArray        *frames;            /* AlFrameResult*, in frame order */
+  GArray           *timings;           /* AlStageTiming, in first-run order */
+} AlAnalysis;
+
+void           al_pipeline_params_init  (AlPipelineParams       *params);
+AlAnalysis    *al_pipeline_run          (const AlImage          *image,
+                                         const AlPipelineParams *params,
+                                         AlProgress             *progress,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+
+AlAnalysis    *al_analysis_new          (void);
+void           al_analysis_free         (AlAnalysis             *analysis);
+void           al_analysis_add_timing   (AlAnalysis             *analysis,
+                                         const char             *stage,
+                                         double                  seconds);
+double         al_analysis_get_timing   (const AlAnalysis       *analysis,
+                                         const char             *stage);
+const char    *al_pixel_size_source_name (AlPixelSizeSource      source);
+
+AlFrameResult *al_frame_result_new      (guint                   frame);
+void           al_frame_result_free     (AlFrameResult          *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlAnalysis, al_analysis_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlFrameResult, al_frame_result_free)
+
+G_END_DECLS
