@@ -4,6 +4,7 @@
 #include "al-dm.h"
 #include "al-tiff.h"
 #include "al-ser.h"
+#include "al-mrc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const AlImageReader *const readers[] = {
   &al_dm_reader,
   &al_tiff_reader,
   &al_ser_reader,
+  &al_mrc_reader,
 };
 
 static gboolean

@@ -9,6 +9,8 @@
  */
 #include "al-tiff-private.h"
 
+#include "al-half.h"
+
 #include <string.h>
 
 /* Rec. 709 luma weights for linear R, G, B. */
@@ -113,28 +115,6 @@ direct_layout (const AlTiffPage *page,
   return FALSE;
 }
 
-/* IEEE 754 binary16 to float. */
-static float
-half_to_float (guint16 h)
-{
-  guint32 sign = (guint32) (h & 0x8000) << 16;
-  guint32 exponent = (h >> 10) & 0x1f;
-  guint32 mantissa = h & 0x3ff;
-  union { guint32 u; float f; } out;
-
-  if (exponent == 0)
-    {
-      /* Zero or subnormal: mantissa × 2^-24. */
-      float v = (float) mantissa * (1.0f / 16777216.0f);
-      return sign ? -v : v;
-    }
-  if (exponent == 31)
-    out.u = sign | 0x7f800000u | (mantissa << 13);
-  else
-    out.u = sign | ((exponent + 112) << 23) | (mantissa << 13);
-  return out.f;
-}
-
 #define ACCUMULATE(type)                                              \
   do                                                                  \
     {                                                                 \
@@ -171,7 +151,7 @@ accumulate_row (const guint8 *src,
       {
         const guint16 *s = (const guint16 *) src;
         for (guint i = 0; i < n; i++)
-          dst[i] += weight * half_to_float (s[(gsize) i * stride]);
+          dst[i] += weight * al_half_to_float (s[(gsize) i * stride]);
       }
       break;
     case KIND_NONE:

@@ -63,7 +63,7 @@ find_expected (const char *file)
 static gboolean
 is_mine (const char *format)
 {
-  return g_str_has_prefix (format, "TIFF");
+  return g_str_has_prefix (format, "TIFF") || g_str_has_prefix (format, "MRC");
 }
 
 /* "(2, 68, 68)" → 2 frames of 68 rows of 68 columns. */
