@@ -5,6 +5,7 @@
 #include "al-tiff.h"
 #include "al-ser.h"
 #include "al-mrc.h"
+#include "al-emd.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ static const AlImageReader *const readers[] = {
   &al_tiff_reader,
   &al_ser_reader,
   &al_mrc_reader,
+  &al_emd_reader,
 };
 
 static gboolean

@@ -35,7 +35,7 @@ enum
 };
 
 /* Formats these readers own (the MANIFEST's format column starts so). */
-static const char *const owned_formats[] = { "DM3", "DM4", "FEI TIA SER" };
+static const char *const owned_formats[] = { "DM3", "DM4", "FEI TIA SER", "Velox EMD", "Berkeley EMD" };
 
 /* Rows we refuse on purpose, with the error the user sees, and why. */
 static const struct
@@ -175,6 +175,14 @@ check_values (const AlImage *image,
     }
 }
 
+/* nm in a MANIFEST unit; "n_m" is how Berkeley EMD files from the NCEM
+ * writer spell nm (the reader says "nm"). */
+static double
+manifest_unit_nm (const char *unit)
+{
+  return al_unit_to_nm (strcmp (unit, "n_m") == 0 ? "nm" : unit);
+}
+
 /* Pixel sizes "[s0, s1, ...] ['u0', 'u1', ...]" after "computed" (NumPy
  * order), or "1.0 (uncalibrated)". Checks x and y (last two axes). */
 static void
@@ -199,26 +207,29 @@ check_scale (const AlImage *image,
       g_ptr_array_unref (names);
       return;
     }
-  numbers = g_regex_new ("\\[([^\\]]*)\\]\\s*\\[([^\\]]*)\\]", 0, 0, NULL);
+  /* "[2.0, 1.0] ['A', 'nm'] (...)": the numbers, then the quoted units
+   * (which may themselves be "[]"). */
+  numbers = g_regex_new ("\\[([-0-9eE.+, ]*)\\]", 0, 0, NULL);
+  units = g_regex_new ("'([^']*)'", 0, 0, NULL);
   g_assert_true (g_regex_match (numbers, computed, 0, &match));
   {
     g_autofree char *s = g_match_info_fetch (match, 1);
-    g_autofree char *u = g_match_info_fetch (match, 2);
     g_auto (GStrv) sv = g_strsplit (s, ",", -1);
-    g_auto (GStrv) uv = g_strsplit (u, ",", -1);
+    int end = 0;
+    g_autofree char *rest = NULL;
+    char *cut;
+    g_autoptr (GMatchInfo) unit_match = NULL;
+
     for (guint i = 0; sv[i] != NULL; i++)
       g_ptr_array_add (scales, g_strstrip (g_strdup (sv[i])));
-    for (guint i = 0; uv[i] != NULL; i++)
-      {
-        char *name = g_strstrip (g_strdup (uv[i]));
-        gsize len = strlen (name);
-        if (len >= 2 && name[0] == '\'')
-          {
-            memmove (name, name + 1, len - 2);
-            name[len - 2] = '\0';
-          }
-        g_ptr_array_add (names, name);
-      }
+    g_match_info_fetch_pos (match, 0, NULL, &end);
+    rest = g_strdup (computed + end);
+    cut = strstr (rest, " (");
+    if (cut != NULL)
+      *cut = '\0';
+    for (g_regex_match (units, rest, 0, &unit_match); g_match_info_matches (unit_match);
+         g_match_info_next (unit_match, NULL))
+      g_ptr_array_add (names, g_match_info_fetch (unit_match, 1));
   }
   g_assert_cmpuint (scales->len, ==, names->len);
   g_assert_cmpuint (scales->len, >=, 2);
@@ -229,7 +240,7 @@ check_scale (const AlImage *image,
 
   if (strcmp (ux, "") == 0 || strcmp (ux, "[]") == 0)
     g_assert_null (image->unit);   /* the file's placeholder for "no unit" */
-  else if ((nm = al_unit_to_nm (strcmp (ux, "n_m") == 0 ? "nm" : ux)) > 0)
+  else if ((nm = manifest_unit_nm (ux)) > 0)
     {
       /* Lengths: compare in nm, whatever unit each side keeps. */
       g_assert_nonnull (image->unit);
@@ -237,7 +248,8 @@ check_scale (const AlImage *image,
       g_assert_cmpfloat_with_epsilon (image->scale_x * al_unit_to_nm (image->unit), sx * nm,
                                       sx * nm * SCALE_RTOL);
       g_assert_cmpfloat_with_epsilon (image->scale_y * al_unit_to_nm (image->unit),
-                                      sy * al_unit_to_nm (uy), sy * al_unit_to_nm (uy) * SCALE_RTOL);
+                                      sy * manifest_unit_nm (uy),
+                                      sy * manifest_unit_nm (uy) * SCALE_RTOL);
       g_assert_cmpfloat_with_epsilon (image->pixel_size, sx * nm, sx * nm * SCALE_RTOL);
     }
   else
@@ -253,7 +265,7 @@ check_scale (const AlImage *image,
       const char *uz = g_ptr_array_index (names, 0);
       double sz = g_ascii_strtod (g_ptr_array_index (scales, 0), NULL);
       double z_nm = al_unit_to_nm (uz);
-      if (strcmp (uz, "") == 0)
+      if (strcmp (uz, "") == 0 || strcmp (uz, "[]") == 0)
         {
           g_assert_null (image->frame_unit);
           g_assert_cmpfloat_with_epsilon (image->frame_scale, sz, sz * SCALE_RTOL);

@@ -1,0 +1,215 @@
+/* al-emd.c: open an EMD (HDF5) file and read it with the layout it has.
+ *
+ * Velox files are recognised by their /Data/Image group; anything else is
+ * searched for a Berkeley EMD group. All HDF5 work happens under the HDF5
+ * lock (al-hdf5.h).
+ */
+#include "al-emd.h"
+
+#include <string.h>
+
+#include "al-emd-private.h"
+#include "al-io-bytes.h"
+
+static const guint8 hdf5_signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
+
+/* Pixels a compressed dataset may hold per stored byte before we call it
+ * damaged: real compression of microscope data stays far below this, and
+ * the limit keeps a tiny hostile file from claiming gigabytes. */
+#define AL_EMD_MAX_COMPRESSION 1024
+
+static gboolean
+emd_sniff (const guint8 *head,
+           gsize         n_head,
+           const char   *path)
+{
+  return n_head >= sizeof hdf5_signature && memcmp (head, hdf5_signature, sizeof hdf5_signature) == 0;
+}
+
+static gboolean
+check_frame_size (hsize_t     rows,
+                  hsize_t     columns,
+                  hsize_t     frames,
+                  const char *name,
+                  GError    **error)
+{
+  if (rows == 0 || columns == 0 || frames == 0)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE, "“%s” holds an empty data set",
+                   name);
+      return FALSE;
+    }
+  if (rows > AL_IMAGE_MAX_SIDE || columns > AL_IMAGE_MAX_SIDE || frames > G_MAXUINT)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE,
+                   "“%s” holds images of %llu×%llu pixels and %llu frames, more than AtomLens reads",
+                   name, (unsigned long long) columns, (unsigned long long) rows,
+                   (unsigned long long) frames);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+AlImage *
+al_emd_read_frames (hid_t       dataset,
+                    int         row_axis,
+                    int         column_axis,
+                    int         frame_axis,
+                    const char *name,
+                    GError    **error)
+{
+  hid_t space = H5Dget_space (dataset), memory = -1;
+  hsize_t dims[3] = { 0 }, start[3] = { 0 }, count[3] = { 1, 1, 1 };
+  int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
+  int expected_rank = frame_axis < 0 ? 2 : 3;
+  g_autoptr (AlImage) image = NULL;
+  const char *dtype = NULL;
+  hsize_t n_frames, frame_samples, stored;
+
+  if (rank != expected_rank || H5Sget_simple_extent_dims (space, dims, NULL) != rank)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
+                   "“%s” holds %d-dimensional data where an image or stack was expected", name, rank);
+      goto out;
+    }
+  if (!al_hdf5_sample_type (dataset, &dtype))
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
+                   "“%s” holds %s samples, not image intensities", name, dtype);
+      goto out;
+    }
+  n_frames = frame_axis < 0 ? 1 : dims[frame_axis];
+  if (!check_frame_size (dims[row_axis], dims[column_axis], n_frames, name, error))
+    goto out;
+  frame_samples = dims[row_axis] * dims[column_axis];
+  stored = H5Dget_storage_size (dataset);
+  if (stored == 0 || (double) frame_samples * n_frames / stored > AL_EMD_MAX_COMPRESSION)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
+                   "“%s” is damaged: its %llu pixels are stored in %llu bytes", name,
+                   (unsigned long long) (frame_samples * n_frames), (unsigned long long) stored);
+      goto out;
+    }
+  image = al_io_image_new ((guint) dims[column_axis], (guint) dims[row_axis], (guint) n_frames,
+                           error);
+  if (image == NULL)
+    goto out;
+
+  /* One frame at a time, straight into its place: a stack stored with the
+   * frame axis last (Velox) is never held twice in memory. */
+  memory = H5Screate_simple (1, &frame_samples, NULL);
+  count[row_axis] = dims[row_axis];
+  count[column_axis] = dims[column_axis];
+  for (hsize_t f = 0; f < n_frames; f++)
+    {
+      if (frame_axis >= 0)
+        start[frame_axis] = f;
+      if (H5Sselect_hyperslab (space, H5S_SELECT_SET, start, NULL, count, NULL) < 0
+          || H5Dread (dataset, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT,
+                      al_image_frame (image, (guint) f)) < 0)
+        {
+          g_autofree char *what = g_strdup_printf ("Cannot read frame %llu of “%s”",
+                                                   (unsigned long long) f + 1, name);
+          al_hdf5_set_error (error, AL_IO_ERROR_CORRUPT, what);
+          g_clear_pointer (&image, al_image_free);
+          goto out;
+        }
+    }
+  g_free (image->dtype);
+  image->dtype = g_strdup (dtype);
+out:
+  if (memory >= 0)
+    H5Sclose (memory);
+  if (space >= 0)
+    H5Sclose (space);
+  return g_steal_pointer (&image);
+}
+
+static AlImage *
+read_file (hid_t       file,
+           const char *name,
+           GError    **error)
+{
+  AlImage *image;
+
+  if (al_emd_velox_detect (file))
+    {
+      image = al_emd_velox_read (file, name, error);
+      if (image != NULL)
+        image->format = g_strdup ("Velox EMD");
+    }
+  else
+    {
+      image = al_emd_berkeley_read (file, name, error);
+      if (image != NULL)
+        image->format = g_strdup ("Berkeley EMD");
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  return image;
+}
+
+static AlImage *
+open_and_read (const char *path,
+               const guint8 *data,
+               gsize         size,
+               const char   *name,
+               GError      **error)
+{
+  hid_t access = H5P_DEFAULT, file;
+  AlImage *image = NULL;
+
+  al_hdf5_lock ();
+  if (data != NULL)
+    {
+      /* An in-memory file: HDF5's core driver over a copy of the bytes. */
+      access = H5Pcreate (H5P_FILE_ACCESS);
+      H5Pset_fapl_core (access, 1 << 16, FALSE);
+      H5Pset_file_image (access, (void *) data, size);
+    }
+  file = H5Fopen (path, H5F_ACC_RDONLY, access);
+  if (file < 0)
+    {
+      g_autofree char *what = g_strdup_printf ("“%s” is not a readable HDF5 file", name);
+      al_hdf5_set_error (error, AL_IO_ERROR_CORRUPT, what);
+    }
+  else
+    {
+      image = read_file (file, name, error);
+      H5Fclose (file);
+    }
+  if (access != H5P_DEFAULT)
+    H5Pclose (access);
+  H5Eclear2 (H5E_DEFAULT);
+  al_hdf5_unlock ();
+  return image;
+}
+
+AlImage *
+al_emd_load_bytes (const guint8 *data,
+                   gsize         size,
+                   const char   *name,
+                   GError      **error)
+{
+  if (size < sizeof hdf5_signature || !emd_sniff (data, size, NULL))
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, "“%s” is not an HDF5 (EMD) file",
+                   name);
+      return NULL;
+    }
+  return open_and_read ("in-memory.emd", data, size, name, error);
+}
+
+static AlImage *
+emd_load (const char *path,
+          GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+
+  return open_and_read (path, NULL, 0, name, error);
+}
+
+const AlImageReader al_emd_reader = {
+  .format = "EMD",
+  .sniff = emd_sniff,
+  .load = emd_load,
+};
