@@ -1,0 +1,61 @@
+/* al-structure.h: from atoms to chemistry for one frame: the bond graph and
+ * its rings, lattice labels, strain, and every kind of defect. This is the
+ * stage the pipeline runs after atom finding; each piece is also usable on
+ * its own (graph/, strain/, defects/).
+ *
+ * When the image has no calibration, the pixel size is estimated from the
+ * measured nearest-neighbour distance and the material's (so lengths and
+ * areas still come out in nm), and strain is measured against the fitted
+ * lattice rather than the material's.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "al-atoms.h"
+#include "al-material.h"
+#include "al-progress.h"
+#include "defects/al-defects.h"
+#include "defects/al-phase-map.h"
+#include "graph/al-bonds.h"
+#include "graph/al-rings.h"
+#include "strain/al-lattice.h"
+#include "strain/al-strain.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  AlBondParams   bonds;
+  AlStrainParams strain;
+  /* The field of view in px, so atoms at its border are not taken for an
+   * edge; 0: the atoms' bounding box. */
+  guint          width;
+  guint          height;
+} AlStructureParams;
+
+typedef struct
+{
+  AlBonds         *bonds;
+  AlRings         *rings;
+  AlLatticeLabels *labels;
+  AlStrain        *strain;       /* NULL when no lattice could be fitted */
+  AlDefects       *defects;
+  AlPhaseMap      *phases;
+  double           pixel_size_nm;
+  gboolean         pixel_size_estimated;
+} AlStructure;
+
+AlStructure *al_structure_analyze (AlAtoms                 *atoms,
+                                   const AlMaterial        *material,
+                                   double                   pixel_size_nm,
+                                   guint                    frame,
+                                   const AlStructureParams *params,
+                                   AlProgress              *progress,
+                                   GCancellable            *cancellable,
+                                   GError                 **error);
+void         al_structure_free    (AlStructure             *structure);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlStructure, al_structure_free)
+
+G_END_DECLS
