@@ -117,6 +117,27 @@ field_text (const AlDmFile *file,
   return al_dm_tag_get_text (file, tag);
 }
 
+/* In TEM diffraction, DM's "Indicated Magnification" is the camera length
+ * in mm (rosettasciio reads it so too); in STEM ("SCANNING") it is the
+ * magnification even when the imaging mode says DIFFRACTION. */
+static void
+fix_diffraction_magnification (const AlDmFile *file,
+                               const AlDmTag  *tags,
+                               AlImage        *image)
+{
+  g_autofree char *mode = al_dm_tag_get_text (file, al_dm_tag_lookup (tags,
+                                                                     "Microscope Info/Imaging Mode"));
+  g_autofree char *operation = al_dm_tag_get_text (file, al_dm_tag_lookup (
+                                                           tags, "Microscope Info/Operation Mode"));
+  const char *magnification = al_image_get_metadata (image, "Magnification");
+
+  if (mode == NULL || g_ascii_strcasecmp (mode, "DIFFRACTION") != 0 || magnification == NULL
+      || (operation != NULL && g_ascii_strcasecmp (operation, "SCANNING") == 0))
+    return;
+  al_image_set_metadata (image, "Camera length (mm)", magnification);
+  al_image_set_metadata (image, "Magnification", NULL);
+}
+
 void
 al_dm_read_metadata (const AlDmFile *file,
                      const AlDmTag  *entry,
@@ -135,4 +156,5 @@ al_dm_read_metadata (const AlDmFile *file,
       if (text != NULL && text[0] != '\0')
         al_image_set_metadata (image, fields[i].key, text);
     }
+  fix_diffraction_magnification (file, tags, image);
 }

@@ -391,6 +391,42 @@ test_shared_truncated (void)
     }
 }
 
+/* What rosettasciio's tests assert about these files' metadata. */
+static void
+test_shared_metadata (void)
+{
+  static const struct { const char *file, *key, *value; } cases[] = {
+    { "test_STEM_image.dm3", "Voltage (kV)", "200" },
+    { "test_STEM_image.dm3", "Dwell time (µs)", "3.5" },
+    { "test_STEM_image.dm3", "Camera length (mm)", "135" },
+    { "test_STEM_image.dm3", "Magnification", "225000" },
+    { "test_STEM_image.dm3", "Instrument", "FEI Titan" },
+    { "test_STEM_image.dm3", "Acquisition date", "8/8/2016" },
+    { "test_diffraction_pattern.dm3", "Exposure (s)", "0.2" },
+    { "test_diffraction_pattern.dm3", "Camera length (mm)", "320" },
+    { "test_diffraction_pattern.dm3", "Magnification", NULL },
+    { "test_diffraction_pattern.dm3", "Instrument", "FEI Tecnai" },
+    { "test_dm_image_um_unit.dm3", "Exposure (s)", "0.5" },
+    { "test_dm_image_um_unit.dm3", "Magnification", "51" },
+    { "test_dm_image_um_unit.dm3", "Voltage (kV)", "200" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *relative = g_build_filename ("data/formats/rosettasciio/dm", cases[c].file,
+                                                    NULL);
+      g_autofree char *path = al_test_shared_path (relative);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AlImage) image = NULL;
+
+      if (path == NULL)
+        return;
+      image = al_image_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (al_image_get_metadata (image, cases[c].key), ==, cases[c].value);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -408,5 +444,6 @@ main (int    argc,
   g_test_add_func ("/core/io/dm/huge-dimensions", test_huge_dimensions);
   g_test_add_func ("/core/io/dm/deep-nesting", test_deep_nesting);
   g_test_add_func ("/core/io/dm/shared-truncated", test_shared_truncated);
+  g_test_add_func ("/core/io/dm/shared-metadata", test_shared_metadata);
   return g_test_run ();
 }

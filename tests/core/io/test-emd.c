@@ -259,6 +259,33 @@ test_shared_truncated (void)
     }
 }
 
+/* What ncempy's tests assert about these files' metadata. */
+static void
+test_shared_metadata (void)
+{
+  static const struct { const char *file, *key, *value; } cases[] = {
+    { "openNCEM/STEM HAADF Diffraction Micro.emd", "Voltage (kV)", "300" },
+    { "openNCEM/STEM HAADF Diffraction Micro.emd", "Detector", "HAADF" },
+    { "openNCEM/Acquisition_18.emd", "Microscope binning", "4" },
+    { "openNCEM/Acquisition_18.emd", "Voltage (kV)", "200" },
+    { "rosettasciio/emd/fei_example_dpc_titles.emd", "Images in file", "9 (the first is shown)" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *relative = g_build_filename ("data/formats", cases[c].file, NULL);
+      g_autofree char *path = al_test_shared_path (relative);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AlImage) image = NULL;
+
+      if (path == NULL)
+        return;
+      image = al_image_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (al_image_get_metadata (image, cases[c].key), ==, cases[c].value);
+    }
+}
+
 /* Two threads reading EMD files at once go through the HDF5 lock. */
 static gpointer
 load_many (gpointer data)
@@ -304,6 +331,7 @@ main (int    argc,
   g_test_add_func ("/core/io/emd/truncated", test_truncated);
   g_test_add_func ("/core/io/emd/flipped-bytes", test_flipped_bytes);
   g_test_add_func ("/core/io/emd/shared-truncated", test_shared_truncated);
+  g_test_add_func ("/core/io/emd/shared-metadata", test_shared_metadata);
   g_test_add_func ("/core/io/emd/threads", test_threads);
   status = g_test_run ();
   al_test_rmdir (tmp_dir);
