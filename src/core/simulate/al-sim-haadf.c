@@ -56,51 +56,46 @@ integrated_gaussian (double  centre,
     out[t] = (float) (0.5 * (edges[t + 1] - edges[t]));
 }
 
-/* Draws every column's core into `canvas` (cw × ch, image at offset pad). */
+/* Draws the probe cores of n points (pixel coordinates, weights in
+ * counts) into `canvas` (cw × ch, the image at offset pad). */
 static void
-draw_cores (const AlSimParams *params,
-            const GArray      *columns,
-            const double      *row_shift,
-            float             *canvas,
-            int                cw,
-            int                ch,
-            int                pad)
+draw_cores (guint         height,
+            double        sigma,
+            const double *px,
+            const double *py,
+            const double *weights,
+            guint         n_points,
+            const double *row_shift,
+            float        *canvas,
+            int           cw,
+            int           ch,
+            int           pad)
 {
-  double pix = params->pixel_size_nm;
-  double sigma = params->probe_sigma_nm / pix;
   int half = (int) ceil (AL_SIM_CORE_WINDOW_SIGMAS * sigma) + 1;
   int n = 2 * half + 1;
   g_autofree double *edges = g_new (double, n + 1);
   g_autofree float *gx = g_new (float, n);
   g_autofree float *gy = g_new (float, n);
 
-  for (guint k = 0; k < columns->len; k++)
+  for (guint k = 0; k < n_points; k++)
     {
-      const AlSimColumn *c = &g_array_index (columns, AlSimColumn, k);
-      double cx, cy, weight;
-      int x0, y0;
+      double cx = px[k] + pad, cy = py[k] + pad;
+      int x0 = (int) floor (cx) - half, y0 = (int) floor (cy) - half;
 
-      if (c->removed)
-        continue;
-      cx = c->x / pix + pad;
-      cy = c->y / pix + pad;
-      x0 = (int) floor (cx) - half;
-      y0 = (int) floor (cy) - half;
       if (x0 + n <= 0 || y0 + n <= 0 || x0 >= cw || y0 >= ch)
         continue;
-      weight = al_sim_column_cross_section (params, c);
       integrated_gaussian (cx, sigma, x0, n, edges, gx);
       integrated_gaussian (cy, sigma, y0, n, edges, gy);
       for (int t = 0; t < n; t++)
         {
           int y = y0 + t, image_row = y - pad;
-          float wy = (float) (weight * gy[t]);
+          float wy = (float) (weights[k] * gy[t]);
           float *row;
 
           if (y < 0 || y >= ch)
             continue;
           row = canvas + (gsize) y * cw;
-          if (row_shift != NULL && image_row >= 0 && image_row < (int) params->height
+          if (row_shift != NULL && image_row >= 0 && image_row < (int) height
               && row_shift[image_row] != 0)
             {
               /* A scan line displaced along x sees the column elsewhere. */
@@ -180,38 +175,73 @@ al_sim_gaussian_blur (const float *in,
 }
 
 void
+al_sim_probe_render (guint         width,
+                     guint         height,
+                     double        sigma_core_px,
+                     double        sigma_tail_px,
+                     double        tail_fraction,
+                     const double *px,
+                     const double *py,
+                     const double *counts,
+                     guint         n_points,
+                     const double *row_shift,
+                     float        *out)
+{
+  double w = tail_fraction;
+  double tail_blur = sqrt (MAX (sigma_tail_px * sigma_tail_px - sigma_core_px * sigma_core_px, 0.0));
+  gboolean has_tail = w > 0 && tail_blur > 0;
+  int pad = (has_tail ? (int) ceil (AL_SIM_TAIL_KERNEL_SIGMAS * tail_blur) : 0) + 2;
+  int cw = (int) width + 2 * pad, ch = (int) height + 2 * pad;
+  g_autofree float *core = g_new0 (float, (gsize) cw * ch);
+  g_autofree float *tail = NULL;
+  float a = (float) (has_tail ? 1.0 - w : 1.0), b = (float) w;
+
+  draw_cores (height, sigma_core_px, px, py, counts, n_points, row_shift, core, cw, ch, pad);
+  if (has_tail)
+    {
+      tail = g_new (float, (gsize) cw * ch);
+      al_sim_gaussian_blur (core, tail, cw, ch, tail_blur);
+    }
+  for (guint y = 0; y < height; y++)
+    {
+      const float *src = core + (gsize) (y + pad) * cw + pad;
+      const float *srt = tail ? tail + (gsize) (y + pad) * cw + pad : NULL;
+      float *dst = out + (gsize) y * width;
+      for (guint x = 0; x < width; x++)
+        dst[x] = a * src[x] + (srt ? b * srt[x] : 0.0f);
+    }
+}
+
+void
 al_sim_haadf_render (const AlSimParams *params,
                      const GArray      *columns,
                      const double      *row_shift,
                      float             *out)
 {
   double pix = params->pixel_size_nm;
-  double sigma_core = params->probe_sigma_nm / pix;
-  double sigma_tail = params->tail_sigma_nm / pix;
-  double w = params->tail_fraction;
-  double tail_blur = sqrt (MAX (sigma_tail * sigma_tail - sigma_core * sigma_core, 0.0));
-  int pad = (int) ceil (AL_SIM_TAIL_KERNEL_SIGMAS * tail_blur) + 2;
-  int cw = (int) params->width + 2 * pad, ch = (int) params->height + 2 * pad;
   double pixel_area = pow (pix * AL_SIM_ANGSTROM_PER_NM, 2);
   float bg = (float) (params->dose * pixel_area * params->background);
-  g_autofree float *core = g_new0 (float, (gsize) cw * ch);
-  g_autofree float *tail = NULL;
+  g_autofree double *px = g_new (double, MAX (columns->len, 1));
+  g_autofree double *py = g_new (double, MAX (columns->len, 1));
+  g_autofree double *counts = g_new (double, MAX (columns->len, 1));
+  guint n = 0;
+  gsize n_pixels = (gsize) params->width * params->height;
 
-  draw_cores (params, columns, row_shift, core, cw, ch, pad);
-  if (w > 0 && tail_blur > 0)
+  for (guint k = 0; k < columns->len; k++)
     {
-      tail = g_new (float, (gsize) cw * ch);
-      al_sim_gaussian_blur (core, tail, cw, ch, tail_blur);
+      const AlSimColumn *c = &g_array_index (columns, AlSimColumn, k);
+      if (c->removed)
+        continue;
+      px[n] = c->x / pix;
+      py[n] = c->y / pix;
+      counts[n] = params->dose * al_sim_column_cross_section (params, c);
+      n++;
     }
-  for (guint y = 0; y < params->height; y++)
-    {
-      const float *src = core + (gsize) (y + pad) * cw + pad;
-      const float *srt = tail ? tail + (gsize) (y + pad) * cw + pad : NULL;
-      float *dst = out + (gsize) y * params->width;
-      float a = (float) (params->dose * (tail ? 1.0 - w : 1.0)), b = (float) (params->dose * w);
-      for (guint x = 0; x < params->width; x++)
-        dst[x] = a * src[x] + (srt ? b * srt[x] : 0.0f) + bg;
-    }
+  al_sim_probe_render (params->width, params->height, params->probe_sigma_nm / pix,
+                       params->tail_sigma_nm / pix, params->tail_fraction, px, py, counts, n,
+                       row_shift, out);
+  for (gsize q = 0; q < n_pixels; q++)
+    out[q] += bg;
 }
 
 void

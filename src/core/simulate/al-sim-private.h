@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "al-sim-render.h"
 #include "al-sim-rng.h"
 #include "al-simulate.h"
 
