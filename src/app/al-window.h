@@ -1,0 +1,29 @@
+/* al-window.h: AlWindow, one image and everything shown about it. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "al-application.h"
+#include "al-canvas.h"
+
+G_BEGIN_DECLS
+
+#define AL_TYPE_WINDOW (al_window_get_type ())
+G_DECLARE_FINAL_TYPE (AlWindow, al_window, AL, WINDOW, AdwApplicationWindow)
+
+AlWindow     *al_window_new               (AlApplication *application);
+
+/* Opens `file` in this window: loads it in a worker thread, then shows it,
+ * or shows the reader's message. The Open dialog, drag and drop, the
+ * command line, recent files and the tests all come through here. */
+void          al_window_open_file         (AlWindow      *self,
+                                           GFile         *file);
+/* TRUE from al_window_open_file until the image is shown or has failed. */
+gboolean      al_window_get_loading       (AlWindow      *self);
+/* Why the last open failed, or NULL. */
+const GError *al_window_get_load_error    (AlWindow      *self);
+GFile        *al_window_get_file          (AlWindow      *self);
+AlCanvas     *al_window_get_canvas        (AlWindow      *self);
+void          al_window_show_preferences  (AlWindow      *self);
+
+G_END_DECLS

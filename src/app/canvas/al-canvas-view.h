@@ -1,0 +1,32 @@
+/* al-canvas-view.h: what the canvas shows right now, handed to overlay
+ * layers so they draw only what is visible and scale their marks.
+ *
+ * Image coordinates put pixel centres at integers (as AlAtoms does): pixel
+ * (i, j) covers [i - 0.5, i + 0.5] x [j - 0.5, j + 0.5]. A widget point
+ * (wx, wy) shows image point (wx / zoom + offset_x, wy / zoom + offset_y).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double zoom;             /* screen pixels per image pixel */
+  double offset_x;         /* image coordinates of the widget's top-left corner */
+  double offset_y;
+  int    widget_width;
+  int    widget_height;
+  guint  image_width;
+  guint  image_height;
+  guint  frame;
+  double pixel_size;       /* nm per pixel; 0 when uncalibrated */
+  /* The visible part of the image, in image coordinates. */
+  double visible_x0;
+  double visible_y0;
+  double visible_x1;
+  double visible_y1;
+} AlCanvasView;
+
+G_END_DECLS
