@@ -87,6 +87,9 @@ struct _AlCanvas
   double        drag_start_y;
   double        pinch_start_zoom;
 
+  gboolean      allocating;       /* inside size_allocate */
+  guint         notify_idle_id;   /* view notifications put off until after it */
+
   GListStore   *layers;
   AlTileCache  *tiles;
 

@@ -42,6 +42,21 @@ al_canvas_new (void)
   return g_object_new (AL_TYPE_CANVAS, NULL);
 }
 
+static gboolean
+notify_view_later (gpointer data)
+{
+  AlCanvas *self = data;
+
+  self->notify_idle_id = 0;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_X]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_Y]);
+  g_object_thaw_notify (G_OBJECT (self));
+  _al_canvas_pointer_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _al_canvas_notify_view (AlCanvas *self,
                         double    old_zoom,
@@ -50,6 +65,15 @@ _al_canvas_notify_view (AlCanvas *self,
 {
   if (old_zoom == self->zoom && old_x == self->offset_x && old_y == self->offset_y)
     return;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* A listener that resizes a label (the zoom read-out) must not do so in
+   * the middle of the window's allocation: tell it just after. */
+  if (self->allocating)
+    {
+      if (self->notify_idle_id == 0)
+        self->notify_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, notify_view_later, self, NULL);
+      return;
+    }
   g_object_freeze_notify (G_OBJECT (self));
   if (old_zoom != self->zoom)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
@@ -61,7 +85,6 @@ _al_canvas_notify_view (AlCanvas *self,
   /* What is under the pointer moved too. */
   if (self->pointer_inside)
     _al_canvas_pointer_changed (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -149,7 +172,11 @@ al_canvas_size_allocate (GtkWidget *widget,
                          int        height,
                          int        baseline)
 {
-  _al_canvas_size_changed (AL_CANVAS (widget));
+  AlCanvas *self = AL_CANVAS (widget);
+
+  self->allocating = TRUE;
+  _al_canvas_size_changed (self);
+  self->allocating = FALSE;
 }
 
 static void
@@ -173,6 +200,7 @@ al_canvas_dispose (GObject *object)
 
   g_cancellable_cancel (self->pyramid_cancellable);
   g_clear_object (&self->pyramid_cancellable);
+  g_clear_handle_id (&self->notify_idle_id, g_source_remove);
   g_clear_pointer (&self->tiles, al_tile_cache_detach);
   g_clear_pointer (&self->pyramid, al_pyramid_unref);
   g_clear_pointer (&self->raster, al_raster_unref);
