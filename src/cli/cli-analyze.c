@@ -10,6 +10,7 @@
 #include "al-pipeline.h"
 #include "export/al-atoms-csv.h"
 #include "export/al-figure.h"
+#include "export/al-structure-csv.h"
 #include "export/al-summary-json.h"
 #include "io/al-io.h"
 
@@ -74,6 +75,33 @@ write_figures (const AlAnalysis *analysis,
   return TRUE;
 }
 
+/* bonds.csv, defects.csv and strain.csv, with the image's frame numbers. */
+static gboolean
+write_structure_tables (const AlAnalysis *analysis,
+                        const char       *out_dir,
+                        GError          **error)
+{
+  guint n_slots = ((AlFrameResult *) analysis->frames->pdata[analysis->frames->len - 1])->frame + 1;
+  g_autofree AlStructureFrame *frames = g_new0 (AlStructureFrame, n_slots);
+
+  for (guint i = 0; i < analysis->frames->len; i++)
+    {
+      const AlFrameResult *r = analysis->frames->pdata[i];
+      AlStructureFrame *f = &frames[r->frame];
+      f->atoms = r->atoms;
+      f->pixel_size_nm = analysis->pixel_size_nm;
+      if (r->structure != NULL)
+        {
+          f->bonds = r->structure->bonds;
+          f->defects = r->structure->defects;
+          f->strain = r->structure->strain;
+          if (f->pixel_size_nm <= 0)
+            f->pixel_size_nm = r->structure->pixel_size_nm;
+        }
+    }
+  return al_structure_csv_write (out_dir, frames, n_slots, error);
+}
+
 int
 al_cli_analyze (int    argc,
                 char **argv)
@@ -92,7 +120,7 @@ al_cli_analyze (int    argc,
     { "frames", 0, 0, G_OPTION_ARG_STRING, &frames_spec,
       "Frames to analyse, A:B inclusive from 0 (default: all)", "A:B" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Folder for atoms.csv, summary.json and the figure (default: .)", "DIR" },
+      "Folder for atoms.csv, bonds.csv, defects.csv, strain.csv, summary.json and the figure (default: .)", "DIR" },
     { "figure", 0, 0, G_OPTION_ARG_STRING, &figure,
       "Also write the annotated figure: png, svg or pdf", "FORMAT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
@@ -156,6 +184,8 @@ al_cli_analyze (int    argc,
   csv_path = g_build_filename (out_dir, "atoms.csv", NULL);
   if (!al_atoms_csv_write (csv_path, frames, n_slots, analysis->material,
                            analysis->pixel_size_nm, AL_ATOMS_CSV_NONE, &error))
+    return al_cli_fail ("%s", error->message);
+  if (!write_structure_tables (analysis, out_dir, &error))
     return al_cli_fail ("%s", error->message);
   if (figure != NULL && !write_figures (analysis, image, out_dir, figure, &error))
     return al_cli_fail ("%s", error->message);

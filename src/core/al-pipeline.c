@@ -29,6 +29,7 @@ al_frame_result_free (AlFrameResult *result)
   if (result == NULL)
     return;
   al_atoms_free (result->atoms);
+  al_structure_free (result->structure);
   g_free (result);
 }
 
@@ -159,6 +160,27 @@ detect_frame (AlAnalysis             *analysis,
   return atoms;
 }
 
+/* Bonds, rings, strain and defects of one frame's atoms. The pixel size
+ * is the calibration given (file or user); without one the structure stage
+ * estimates it from the bonds and measures strain against the fitted
+ * lattice. */
+static AlStructure *
+analyse_structure (AlAnalysis   *analysis,
+                   AlAtoms      *atoms,
+                   guint         frame,
+                   double        pixel_size,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height };
+  gint64 start = g_get_monotonic_time ();
+  AlStructure *s = al_structure_analyze (atoms, analysis->material, pixel_size, frame, &sp,
+                                         NULL, cancellable, error);
+
+  al_analysis_add_timing (analysis, "structure", (g_get_monotonic_time () - start) * 1e-6);
+  return s;
+}
+
 /* Analyses frames [first, last] of `image`. */
 AlAnalysis *
 al_pipeline_run (const AlImage          *image,
@@ -217,6 +239,9 @@ al_pipeline_run (const AlImage          *image,
           analysis->pixel_size_nm = result->detect.pixel_size_nm;
           analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_LATTICE;
         }
+      result->structure = analyse_structure (analysis, result->atoms, f, pixel_size, cancellable, error);
+      if (result->structure == NULL)
+        return NULL;
       g_ptr_array_add (analysis->frames, g_steal_pointer (&result));
     }
   al_progress_report (progress, "Done", 1.0);

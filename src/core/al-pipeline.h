@@ -15,6 +15,7 @@
 #include "al-image.h"
 #include "al-material.h"
 #include "al-progress.h"
+#include "defects/al-structure.h"
 #include "detect/al-detect.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,7 @@ typedef struct
   guint        frame;            /* index in the image */
   AlAtoms     *atoms;
   AlDetectInfo detect;           /* lattice, scales, species model */
+  AlStructure *structure;        /* bonds, rings, strain, defects, phases (NULL if not run) */
 } AlFrameResult;
 
 typedef struct

@@ -38,7 +38,7 @@ site_key (gint32 n1,
 
 static gboolean
 has_bonded_label (const AlBonds         *bonds,
-                  const AlLatticeLabels *labels,
+                  const AlHoneycombLabels *labels,
                   guint                  atom,
                   gint32                 n1,
                   gint32                 n2,
@@ -68,8 +68,8 @@ static void
 vote (GHashTable            *candidates,
       const AlAtoms         *atoms,
       const AlBonds         *bonds,
-      const AlLatticeLabels *labels,
-      const AlLattice       *lattice,
+      const AlHoneycombLabels *labels,
+      const AlHoneycomb       *lattice,
       guint                  i,
       const double           f[4])
 {
@@ -85,7 +85,7 @@ vote (GHashTable            *candidates,
 
       if (has_bonded_label (bonds, labels, i, n1, n2, 1 - s))
         continue;
-      al_lattice_vector (lattice, nn_step[s][k][0], nn_step[s][k][1], 1 - 2 * s, &vx, &vy);
+      al_honeycomb_vector (lattice, nn_step[s][k][0], nn_step[s][k][1], 1 - 2 * s, &vx, &vy);
       apply_map (f, vx, vy, &px, &py);
       px += atoms->x[i];
       py += atoms->y[i];
@@ -114,14 +114,14 @@ vote (GHashTable            *candidates,
 static gboolean
 enclosed (const Candidate *c,
           const AlBonds   *bonds,
-          const AlLattice *lattice)
+          const AlHoneycomb *lattice)
 {
   guint n_occupied = 0;
 
   for (int k = 0; k < 6; k++)
     {
       double vx, vy, px, py;
-      al_lattice_vector (lattice, shell_step[k][0], shell_step[k][1], 0, &vx, &vy);
+      al_honeycomb_vector (lattice, shell_step[k][0], shell_step[k][1], 0, &vx, &vy);
       apply_map (c->f, vx, vy, &px, &py);
       if (al_cell_grid_nearest (bonds->grid, c->site.x + px, c->site.y + py,
                                 AL_EMPTY_SITE_SHELL_RADIUS_NN * bonds->nn_px, -1, NULL) >= 0)
@@ -146,8 +146,8 @@ compare_sites (gconstpointer a,
 GArray *
 al_empty_sites_find (const AlAtoms         *atoms,
                      const AlBonds         *bonds,
-                     const AlLatticeLabels *labels,
-                     const AlLattice       *lattice)
+                     const AlHoneycombLabels *labels,
+                     const AlHoneycomb       *lattice)
 {
   g_autoptr (GHashTable) candidates = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   GArray *sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));

@@ -14,7 +14,7 @@
 
 #include "al-atoms.h"
 #include "graph/al-bonds.h"
-#include "strain/al-lattice.h"
+#include "strain/al-honeycomb.h"
 
 G_BEGIN_DECLS
 
@@ -31,7 +31,7 @@ typedef struct
 
 GArray *al_empty_sites_find (const AlAtoms         *atoms,
                              const AlBonds         *bonds,
-                             const AlLatticeLabels *labels,
-                             const AlLattice       *lattice);
+                             const AlHoneycombLabels *labels,
+                             const AlHoneycomb       *lattice);
 
 G_END_DECLS

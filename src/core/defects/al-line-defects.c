@@ -7,7 +7,10 @@
 #include "graph/al-cell-grid.h"
 
 /* Atoms this close to the border of the field (in d) are not edge atoms. */
-#define AL_EDGE_BORDER_NN 1.5
+#define AL_EDGE_BORDER_NN 2.5
+/* An open face enclosing less than this area (in hexagons, (3√3/2) d²
+ * each) is a cluster of missing columns, not vacuum. */
+#define AL_EDGE_MIN_HOLE_HEXAGONS 8.0
 /* Fewest atoms in a reported edge. */
 #define AL_EDGE_MIN_ATOMS 3
 /* Bonded atoms whose orientations differ by less than this grow one grain. */
@@ -29,6 +32,38 @@ near_border (double x,
              double margin)
 {
   return x < x0 + margin || y < y0 + margin || x > x1 - margin || y > y1 - margin;
+}
+
+static gboolean
+touches_border (const AlAtoms *atoms,
+                const guint32 *mem,
+                guint          n,
+                double         x0,
+                double         y0,
+                double         x1,
+                double         y1,
+                double         margin)
+{
+  for (guint k = 0; k < n; k++)
+    if (near_border (atoms->x[mem[k]], atoms->y[mem[k]], x0, y0, x1, y1, margin))
+      return TRUE;
+  return FALSE;
+}
+
+/* Area enclosed by a face walk (shoelace), px². */
+static double
+face_area (const AlAtoms *atoms,
+           const guint32 *mem,
+           guint          n)
+{
+  double a = 0.0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      guint32 i = mem[k], j = mem[(k + 1) % n];
+      a += atoms->x[i] * atoms->y[j] - atoms->x[j] * atoms->y[i];
+    }
+  return 0.5 * fabs (a);
 }
 
 static void
@@ -77,22 +112,26 @@ al_edges_find (const AlAtoms *atoms,
                guint8        *edge_atoms,
                AlDefects     *defects)
 {
-  double x0 = 0.0, y0 = 0.0, x1 = width, y1 = height;
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
   double margin = AL_EDGE_BORDER_NN * bonds->nn_px;
   g_autoptr (GArray) run = g_array_new (FALSE, FALSE, sizeof (guint32));
 
-  if (width <= 0.0 || height <= 0.0)
+  /* The border is where the atoms stop at the side of the field: detection
+   * leaves a strip along the image border empty, so the atoms' bounding
+   * box (within the image) is the field. */
+  for (guint i = 0; i < atoms->n_atoms; i++)
     {
-      x0 = y0 = INFINITY;
-      x1 = y1 = -INFINITY;
-      for (guint i = 0; i < atoms->n_atoms; i++)
-        {
-          x0 = MIN (x0, atoms->x[i]);
-          y0 = MIN (y0, atoms->y[i]);
-          x1 = MAX (x1, atoms->x[i]);
-          y1 = MAX (y1, atoms->y[i]);
-        }
-      margin = 0.5 * bonds->nn_px;
+      x0 = MIN (x0, atoms->x[i]);
+      y0 = MIN (y0, atoms->y[i]);
+      x1 = MAX (x1, atoms->x[i]);
+      y1 = MAX (y1, atoms->y[i]);
+    }
+  if (width > 0.0 && height > 0.0)
+    {
+      x0 = MAX (x0, 0.0);
+      y0 = MAX (y0, 0.0);
+      x1 = MIN (x1, width - 1.0);
+      y1 = MIN (y1, height - 1.0);
     }
   for (guint r = 0; r < rings->n_rings; r++)
     {
@@ -100,6 +139,9 @@ al_edges_find (const AlAtoms *atoms,
       guint n = rings->size[r], start = 0;
 
       if (!al_ring_is_open (rings, r))
+        continue;
+      if (!touches_border (atoms, mem, n, x0, y0, x1, y1, margin)
+          && face_area (atoms, mem, n) < AL_EDGE_MIN_HOLE_HEXAGONS * 2.598076 * bonds->nn_px * bonds->nn_px)
         continue;
       /* Start the walk at a border atom, if any, so runs do not wrap. */
       for (guint k = 0; k < n; k++)

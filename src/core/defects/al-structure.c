@@ -23,7 +23,7 @@ al_structure_free (AlStructure *s)
     return;
   al_bonds_free (s->bonds);
   al_rings_free (s->rings);
-  al_lattice_labels_free (s->labels);
+  al_honeycomb_labels_free (s->labels);
   al_strain_free (s->strain);
   al_defects_free (s->defects);
   al_phase_map_free (s->phases);
@@ -82,7 +82,7 @@ al_structure_analyze (AlAtoms                 *atoms,
     return NULL;
 
   report (progress, "strain", 0.3);
-  s->labels = al_lattice_labels_new (atoms, s->bonds, material);
+  s->labels = al_honeycomb_labels_new (atoms, s->bonds, material);
   {
     g_autoptr (GError) local = NULL;
     /* A field with too few atoms for a lattice still has bonds and rings:

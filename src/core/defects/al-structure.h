@@ -19,7 +19,7 @@
 #include "defects/al-phase-map.h"
 #include "graph/al-bonds.h"
 #include "graph/al-rings.h"
-#include "strain/al-lattice.h"
+#include "strain/al-honeycomb.h"
 #include "strain/al-strain.h"
 
 G_BEGIN_DECLS
@@ -38,7 +38,7 @@ typedef struct
 {
   AlBonds         *bonds;
   AlRings         *rings;
-  AlLatticeLabels *labels;
+  AlHoneycombLabels *labels;
   AlStrain        *strain;       /* NULL when no lattice could be fitted */
   AlDefects       *defects;
   AlPhaseMap      *phases;

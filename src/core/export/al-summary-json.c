@@ -6,7 +6,10 @@
  */
 #include "export/al-summary-json.h"
 
+#include "export/al-structure-json.h"
+
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 typedef struct
 {
@@ -158,7 +161,15 @@ al_summary_json (const AlAnalysis *analysis,
 
   for (guint i = 0; i < n_frames; i++)
     count_frame (((AlFrameResult *) analysis->frames->pdata[i])->atoms, m ? m->n_species : 0, &total);
+  /* With the structure stage, defects are counted from its list (vacancies
+   * and phase regions included), not from atom labels. */
+  {
+    guint structured[AL_N_DEFECT_TYPES];
+    if (al_structure_json_count_defects (analysis, structured) > 0)
+      memcpy (total.defects, structured, sizeof structured);
+  }
   add_counts (b, &total, m, area);
+  al_structure_json_add (b, analysis);
 
   json_builder_set_member_name (b, "timings_s");
   json_builder_begin_object (b);

@@ -26,8 +26,8 @@ typedef struct
 static void
 accum_pair (Accum                 *acc,
             const AlAtoms         *atoms,
-            const AlLatticeLabels *labels,
-            const AlLattice       *ref,
+            const AlHoneycombLabels *labels,
+            const AlHoneycomb       *ref,
             guint                  i,
             guint                  j)
 {
@@ -37,7 +37,7 @@ accum_pair (Accum                 *acc,
 
   if (labels->sub[j] < 0 || ABS (d1) > AL_STRAIN_MAX_LABEL_STEP || ABS (d2) > AL_STRAIN_MAX_LABEL_STEP)
     return;
-  al_lattice_vector (ref, d1, d2, ds, &bx, &by);
+  al_honeycomb_vector (ref, d1, d2, ds, &bx, &by);
   rx = atoms->x[j] - atoms->x[i];
   ry = atoms->y[j] - atoms->y[i];
   lb = hypot (bx, by);
@@ -101,8 +101,8 @@ polar_strain (const double f[4],
 gboolean
 al_strain_local_map (const AlAtoms         *atoms,
                      const AlBonds         *bonds,
-                     const AlLatticeLabels *labels,
-                     const AlLattice       *lattice,
+                     const AlHoneycombLabels *labels,
+                     const AlHoneycomb       *lattice,
                      guint                  atom,
                      double                 f[4])
 {
@@ -126,8 +126,8 @@ al_strain_local_map (const AlAtoms         *atoms,
 typedef struct
 {
   const AlAtoms         *atoms;
-  const AlLatticeLabels *labels;
-  const AlLattice       *lattice;
+  const AlHoneycombLabels *labels;
+  const AlHoneycomb       *lattice;
   guint                  atom;
   double                 f0[4];
   double                 max_miss;   /* px */
@@ -142,13 +142,13 @@ region_visit (guint    j,
               gpointer user_data)
 {
   Region *g = user_data;
-  const AlLatticeLabels *l = g->labels;
+  const AlHoneycombLabels *l = g->labels;
   guint i = g->atom;
   double bx, by, rx, ry, px, py;
 
   if (l->sub[j] < 0)
     return TRUE;
-  al_lattice_vector (g->lattice, l->n1[j] - l->n1[i], l->n2[j] - l->n2[i], l->sub[j] - l->sub[i], &bx, &by);
+  al_honeycomb_vector (g->lattice, l->n1[j] - l->n1[i], l->n2[j] - l->n2[i], l->sub[j] - l->sub[i], &bx, &by);
   rx = g->atoms->x[j] - g->atoms->x[i];
   ry = g->atoms->y[j] - g->atoms->y[i];
   px = g->f0[0] * bx + g->f0[1] * by;
@@ -178,8 +178,8 @@ region_visit (guint    j,
 static gboolean
 local_map_region (const AlAtoms         *atoms,
                   const AlBonds         *bonds,
-                  const AlLatticeLabels *labels,
-                  const AlLattice       *lattice,
+                  const AlHoneycombLabels *labels,
+                  const AlHoneycomb       *lattice,
                   guint                  atom,
                   double                 radius_px,
                   double                 f[4])
@@ -207,7 +207,7 @@ choose_reference (AlStrain         *strain,
                   double            pixel_size_nm,
                   AlStrainReference reference)
 {
-  AlLattice ideal;
+  AlHoneycomb ideal;
   double a0, det, f[4], inv[4], exx, eyy, exy, theta;
 
   if (reference == AL_STRAIN_REFERENCE_AUTO)
@@ -224,7 +224,7 @@ choose_reference (AlStrain         *strain,
   /* Turn the ideal lattice to the orientation of the fitted one: the
    * rotation part of A_fit · A_ideal⁻¹. */
   a0 = material->a_nm / pixel_size_nm;
-  al_lattice_ideal (&ideal, a0, 0.0);
+  al_honeycomb_ideal (&ideal, a0, 0.0);
   det = ideal.a1[0] * ideal.a2[1] - ideal.a2[0] * ideal.a1[1];
   inv[0] = ideal.a2[1] / det;
   inv[1] = -ideal.a2[0] / det;
@@ -235,7 +235,7 @@ choose_reference (AlStrain         *strain,
   f[2] = strain->fit.a1[1] * inv[0] + strain->fit.a2[1] * inv[2];
   f[3] = strain->fit.a1[1] * inv[1] + strain->fit.a2[1] * inv[3];
   polar_strain (f, &exx, &eyy, &exy, &theta);
-  al_lattice_ideal (&strain->reference, a0, theta);
+  al_honeycomb_ideal (&strain->reference, a0, theta);
   memcpy (strain->reference.origin, strain->fit.origin, sizeof strain->fit.origin);
 }
 
@@ -257,7 +257,7 @@ strain_alloc (guint n)
 static void
 fill_lattice_figures (AlStrain *strain)
 {
-  const AlLattice *l = &strain->fit;
+  const AlHoneycomb *l = &strain->fit;
   double dot = l->a1[0] * l->a2[0] + l->a1[1] * l->a2[1];
 
   strain->a1_px = hypot (l->a1[0], l->a1[1]);
@@ -270,7 +270,7 @@ fill_lattice_figures (AlStrain *strain)
 AlStrain *
 al_strain_compute (const AlAtoms         *atoms,
                    const AlBonds         *bonds,
-                   const AlLatticeLabels *labels,
+                   const AlHoneycombLabels *labels,
                    const AlMaterial      *material,
                    double                 pixel_size_nm,
                    const AlStrainParams  *params,
@@ -280,12 +280,12 @@ al_strain_compute (const AlAtoms         *atoms,
   const AlPolygon *region = params && params->region.n_vertices >= 3 ? &params->region : NULL;
   double a_ref, radius_px, sum_a = 0.0, sum_a2 = 0.0;
 
-  if (!al_lattice_fit (atoms, labels, region, &strain->fit, &strain->fit_rms_px, error))
+  if (!al_honeycomb_fit (atoms, labels, region, &strain->fit, &strain->fit_rms_px, error))
     return NULL;
   fill_lattice_figures (strain);
   choose_reference (strain, material, pixel_size_nm,
                     params ? params->reference : AL_STRAIN_REFERENCE_AUTO);
-  a_ref = al_lattice_constant (&strain->reference);
+  a_ref = al_honeycomb_constant (&strain->reference);
   radius_px = (params && params->radius_a > 0.0 ? params->radius_a : AL_STRAIN_RADIUS_A) * a_ref;
 
   for (guint i = 0; i < atoms->n_atoms; i++)
@@ -298,7 +298,7 @@ al_strain_compute (const AlAtoms         *atoms,
         continue;
       {
         double sx, sy;
-        al_lattice_site (&strain->fit, labels->n1[i], labels->n2[i], labels->sub[i], &sx, &sy);
+        al_honeycomb_site (&strain->fit, labels->n1[i], labels->n2[i], labels->sub[i], &sx, &sy);
         strain->ux[i] = (float) (atoms->x[i] - sx);
         strain->uy[i] = (float) (atoms->y[i] - sy);
       }

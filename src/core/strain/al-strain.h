@@ -16,7 +16,7 @@
 #include "al-atoms.h"
 #include "al-material.h"
 #include "graph/al-bonds.h"
-#include "strain/al-lattice.h"
+#include "strain/al-honeycomb.h"
 
 G_BEGIN_DECLS
 
@@ -51,8 +51,8 @@ typedef struct
   float    *ux;           /* displacement from the fitted site, px */
   float    *uy;
 
-  AlLattice fit;          /* fitted to the atoms (in the region) */
-  AlLattice reference;    /* what strain is measured against */
+  AlHoneycomb fit;          /* fitted to the atoms (in the region) */
+  AlHoneycomb reference;    /* what strain is measured against */
   AlStrainReference reference_used;
   double    fit_rms_px;   /* residual of the fit */
   double    a_px;         /* fitted lattice constant, mean of |a1| and |a2| */
@@ -65,7 +65,7 @@ typedef struct
 
 AlStrain *al_strain_compute (const AlAtoms          *atoms,
                              const AlBonds          *bonds,
-                             const AlLatticeLabels  *labels,
+                             const AlHoneycombLabels  *labels,
                              const AlMaterial       *material,
                              double                  pixel_size_nm,
                              const AlStrainParams   *params,
@@ -73,8 +73,8 @@ AlStrain *al_strain_compute (const AlAtoms          *atoms,
 void      al_strain_free    (AlStrain               *strain);
 gboolean  al_strain_local_map (const AlAtoms        *atoms,
                                const AlBonds        *bonds,
-                               const AlLatticeLabels *labels,
-                               const AlLattice      *lattice,
+                               const AlHoneycombLabels *labels,
+                               const AlHoneycomb      *lattice,
                                guint                 atom,
                                double                f[4]);
 void      al_strain_stats   (const AlStrain         *strain,

@@ -3,7 +3,7 @@
 
 #include "al-test-lattice.h"
 #include "graph/al-bonds.h"
-#include "strain/al-lattice.h"
+#include "strain/al-honeycomb.h"
 #include "strain/al-strain.h"
 
 #define A_PX 20.0
@@ -14,7 +14,7 @@ typedef struct
 {
   AlAtoms         *atoms;
   AlBonds         *bonds;
-  AlLatticeLabels *labels;
+  AlHoneycombLabels *labels;
   AlStrain        *strain;
 } Run;
 
@@ -29,7 +29,7 @@ run_analyse (Run                  *run,
   run->atoms = atoms;
   run->bonds = al_bonds_build (atoms, m, NULL, &error);
   g_assert_no_error (error);
-  run->labels = al_lattice_labels_new (atoms, run->bonds, m);
+  run->labels = al_honeycomb_labels_new (atoms, run->bonds, m);
   run->strain = al_strain_compute (atoms, run->bonds, run->labels, m, PIXEL_NM, params, &error);
   g_assert_no_error (error);
 }
@@ -38,7 +38,7 @@ static void
 run_clear (Run *run)
 {
   al_strain_free (run->strain);
-  al_lattice_labels_free (run->labels);
+  al_honeycomb_labels_free (run->labels);
   al_bonds_free (run->bonds);
   al_atoms_free (run->atoms);
 }

@@ -1,6 +1,6 @@
-/* al-lattice.c: labelling atoms with honeycomb sites by walking the bond
+/* al-honeycomb.c: labelling atoms with honeycomb sites by walking the bond
  * graph, and fitting the lattice vectors to the labelled atoms. */
-#include "strain/al-lattice.h"
+#include "strain/al-honeycomb.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ static const int nn_step[2][3][2] = {
 };
 
 void
-al_lattice_ideal (AlLattice *lattice,
+al_honeycomb_ideal (AlHoneycomb *lattice,
                   double     a_px,
                   double     theta)
 {
@@ -46,7 +46,7 @@ al_lattice_ideal (AlLattice *lattice,
 }
 
 void
-al_lattice_vector (const AlLattice *l,
+al_honeycomb_vector (const AlHoneycomb *l,
                    double           dn1,
                    double           dn2,
                    int              dsub,
@@ -58,20 +58,20 @@ al_lattice_vector (const AlLattice *l,
 }
 
 void
-al_lattice_site (const AlLattice *l,
+al_honeycomb_site (const AlHoneycomb *l,
                  double           n1,
                  double           n2,
                  int              sub,
                  double          *x,
                  double          *y)
 {
-  al_lattice_vector (l, n1, n2, sub, x, y);
+  al_honeycomb_vector (l, n1, n2, sub, x, y);
   *x += l->origin[0];
   *y += l->origin[1];
 }
 
 double
-al_lattice_constant (const AlLattice *l)
+al_honeycomb_constant (const AlHoneycomb *l)
 {
   return 0.5 * (hypot (l->a1[0], l->a1[1]) + hypot (l->a2[0], l->a2[1]));
 }
@@ -132,7 +132,7 @@ sublattice_score (const AlBonds *bonds,
 
 static guint
 walk_component (const AlBonds   *bonds,
-                AlLatticeLabels *labels,
+                AlHoneycombLabels *labels,
                 guint32         *component,
                 guint32          comp,
                 guint            seed,
@@ -181,7 +181,7 @@ compare_double (const void *a,
 /* Lattice coordinates (fractional n1, n2) of a point relative to a site of
  * sublattice `sub`. */
 static void
-fractional (const AlLattice *l,
+fractional (const AlHoneycomb *l,
             double           x,
             double           y,
             int              sub,
@@ -200,11 +200,11 @@ fractional (const AlLattice *l,
  * agree with the lattice fitted to the largest one. */
 static void
 align_components (const AlAtoms   *atoms,
-                  AlLatticeLabels *labels,
+                  AlHoneycombLabels *labels,
                   const guint32   *component,
                   guint32          n_comp,
                   guint32          largest,
-                  const AlLattice *lattice)
+                  const AlHoneycomb *lattice)
 {
   double *d1 = g_new (double, AL_LATTICE_ALIGN_SAMPLE);
   double *d2 = g_new (double, AL_LATTICE_ALIGN_SAMPLE);
@@ -257,18 +257,18 @@ seed_wanted (const AlMaterial *material,
 }
 
 /* Labels every bonded atom with its honeycomb site. */
-AlLatticeLabels *
-al_lattice_labels_new (const AlAtoms    *atoms,
+AlHoneycombLabels *
+al_honeycomb_labels_new (const AlAtoms    *atoms,
                        const AlBonds    *bonds,
                        const AlMaterial *material)
 {
-  AlLatticeLabels *labels = g_new0 (AlLatticeLabels, 1);
+  AlHoneycombLabels *labels = g_new0 (AlHoneycombLabels, 1);
   guint n = atoms->n_atoms;
   g_autofree guint32 *component = g_new (guint32, n + 1);
   g_autofree guint32 *queue = g_new (guint32, n + 1);
   g_autoptr (GArray) comp_size = g_array_new (FALSE, TRUE, sizeof (guint));
   guint32 largest = 0;
-  AlLattice lattice;
+  AlHoneycomb lattice;
 
   labels->n_atoms = n;
   labels->n1 = g_new0 (gint32, n + 1);
@@ -305,13 +305,13 @@ al_lattice_labels_new (const AlAtoms    *atoms,
 
   if (comp_size->len > 1)
     {
-      AlLatticeLabels only = *labels;
+      AlHoneycombLabels only = *labels;
       gint8 *sub = g_memdup2 (labels->sub, n + 1);
       for (guint i = 0; i < n; i++)
         if (component[i] != largest)
           sub[i] = -1;
       only.sub = sub;
-      if (al_lattice_fit (atoms, &only, NULL, &lattice, NULL, NULL))
+      if (al_honeycomb_fit (atoms, &only, NULL, &lattice, NULL, NULL))
         align_components (atoms, labels, component, comp_size->len, largest, &lattice);
       g_free (sub);
     }
@@ -319,7 +319,7 @@ al_lattice_labels_new (const AlAtoms    *atoms,
 }
 
 void
-al_lattice_labels_free (AlLatticeLabels *labels)
+al_honeycomb_labels_free (AlHoneycombLabels *labels)
 {
   if (labels == NULL)
     return;
@@ -376,9 +376,9 @@ solve_small (double *m,
  * With one sublattice only, δ is taken as the ideal (a1 + a2)/3. */
 static gboolean
 fit_once (const AlAtoms         *atoms,
-          const AlLatticeLabels *labels,
+          const AlHoneycombLabels *labels,
           const guint8          *use,
-          AlLattice             *l)
+          AlHoneycomb             *l)
 {
   double m[16] = { 0 }, rx[4] = { 0 }, ry[4] = { 0 }, m2[16];
   int n_par = 4;
@@ -442,10 +442,10 @@ fit_once (const AlAtoms         *atoms,
  * trimmed least squares, so atoms displaced by a defect or labelled across
  * a dislocation do not pull the fit. */
 gboolean
-al_lattice_fit (const AlAtoms         *atoms,
-                const AlLatticeLabels *labels,
+al_honeycomb_fit (const AlAtoms         *atoms,
+                const AlHoneycombLabels *labels,
                 const AlPolygon       *region,
-                AlLattice             *lattice,
+                AlHoneycomb             *lattice,
                 double                *rms_px,
                 GError               **error)
 {
@@ -482,7 +482,7 @@ al_lattice_fit (const AlAtoms         *atoms,
         if (base[i])
           {
             double sx, sy;
-            al_lattice_site (lattice, labels->n1[i], labels->n2[i], labels->sub[i], &sx, &sy);
+            al_honeycomb_site (lattice, labels->n1[i], labels->n2[i], labels->sub[i], &sx, &sy);
             res[n_res++] = hypot (atoms->x[i] - sx, atoms->y[i] - sy);
           }
       {

@@ -1,4 +1,4 @@
-/* al-lattice.h: the honeycomb lattice an image's atoms sit on.
+/* al-honeycomb.h: the honeycomb lattice an image's atoms sit on.
  *
  * A site is origin + n1·a1 + n2·a2 + s·delta with integers n1, n2 and the
  * sublattice s (0 or 1): in a TMD s = 0 holds the metal and s = 1 the
@@ -23,7 +23,7 @@ typedef struct
   double a1[2];
   double a2[2];
   double delta[2];    /* sublattice 1 relative to sublattice 0 */
-} AlLattice;
+} AlHoneycomb;
 
 typedef struct
 {
@@ -33,7 +33,7 @@ typedef struct
   gint8   *sub;          /* 0, 1, or -1: no label (isolated atom) */
   double   theta;        /* orientation: bond directions from sublattice 0 are theta + 30°, 150°, 270° (rad) */
   double   nn_px;
-} AlLatticeLabels;
+} AlHoneycombLabels;
 
 /* A region of the image as a closed polygon, vertices in px. */
 typedef struct
@@ -43,37 +43,37 @@ typedef struct
   const double *y;
 } AlPolygon;
 
-void             al_lattice_ideal        (AlLattice             *lattice,
+void             al_honeycomb_ideal        (AlHoneycomb             *lattice,
                                           double                 a_px,
                                           double                 theta);
-void             al_lattice_site         (const AlLattice       *lattice,
+void             al_honeycomb_site         (const AlHoneycomb       *lattice,
                                           double                 n1,
                                           double                 n2,
                                           int                    sub,
                                           double                *x,
                                           double                *y);
-void             al_lattice_vector       (const AlLattice       *lattice,
+void             al_honeycomb_vector       (const AlHoneycomb       *lattice,
                                           double                 dn1,
                                           double                 dn2,
                                           int                    dsub,
                                           double                *dx,
                                           double                *dy);
-double           al_lattice_constant     (const AlLattice       *lattice);
+double           al_honeycomb_constant     (const AlHoneycomb       *lattice);
 gboolean         al_polygon_contains     (const AlPolygon       *polygon,
                                           double                 x,
                                           double                 y);
 
-AlLatticeLabels *al_lattice_labels_new   (const AlAtoms         *atoms,
+AlHoneycombLabels *al_honeycomb_labels_new   (const AlAtoms         *atoms,
                                           const AlBonds         *bonds,
                                           const AlMaterial      *material);
-void             al_lattice_labels_free  (AlLatticeLabels       *labels);
-gboolean         al_lattice_fit          (const AlAtoms         *atoms,
-                                          const AlLatticeLabels *labels,
+void             al_honeycomb_labels_free  (AlHoneycombLabels       *labels);
+gboolean         al_honeycomb_fit          (const AlAtoms         *atoms,
+                                          const AlHoneycombLabels *labels,
                                           const AlPolygon       *region,
-                                          AlLattice             *lattice,
+                                          AlHoneycomb             *lattice,
                                           double                *rms_px,
                                           GError               **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlLatticeLabels, al_lattice_labels_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlHoneycombLabels, al_honeycomb_labels_free)
 
 G_END_DECLS
