@@ -24,6 +24,11 @@
 #define AL_SIM_GB_MIN_NN 0.85
 #define AL_SIM_GB_RELAX_PASSES 4
 #define AL_SIM_GB_MEMBER_NN 1.0
+/* In graphene and hBN a gap at the boundary wider than a heptagon (centre
+ * to atom 1.15 nn) gets an atom: real boundaries are chains of 5–7 rings,
+ * not open octagons (Yazyev & Louie, PRB 81, 195420 (2010)). */
+#define AL_SIM_GB_FILL_NN 1.25
+#define AL_SIM_GB_FILL_STEP_NN 0.1
 #define AL_SIM_GB_MIN_MISORIENTATION_DEG 9.0
 #define AL_SIM_GB_MAX_MISORIENTATION_DEG 30.0
 #define AL_SIM_EDGE_MEMBER_NN 0.9
@@ -246,6 +251,76 @@ stitch_boundaries (const AlSimScene *scene,
     }
 }
 
+/* Distance from (x, y) to the nearest column, up to `reach`. */
+static double
+nearest (const AlSimGrid *grid,
+         const GArray    *columns,
+         GArray          *near,
+         double           x,
+         double           y,
+         double           reach)
+{
+  double best = reach;
+
+  al_sim_grid_query (grid, columns, x, y, reach, near);
+  for (guint q = 0; q < near->len; q++)
+    {
+      const AlSimColumn *c = &g_array_index (columns, AlSimColumn, g_array_index (near, guint, q));
+      best = MIN (best, hypot (c->x - x, c->y - y));
+    }
+  return best;
+}
+
+/* Walks the band along each boundary and puts an atom in every gap wider
+ * than AL_SIM_GB_FILL_NN (one-atom-thick materials only). */
+static void
+fill_boundary_gaps (const AlSimScene *scene,
+                    GArray           *columns)
+{
+  double nn = scene->nn, step = AL_SIM_GB_FILL_STEP_NN * nn, fill = AL_SIM_GB_FILL_NN * nn;
+  g_autoptr (GArray) near = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) added = g_array_new (FALSE, FALSE, sizeof (AlSimColumn));
+  AlSimGrid *grid = al_sim_grid_new (columns, nn);
+
+  for (guint g = 1; g < scene->n_grains; g++)
+    {
+      const AlSimGrain *gr = &scene->grains[g];
+      double tx = -gr->ny, ty = gr->nx;
+      double half = 0.5 * hypot (scene->x1 - scene->x0, scene->y1 - scene->y0);
+      double mx = 0.5 * (scene->x0 + scene->x1), my = 0.5 * (scene->y0 + scene->y1);
+      /* Foot of the boundary line nearest the middle of the area built. */
+      double off = gr->c - (gr->nx * mx + gr->ny * my);
+      double px0 = mx + off * gr->nx, py0 = my + off * gr->ny;
+
+      for (double t = -half; t <= half; t += step)
+        for (double u = -1.5 * nn; u <= 1.5 * nn; u += step)
+          {
+            double x = px0 + t * tx + u * gr->nx, y = py0 + t * ty + u * gr->ny, d;
+            AlSimColumn atom = { 0 };
+
+            if (x < scene->x0 || x > scene->x1 || y < scene->y0 || y > scene->y1
+                || al_sim_in_vacuum (scene, x, y))
+              continue;
+            d = nearest (grid, columns, near, x, y, fill + nn);
+            for (guint q = 0; q < added->len && d > fill; q++)
+              {
+                const AlSimColumn *a = &g_array_index (added, AlSimColumn, q);
+                d = MIN (d, hypot (a->x - x, a->y - y));
+              }
+            if (d <= fill)
+              continue;
+            atom.x = x;
+            atom.y = y;
+            atom.grain = -1;
+            atom.defect_id = -1;
+            al_sim_column_set_species (&atom, scene->material, scene->material->site_species[added->len % 2]);
+            g_array_append_val (added, atom);
+          }
+    }
+  al_sim_grid_free (grid);
+  g_array_append_vals (columns, added->data, added->len);
+}
+
 static void
 apply_patch (const AlSimScene  *scene,
              const AlSimRegion *reg,
@@ -357,6 +432,11 @@ al_sim_planar_apply (const AlSimScene *scene,
   if (scene->n_grains > 1)
     {
       stitch_boundaries (scene, columns);
+      if (!scene->material->is_tmd)
+        {
+          fill_boundary_gaps (scene, columns);
+          stitch_boundaries (scene, columns);
+        }
       for (guint g = 1; g < scene->n_grains; g++)
         {
           const AlSimGrain *gr = &scene->grains[g];
