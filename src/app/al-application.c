@@ -200,6 +200,11 @@ al_application_init (AlApplication *self)
 AlApplication *
 al_application_new (void)
 {
+  /* Recent files are filed under the application's name and command. */
+  if (g_get_prgname () == NULL)
+    g_set_prgname ("atomlens");
+  if (g_get_application_name () == NULL || g_strcmp0 (g_get_application_name (), g_get_prgname ()) == 0)
+    g_set_application_name ("AtomLens");
   return g_object_new (AL_TYPE_APPLICATION,
                        "application-id", AL_APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,

@@ -93,8 +93,10 @@ struct _AlCanvas
   GListStore   *layers;
   AlTileCache  *tiles;
 
-  /* AL_CANVAS_TIMING: frame times on stderr. */
+  /* Snapshot times are measured when `timing` is set (benchmarks) and
+   * logged to stderr with each frame's time under AL_CANVAS_TIMING. */
   gboolean      timing;
+  gboolean      log_timing;
   gint64        frame_start_us;
   gint64        snapshot_us;
   gulong        before_paint_id;

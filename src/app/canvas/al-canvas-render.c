@@ -1,10 +1,18 @@
 /* al-canvas-render.c: drawing. The image is drawn from the tiles of the mip
  * level that suits the zoom, only those on screen; a tile still being built
- * is stood in for by its coarser ancestor, so panning never waits. Above
- * 1:1 pixels are drawn as sharp squares (NEAREST), through Cairo, since
- * GTK 4.8 has no scaled-texture node. Overlay layers are drawn in image
- * coordinates above the image, then the scale bar in widget coordinates. */
+ * is stood in for by its coarser ancestor, so panning never waits.
+ *
+ * GTK 4.8 has no scaled-texture node with a filter choice. With a GPU
+ * renderer, tiles below 1:1 are texture nodes (kept on the GPU between
+ * frames); above 1:1, and always with the Cairo renderer (whose texture
+ * nodes re-convert and box-filter every tile every frame), tiles are painted
+ * through one Cairo node with the filter we choose: NEAREST above 1:1 so
+ * pixels stay sharp squares, BILINEAR below (the mip level keeps the
+ * scale between 1/2 and 1, where bilinear misses no texel). Overlay layers
+ * are drawn in image coordinates above the image, then the scale bar. */
 #include "al-canvas-private.h"
+
+#include <gsk/gskcairorenderer.h>
 
 #include <math.h>
 
@@ -17,8 +25,9 @@
 
 typedef struct
 {
-  GtkSnapshot *snapshot;
-  cairo_t     *cr;          /* set when drawing NEAREST */
+  GtkSnapshot   *snapshot;
+  cairo_t       *cr;        /* set when painting through Cairo */
+  cairo_filter_t filter;
 } TileDraw;
 
 /* Draws `tile` over widget rectangle `full` (the whole tile), clipped to
@@ -45,7 +54,10 @@ draw_tile (TileDraw              *td,
   cairo_translate (td->cr, full->origin.x, full->origin.y);
   cairo_scale (td->cr, full->size.width / tile->width, full->size.height / tile->height);
   cairo_set_source_surface (td->cr, al_tile_get_surface (tile), 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (td->cr), CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_filter (cairo_get_source (td->cr), td->filter);
+  /* Tiles meet exactly at whole pixels; repeat the edge texel rather than
+   * fade to transparent there. */
+  cairo_pattern_set_extend (cairo_get_source (td->cr), CAIRO_EXTEND_PAD);
   cairo_paint (td->cr);
   cairo_restore (td->cr);
 }
@@ -132,7 +144,8 @@ draw_image (AlCanvas    *self,
   double vy1 = MIN (self->offset_y + height / self->zoom, image->height - 0.5);
   guint tx0, ty0, tx1, ty1;
   graphene_rect_t bounds;
-  TileDraw td = { snapshot, NULL };
+  TileDraw td = { snapshot, NULL, CAIRO_FILTER_NEAREST };
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (self)));
 
   if (vx1 <= vx0 || vy1 <= vy0)
     return;
@@ -144,8 +157,11 @@ draw_image (AlCanvas    *self,
   image_rect_to_widget (self, -0.5, -0.5, image->width - 0.5, image->height - 0.5, &bounds);
   graphene_rect_intersection (&bounds, &GRAPHENE_RECT_INIT (0, 0, width, height), &bounds);
   /* Above 1:1 each image pixel must stay a sharp square. */
-  if (self->zoom >= 1.0)
-    td.cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  if (self->zoom >= 1.0 || renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer))
+    {
+      td.cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      td.filter = self->zoom >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR;
+    }
 
   for (guint ty = ty0; ty <= ty1; ty++)
     for (guint tx = tx0; tx <= tx1; tx++)

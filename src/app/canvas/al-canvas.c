@@ -145,7 +145,7 @@ al_canvas_realize (GtkWidget *widget)
   GdkFrameClock *clock;
 
   GTK_WIDGET_CLASS (al_canvas_parent_class)->realize (widget);
-  if (!self->timing)
+  if (!self->log_timing)
     return;
   clock = gtk_widget_get_frame_clock (widget);
   self->before_paint_id = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), self);
@@ -356,7 +356,8 @@ al_canvas_init (AlCanvas *self)
   self->layers = g_list_store_new (AL_TYPE_LAYER);
   g_signal_connect (self->layers, "items-changed", G_CALLBACK (on_layers_changed), self);
   self->tiles = al_tile_cache_new (on_tile_ready, self);
-  self->timing = g_getenv ("AL_CANVAS_TIMING") != NULL;
+  self->log_timing = g_getenv ("AL_CANVAS_TIMING") != NULL;
+  self->timing = self->log_timing;
   gtk_widget_add_css_class (GTK_WIDGET (self), "al-canvas");
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

@@ -1,0 +1,261 @@
+/* bench-canvas.c: how fast the window opens and pans a large image. Not a
+ * test (speed goals live in benchmarks): run it under Xvfb with the Cairo
+ * renderer, as `./run bench` does:
+ *
+ *   GSK_RENDERER=cairo xvfb-run -a build/tests/app/bench-canvas [IMAGE.tif]
+ *
+ * Without IMAGE it writes an 8192 x 8192 float32 TIFF of a noisy hexagonal
+ * lattice to a temporary folder. It reports the load time and memory, then
+ * pans at several zooms, timing each frame from the frame clock's
+ * before-paint to after-paint (layout, the canvas's snapshot and rendering).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "al-canvas-private.h"
+#include "al-test.h"
+#include "al-window.h"
+#include "io/al-tiff.h"
+
+#define BENCH_SIDE 8192
+#define PAN_FRAMES 150
+#define PAN_PX_PER_FRAME 24.0
+/* Lattice spacing of the synthetic image, pixels. */
+#define LATTICE_PX 12.0
+/* Zoom scenario: 2^(1/35) per frame, 35 frames in, 35 out, repeated. */
+#define ZOOM_FRAMES_EACH_WAY 35
+#define ZOOM_STEP_PER_FRAME 1.0200
+
+typedef struct
+{
+  AlWindow *window;
+  AlCanvas *canvas;
+  GArray   *frame_ms;
+  GArray   *snapshot_ms;
+  gint64    paint_start;
+  int       frames_left;
+  double    direction;
+  gboolean  zooming;
+  guint     n_fallback;
+} Bench;
+
+static char *
+write_lattice (const char *dir)
+{
+  g_autoptr (AlImage) image = al_image_new (BENCH_SIDE, BENCH_SIDE, 1, NULL);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, "lattice-8192.tif", NULL);
+  float *p = al_image_frame (image, 0);
+  double k = 2 * G_PI / LATTICE_PX;
+
+  for (guint y = 0; y < BENCH_SIDE; y++)
+    for (guint x = 0; x < BENCH_SIDE; x++)
+      {
+        /* Three plane waves at 120° make a hexagonal pattern of peaks. */
+        double v = cos (k * x) + cos (k * (-0.5 * x + 0.866 * y)) + cos (k * (-0.5 * x - 0.866 * y));
+        p[(gsize) y * BENCH_SIDE + x] = (float) (v + g_rand_double_range (rand, -0.5, 0.5));
+      }
+  al_image_set_calibration (image, 0.02, 0.02, "nm");
+  if (!al_tiff_write (path, image, &error))
+    g_error ("%s", error->message);
+  return path;
+}
+
+static long
+status_kib (const char *key)
+{
+  g_autofree char *text = NULL;
+  const char *at;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL) || (at = strstr (text, key)) == NULL)
+    return -1;
+  return strtol (at + strlen (key) + 1, NULL, 10);
+}
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 Bench         *b)
+{
+  b->paint_start = g_get_monotonic_time ();
+  b->canvas->snapshot_us = -1;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Bench         *b)
+{
+  double ms = (g_get_monotonic_time () - b->paint_start) / 1000.0;
+  double snap = b->canvas->snapshot_us / 1000.0;
+
+  if (b->frames_left <= 0 || b->canvas->snapshot_us < 0)
+    return;
+  g_array_append_val (b->frame_ms, ms);
+  g_array_append_val (b->snapshot_ms, snap);
+  if (al_tile_cache_get_n_pending (b->canvas->tiles) > 0)
+    b->n_fallback++;
+}
+
+static gboolean
+pan_tick (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  Bench *b = data;
+  double before_x = al_canvas_get_offset_x (b->canvas), before_y = al_canvas_get_offset_y (b->canvas);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (b->frames_left-- <= 0)
+    return G_SOURCE_REMOVE;
+  if (b->zooming)
+    {
+      /* From fit to twice fit and back, about the centre. */
+      if ((b->frames_left / ZOOM_FRAMES_EACH_WAY) % 2 == 0)
+        al_canvas_zoom_about (b->canvas, al_canvas_get_zoom (b->canvas) * ZOOM_STEP_PER_FRAME, w / 2.0, h / 2.0);
+      else
+        al_canvas_zoom_about (b->canvas, al_canvas_get_zoom (b->canvas) / ZOOM_STEP_PER_FRAME, w / 2.0, h / 2.0);
+      return G_SOURCE_CONTINUE;
+    }
+  al_canvas_pan_by (b->canvas, -b->direction * PAN_PX_PER_FRAME, -b->direction * PAN_PX_PER_FRAME / 2);
+  /* Bounce at the image's edges. */
+  if (al_canvas_get_offset_x (b->canvas) == before_x || al_canvas_get_offset_y (b->canvas) == before_y)
+    b->direction = -b->direction;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const char *what,
+        GArray     *values)
+{
+  double *v = (double *) values->data, sum = 0;
+
+  g_array_sort (values, compare_double);
+  for (guint i = 0; i < values->len; i++)
+    sum += v[i];
+  if (values->len == 0)
+    {
+      printf ("  %-9s no frames\n", what);
+      return;
+    }
+  printf ("  %-9s median %6.2f ms  mean %6.2f  p95 %6.2f  max %6.2f  (%u frames)\n", what,
+          v[values->len / 2], sum / values->len, v[(guint) (values->len * 0.95)],
+          v[values->len - 1], values->len);
+}
+
+static void
+pan_at (Bench  *b,
+        double  zoom)
+{
+  g_array_set_size (b->frame_ms, 0);
+  g_array_set_size (b->snapshot_ms, 0);
+  b->n_fallback = 0;
+  b->direction = 1;
+  b->zooming = zoom <= 0;
+  if (zoom <= 0)
+    al_canvas_zoom_to_fit (b->canvas);
+  else
+    {
+      al_canvas_set_zoom (b->canvas, zoom);
+      al_canvas_center_on (b->canvas, BENCH_SIDE / 2.0, BENCH_SIDE / 2.0);
+    }
+  /* Let the first view's tiles arrive, as a user would see them. */
+  for (int i = 0; i < 200 && al_tile_cache_get_n_pending (b->canvas->tiles) > 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  b->frames_left = PAN_FRAMES;
+  gtk_widget_add_tick_callback (GTK_WIDGET (b->canvas), pan_tick, b, NULL);
+  while (b->frames_left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (b->zooming)
+    printf ("zoom between fit and twice fit (%.0f%% per frame):\n", (ZOOM_STEP_PER_FRAME - 1) * 100);
+  else
+    printf ("pan at zoom %.3f (mip level %u), %.0f px per frame:\n", al_canvas_get_zoom (b->canvas),
+            al_pyramid_level_for_zoom (b->canvas->pyramid, al_canvas_get_zoom (b->canvas)),
+            PAN_PX_PER_FRAME);
+  report ("frame", b->frame_ms);
+  report ("snapshot", b->snapshot_ms);
+  printf ("  frames drawn while tiles were pending (coarser stand-ins): %u; tile cache %.0f MiB\n",
+          b->n_fallback, al_tile_cache_get_bytes (b->canvas->tiles) / 1048576.0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (AlApplication) app = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  Bench b = { 0 };
+  gint64 start;
+  long rss_before;
+  static const double zooms[] = { 0 /* fit */, 0.3, 1.0, 4.0 };
+
+  gtk_init ();
+  if (argc > 1)
+    path = g_strdup (argv[1]);
+  else
+    {
+      dir = al_test_mkdtemp ();
+      printf ("writing an %d x %d float32 test image...\n", BENCH_SIDE, BENCH_SIDE);
+      path = write_lattice (dir);
+    }
+  app = al_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+  b.window = al_window_new (app);
+  b.canvas = al_window_get_canvas (b.window);
+  b.canvas->timing = TRUE;
+  b.frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  b.snapshot_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  gtk_window_set_default_size (GTK_WINDOW (b.window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (b.window));
+  while (gtk_widget_get_width (GTK_WIDGET (b.window)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  rss_before = status_kib ("VmRSS:");
+  g_printerr ("renderer: %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (b.window))));
+  file = g_file_new_for_path (path);
+  start = g_get_monotonic_time ();
+  al_window_open_file (b.window, file);
+  while (al_window_get_loading (b.window))
+    g_main_context_iteration (NULL, TRUE);
+  if (al_window_get_load_error (b.window) != NULL)
+    g_error ("%s", al_window_get_load_error (b.window)->message);
+  while (gtk_widget_get_width (GTK_WIDGET (b.canvas)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  printf ("open %s: %.0f ms (read + first frame's mip pyramid and histogram, in a worker)\n",
+          path, (g_get_monotonic_time () - start) / 1000.0);
+  printf ("memory: RSS %.0f MiB before, %.0f MiB after opening; peak %.0f MiB\n",
+          rss_before / 1024.0, status_kib ("VmRSS:") / 1024.0, status_kib ("VmHWM:") / 1024.0);
+
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (b.canvas)), "before-paint",
+                    G_CALLBACK (on_before_paint), &b);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (b.canvas)), "after-paint",
+                    G_CALLBACK (on_after_paint), &b);
+  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+    pan_at (&b, zooms[i]);
+  printf ("memory after panning: RSS %.0f MiB, peak %.0f MiB\n",
+          status_kib ("VmRSS:") / 1024.0, status_kib ("VmHWM:") / 1024.0);
+
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  g_array_unref (b.frame_ms);
+  g_array_unref (b.snapshot_ms);
+  if (dir != NULL)
+    al_test_rmdir (dir);
+  return 0;
+}
