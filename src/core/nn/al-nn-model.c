@@ -352,3 +352,42 @@ al_nn_model_run (AlNnModel   *model,
   memcpy (out, y->data, al_nn_tensor_numel (y) * sizeof (float));
   return TRUE;
 }
+
+gboolean
+al_nn_model_normalise_input (const AlNnModel *model,
+                             float           *pixels,
+                             gsize            n_pixels,
+                             GError         **error)
+{
+  const char *mode = al_nn_model_get_normalisation (model);
+  double lo = INFINITY, hi = -INFINITY, sum = 0, sum2 = 0, a, b;
+
+  if (mode == NULL || g_ascii_strcasecmp (mode, "none") == 0 || n_pixels == 0)
+    return TRUE;
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      lo = MIN (lo, pixels[i]);
+      hi = MAX (hi, pixels[i]);
+      sum += pixels[i];
+      sum2 += (double) pixels[i] * pixels[i];
+    }
+  if (g_ascii_strcasecmp (mode, "minmax") == 0)
+    {
+      a = hi > lo ? 1.0 / (hi - lo) : 0.0;
+      b = -lo * a;
+    }
+  else if (g_ascii_strcasecmp (mode, "zscore") == 0)
+    {
+      double mean = sum / n_pixels, var = MAX (sum2 / n_pixels - mean * mean, 0.0);
+      a = var > 0 ? 1.0 / sqrt (var) : 0.0;
+      b = -mean * a;
+    }
+  else
+    return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_UNSUPPORTED,
+                        "the model asks for normalisation “%s”, which AtomLens does not know "
+                        "(none, minmax, zscore)", mode),
+           FALSE;
+  for (gsize i = 0; i < n_pixels; i++)
+    pixels[i] = (float) (pixels[i] * a + b);
+  return TRUE;
+}

@@ -167,6 +167,48 @@ arena_end (GArray *live)
   return end;
 }
 
+/* Concatenation in place: an input that only the Concat reads is written by
+ * its producer straight into its channel slice of the Concat's output, so
+ * the skip connections of a U-Net cost no copy and no second buffer.
+ * alias[v] is the value v lives inside (or G_MAXUINT), at alias_at[v] bytes. */
+static void
+find_concat_views (const AlNnModel *model,
+                   const AlNnTensor *values,
+                   guint           *alias,
+                   gsize           *alias_at)
+{
+  g_autofree guint *n_users = g_new0 (guint, model->n_values);
+
+  for (guint k = 0; k < model->n_nodes; k++)
+    for (guint i = 0; i < model->nodes[k].n_inputs; i++)
+      n_users[model->nodes[k].inputs[i]]++;
+  n_users[model->output]++;
+  for (guint v = 0; v < model->n_values; v++)
+    alias[v] = G_MAXUINT;
+  for (guint k = 0; k < model->n_nodes; k++)
+    {
+      const AlNnNode *node = &model->nodes[k];
+      gsize at = 0;
+
+      if (node->kind != AL_NN_OP_CONCAT || alias[node->output] != G_MAXUINT)
+        continue;
+      for (guint i = 0; i < node->n_inputs; i++)
+        {
+          guint v = node->inputs[i];
+          if (v != 0 && n_users[v] == 1 && alias[v] == G_MAXUINT)
+            {
+              alias[v] = node->output;
+              alias_at[v] = at;
+            }
+          at += al_nn_tensor_numel (&values[v]) * sizeof (float);
+        }
+    }
+  /* a Concat whose output is itself a view would need nested views: keep it plain */
+  for (guint v = 0; v < model->n_values; v++)
+    if (alias[v] != G_MAXUINT && alias[alias[v]] != G_MAXUINT)
+      alias[v] = G_MAXUINT;
+}
+
 AlNnPlan *
 al_nn_plan_new (const AlNnModel *model,
                 guint            h,
@@ -177,6 +219,9 @@ al_nn_plan_new (const AlNnModel *model,
   g_autoptr (AlNnPlan) plan = g_new0 (AlNnPlan, 1);
   g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (Block));
   g_autofree guint *last_use = g_new0 (guint, model->n_values);
+  g_autofree guint *alias = g_new (guint, model->n_values);
+  g_autofree gsize *alias_at = g_new0 (gsize, model->n_values);
+  g_autofree gboolean *placed = g_new0 (gboolean, model->n_values);
 
   plan->n_values = model->n_values;
   plan->values = g_new0 (AlNnTensor, model->n_values);
@@ -199,18 +244,25 @@ al_nn_plan_new (const AlNnModel *model,
         last_use[node->inputs[i]] = k;
     }
   last_use[model->output] = G_MAXUINT;
+  find_concat_views (model, plan->values, alias, alias_at);
 
   plan->offsets[0] = place (live, 0, al_nn_tensor_numel (&plan->values[0]) * sizeof (float));
   plan->arena_bytes = arena_end (live);
   for (guint k = 0; k < model->n_nodes; k++)
     {
       const AlNnNode *node = &model->nodes[k];
-      guint v = node->output;
+      guint v = node->output, root = alias[v] != G_MAXUINT ? alias[v] : v;
 
-      plan->offsets[v] = place (live, v, al_nn_tensor_numel (&plan->values[v]) * sizeof (float));
+      if (!placed[root])
+        {
+          plan->offsets[root] = place (live, root,
+                                       al_nn_tensor_numel (&plan->values[root]) * sizeof (float));
+          placed[root] = TRUE;
+        }
+      plan->offsets[v] = plan->offsets[root] + (root != v ? alias_at[v] : 0);
       plan->arena_bytes = MAX (plan->arena_bytes, arena_end (live));
       for (guint i = 0; i < node->n_inputs; i++)
-        if (last_use[node->inputs[i]] == k)
+        if (last_use[node->inputs[i]] == k && alias[node->inputs[i]] == G_MAXUINT)
           release (live, node->inputs[i]);
     }
   return g_steal_pointer (&plan);

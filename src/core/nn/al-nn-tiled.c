@@ -123,31 +123,87 @@ axis_init (Axis   *a,
   return TRUE;
 }
 
-/* The largest square tile (a multiple of the alignment) whose plan fits the budget. */
+/* Tile length that lets n tiles, overlapping by `overlap`, cover `canvas`. */
 static guint
-choose_tile (AlNnModel *model,
-             gsize      budget,
-             guint      n_threads,
-             guint      longest,
-             GError   **error)
+tile_for (guint canvas,
+          guint n,
+          guint overlap,
+          guint a)
 {
-  guint a = model->alignment, probe = round_up (AL_NN_PROBE_TILE, a), t;
+  return MIN (round_up ((canvas + (n - 1) * overlap + n - 1) / n, a), canvas);
+}
+
+/* The tile shape with the least total work (tiles × tile area, overlap
+ * included) whose area stays within `max_area` pixels: for a 1024² image a
+ * 2 × 1 split of the canvas beats four square tiles. */
+static gboolean
+best_shape (guint   lx,
+            guint   ly,
+            guint   overlap,
+            guint   a,
+            double  max_area,
+            guint  *tx,
+            guint  *ty)
+{
+  double best = G_MAXDOUBLE;
+
+  for (guint nx = 1; nx <= lx / a; nx++)
+    {
+      guint w = tile_for (lx, nx, overlap, a);
+      if (nx > 1 && w < overlap + a)
+        break;
+      for (guint ny = 1; ny <= ly / a; ny++)
+        {
+          guint h = tile_for (ly, ny, overlap, a);
+          double cost;
+          if (ny > 1 && h < overlap + a)
+            break;
+          if ((double) w * h > max_area)
+            continue;
+          cost = (double) nx * ny * w * h;
+          if (cost < best)
+            best = cost, *tx = w, *ty = h;
+          break;   /* more rows only cost more */
+        }
+    }
+  return best < G_MAXDOUBLE;
+}
+
+/* Chooses the tile shape from the memory budget: bytes per pixel from a
+ * probe plan, then the cheapest shape that fits, checked with its own plan. */
+static gboolean
+choose_tiles (AlNnModel *model,
+              gsize      budget,
+              guint      n_threads,
+              guint      lx,
+              guint      ly,
+              guint      overlap,
+              guint     *tx,
+              guint     *ty,
+              GError   **error)
+{
+  guint a = model->alignment, probe = round_up (AL_NN_PROBE_TILE, a);
   g_autoptr (AlNnPlan) plan = al_nn_plan_new (model, probe, probe, n_threads, error);
-  double per_pixel;
+  double max_area;
 
   if (plan == NULL)
-    return 0;
-  per_pixel = (double) al_nn_plan_bytes (plan, n_threads) / ((double) probe * probe);
-  t = (guint) MIN (sqrt (budget / per_pixel), (double) MIN (AL_NN_MAX_TILE, longest));
-  t = MAX (t / a * a, a);
-  while (t > a)
+    return FALSE;
+  max_area = MIN ((double) budget * probe * probe / al_nn_plan_bytes (plan, n_threads),
+                  (double) AL_NN_MAX_TILE * AL_NN_MAX_TILE);
+  for (guint attempt = 0; attempt < 32; attempt++, max_area *= 0.9)
     {
-      g_autoptr (AlNnPlan) p = al_nn_plan_new (model, t, t, n_threads, NULL);
-      if (p != NULL && al_nn_plan_bytes (p, n_threads) <= budget)
+      g_autoptr (AlNnPlan) p = NULL;
+
+      if (!best_shape (lx, ly, overlap, a, max_area, tx, ty))
         break;
-      t -= a;
+      p = al_nn_plan_new (model, *ty, *tx, n_threads, NULL);
+      if (p != NULL && al_nn_plan_bytes (p, n_threads) <= budget)
+        return TRUE;
     }
-  return t;
+  return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE,
+                      "a memory budget of %zu KiB is too small for tiles with an overlap of %u "
+                      "pixels", budget >> 10, overlap),
+         FALSE;
 }
 
 typedef struct
@@ -212,6 +268,73 @@ blend_tile (const Job        *job,
       }
 }
 
+typedef struct
+{
+  guint n_threads, margin, blend;
+  Axis  ax, ay;
+} Layout;
+
+static void
+layout_clear (Layout *l)
+{
+  axis_clear (&l->ax);
+  axis_clear (&l->ay);
+}
+
+static gboolean
+layout_init (Layout               *l,
+             AlNnModel            *model,
+             guint                 width,
+             guint                 height,
+             const AlNnRunOptions *opts,
+             GError              **error)
+{
+  guint a = model->alignment, tx, ty, lx, ly;
+
+  l->n_threads = opts->n_threads > 0 ? opts->n_threads : g_get_num_processors ();
+  l->margin = round_up (opts->overlap > 0 ? opts->overlap : model->receptive_radius, a);
+  /* With the overlap at the receptive radius every tile is exact where it
+   * counts and the blend is only a seam guard: one alignment step. A
+   * smaller overlap chosen by the caller gets a wide raised-cosine blend. */
+  l->blend = opts->overlap > 0 && opts->overlap < model->receptive_radius
+               ? round_up (MAX (l->margin / 2, 1), a) : a;
+  lx = round_up (width + 2 * l->margin, a);
+  ly = round_up (height + 2 * l->margin, a);
+  if (opts->tile_size > 0)
+    tx = ty = round_up (opts->tile_size, a);
+  else if (!choose_tiles (model, opts->memory_budget > 0 ? opts->memory_budget
+                                                        : AL_NN_DEFAULT_MEMORY_BUDGET,
+                          l->n_threads, lx, ly, 2 * l->margin + l->blend, &tx, &ty, error))
+    return FALSE;
+  return axis_init (&l->ax, lx, tx, l->margin, l->blend, a, error)
+         && axis_init (&l->ay, ly, ty, l->margin, l->blend, a, error);
+}
+
+gboolean
+al_nn_run_tiled_layout (AlNnModel            *model,
+                        guint                 width,
+                        guint                 height,
+                        const AlNnRunOptions *opts,
+                        guint                *tile_width,
+                        guint                *tile_height,
+                        guint                *n_tiles,
+                        GError              **error)
+{
+  AlNnRunOptions defaults = AL_NN_RUN_OPTIONS_INIT;
+  Layout l = { 0 };
+  gboolean ok;
+
+  ok = layout_init (&l, model, width, height, opts != NULL ? opts : &defaults, error);
+  if (ok)
+    {
+      *tile_width = l.ax.tile;
+      *tile_height = l.ay.tile;
+      *n_tiles = l.ax.n_tiles * l.ay.n_tiles;
+    }
+  layout_clear (&l);
+  return ok;
+}
+
 gboolean
 al_nn_run_tiled (AlNnModel            *model,
                  const float          *image,
@@ -225,8 +348,9 @@ al_nn_run_tiled (AlNnModel            *model,
                  GError              **error)
 {
   AlNnRunOptions defaults = AL_NN_RUN_OPTIONS_INIT;
-  guint n_threads, a = model->alignment, margin, blend, tile, done = 0;
-  Axis ax = { 0 }, ay = { 0 };
+  guint done = 0;
+  Layout l = { 0 };
+  Axis *ax = &l.ax, *ay = &l.ay;
   g_autoptr (AlNnPlan) plan = NULL;
   g_autofree float *memory = NULL;
   AlNnPool *pool = NULL;
@@ -242,66 +366,52 @@ al_nn_run_tiled (AlNnModel            *model,
            FALSE;
   if (width == 0 || height == 0)
     return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_SHAPE, "the image is empty"), FALSE;
-  n_threads = opts->n_threads > 0 ? opts->n_threads : g_get_num_processors ();
-  margin = round_up (opts->overlap > 0 ? opts->overlap : model->receptive_radius, a);
-  blend = round_up (MAX (margin / 2, 1), a);
-  job.margin = margin;
-
-  if (opts->tile_size > 0)
-    tile = round_up (opts->tile_size, a);
-  else
-    tile = choose_tile (model, opts->memory_budget > 0 ? opts->memory_budget
-                                                      : AL_NN_DEFAULT_MEMORY_BUDGET,
-                        n_threads, round_up (MAX (width, height) + 2 * margin, a), error);
-  if (tile == 0)
-    return FALSE;
-  if (!axis_init (&ax, round_up (width + 2 * margin, a), tile, margin, blend, a, error)
-      || !axis_init (&ay, round_up (height + 2 * margin, a), tile, margin, blend, a, error))
+  if (!layout_init (&l, model, width, height, opts, error))
     goto out;
+  job.margin = l.margin;
 
-  plan = al_nn_plan_new (model, ay.tile, ax.tile, n_threads, error);
+  plan = al_nn_plan_new (model, ay->tile, ax->tile, l.n_threads, error);
   if (plan == NULL)
     goto out;
-  if (AL_NN_H (&plan->values[model->output]) != ay.tile
-      || AL_NN_W (&plan->values[model->output]) != ax.tile)
+  if (AL_NN_H (&plan->values[model->output]) != ay->tile
+      || AL_NN_W (&plan->values[model->output]) != ax->tile)
     {
       g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_SHAPE,
                    "tiled inference needs an output the size of the input (got %u × %u from %u × %u)",
                    AL_NN_W (&plan->values[model->output]), AL_NN_H (&plan->values[model->output]),
-                   ax.tile, ay.tile);
+                   ax->tile, ay->tile);
       goto out;
     }
-  memory = g_try_malloc (al_nn_plan_bytes (plan, n_threads));
+  memory = g_try_malloc (al_nn_plan_bytes (plan, l.n_threads));
   if (memory == NULL)
     {
-      g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE,
-                   "not enough memory for %zu MiB of tile buffers", al_nn_plan_bytes (plan, n_threads) >> 20);
+      g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE, "not enough memory for %zu MiB of "
+                   "tile buffers", al_nn_plan_bytes (plan, l.n_threads) >> 20);
       goto out;
     }
   al_nn_plan_bind (plan, memory);
   memset (out, 0, (gsize) model->out_channels * width * height * sizeof (float));
   openblas_set_num_threads (1);
-  pool = al_nn_pool_new (n_threads);
+  pool = al_nn_pool_new (l.n_threads);
 
-  for (guint ky = 0; ky < ay.n_tiles; ky++)
-    for (guint kx = 0; kx < ax.n_tiles; kx++)
+  for (guint ky = 0; ky < ay->n_tiles; ky++)
+    for (guint kx = 0; kx < ax->n_tiles; kx++)
       {
         if (g_cancellable_is_cancelled (cancellable))
           {
             g_set_error (error, AL_ERROR, AL_ERROR_CANCELLED, "inference was cancelled");
             goto out;
           }
-        fill_tile (&job, &plan->values[0], ax.origin[kx], ay.origin[ky]);
+        fill_tile (&job, &plan->values[0], ax->origin[kx], ay->origin[ky]);
         al_nn_plan_execute (model, plan, memory, pool);
-        blend_tile (&job, &plan->values[model->output], &ax, kx, &ay, ky);
+        blend_tile (&job, &plan->values[model->output], ax, kx, ay, ky);
         if (progress != NULL)
-          al_progress_report (progress, "inference", (double) ++done / (ax.n_tiles * ay.n_tiles));
+          al_progress_report (progress, "inference", (double) ++done / (ax->n_tiles * ay->n_tiles));
       }
   ok = TRUE;
 
 out:
   al_nn_pool_free (pool);
-  axis_clear (&ax);
-  axis_clear (&ay);
+  layout_clear (&l);
   return ok;
 }

@@ -76,6 +76,14 @@ const char *al_nn_model_get_material     (const AlNnModel *model);
 double      al_nn_model_get_pixel_size_nm (const AlNnModel *model);
 const char *al_nn_model_get_normalisation (const AlNnModel *model);
 
+/* Applies the model's "atomlens.normalisation" to `pixels` in place:
+ * absent or "none": unchanged; "minmax": to 0…1; "zscore": to mean 0,
+ * standard deviation 1. Any other value is AL_NN_ERROR_UNSUPPORTED. */
+gboolean    al_nn_model_normalise_input (const AlNnModel *model,
+                                         float           *pixels,
+                                         gsize            n_pixels,
+                                         GError         **error);
+
 /* Runs the network once on a whole input (channels × height × width, sizes
  * multiples of the alignment), writing out_channels × height' × width' to
  * `out` (the network's own output size; for a U-Net, the input's). */
@@ -116,6 +124,16 @@ gboolean    al_nn_run_tiled  (AlNnModel            *model,
                               AlProgress           *progress,
                               GCancellable         *cancellable,
                               GError              **error);
+
+/* The tiling al_nn_run_tiled would use: tile size and number of tiles. */
+gboolean    al_nn_run_tiled_layout (AlNnModel            *model,
+                                    guint                 width,
+                                    guint                 height,
+                                    const AlNnRunOptions *opts,
+                                    guint                *tile_width,
+                                    guint                *tile_height,
+                                    guint                *n_tiles,
+                                    GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlNnModel, al_nn_model_free)
 
