@@ -58,7 +58,7 @@ al_cli_simulate (int    argc,
   g_autofree char *scan = NULL, *out = NULL, *truth = NULL, *mode = NULL, *seed_text = NULL;
   double pixel = NAN, dose = NAN, rotation = NAN, z_exp = NAN, probe = NAN, tail = NAN;
   double tail_fraction = NAN, background = NAN, det_noise = NAN, defocus = NAN, cs = NAN;
-  double voltage = NAN;
+  double voltage = NAN, offset = NAN;
   int frames = 1;
   gboolean noiseless = FALSE, uint16 = FALSE;
   GOptionEntry entries[] = {
@@ -79,6 +79,7 @@ al_cli_simulate (int    argc,
     { "tail-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &tail_fraction, "Share of the probe in its tail (default 0.2)", "F" },
     { "background", 0, 0, G_OPTION_ARG_DOUBLE, &background, "Fraction of the beam a support scatters onto the detector (default 3e-5)", "F" },
     { "detector-noise", 0, 0, G_OPTION_ARG_DOUBLE, &det_noise, "Detector noise, counts rms (default 0.5)", "C" },
+    { "offset", 0, 0, G_OPTION_ARG_DOUBLE, &offset, "Dark level added to every pixel, counts (default 0; use with --uint16 so noise below zero is kept)", "C" },
     { "voltage", 0, 0, G_OPTION_ARG_DOUBLE, &voltage, "HRTEM: voltage (default 80)", "KV" },
     { "defocus", 0, 0, G_OPTION_ARG_DOUBLE, &defocus, "HRTEM: defocus, negative = underfocus (default -5)", "NM" },
     { "cs", 0, 0, G_OPTION_ARG_DOUBLE, &cs, "HRTEM: spherical aberration (default 0.001)", "MM" },
@@ -133,6 +134,7 @@ al_cli_simulate (int    argc,
   SET (background, background);
   SET (detector_noise, det_noise);
   SET (voltage_kv, voltage);
+  SET (offset, offset);
   SET (defocus_nm, defocus);
   SET (cs_mm, cs);
 #undef SET

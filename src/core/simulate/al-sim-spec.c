@@ -114,6 +114,7 @@ al_sim_params_check (const AlSimParams *p,
          "The probe tail must be wider than the core and at most 5 nm");
   CHECK (p->background >= 0 && p->background < 1, "The background must be in [0, 1)");
   CHECK (p->detector_noise >= 0 && p->detector_noise < 1e6, "The detector noise must be ≥ 0");
+  CHECK (p->offset >= 0 && p->offset <= 60000, "The dark offset must be 0–60000 counts");
   /* The tail kernel and the core windows grow with these: keep them bounded. */
   probe_px = MAX (p->probe_sigma_nm, p->tail_sigma_nm) / p->pixel_size_nm;
   CHECK (probe_px <= 200, "The probe is %g pixels wide; use a larger pixel size", probe_px);

@@ -138,6 +138,7 @@ format_model (const AlSimResult *result)
   NUM ("tail_fraction", p->tail_fraction);
   NUM ("background", p->background);
   NUM ("detector_noise", p->detector_noise);
+  NUM ("offset", p->offset);
   NUM ("voltage_kv", p->voltage_kv);
   NUM ("defocus_nm", p->defocus_nm);
   NUM ("cs_mm", p->cs_mm);

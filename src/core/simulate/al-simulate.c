@@ -345,6 +345,12 @@ al_simulate_run (const AlSimParams *params,
           al_sim_rng_fork (&rng, params->seed, STREAM_NOISE + f);
           al_sim_noise_apply (params, pixels, al_image_frame_samples (result->image), &rng);
         }
+      if (params->offset != 0)
+        {
+          gsize n = al_image_frame_samples (result->image);
+          for (gsize q = 0; q < n; q++)
+            pixels[q] += (float) params->offset;
+        }
       collect_truth (result, &scene, columns, instances, f);
       if (progress)
         al_progress_report (progress, "Simulating", (f + 1.0) / params->n_frames);

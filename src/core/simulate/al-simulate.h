@@ -73,6 +73,7 @@ typedef struct
   double          tail_fraction;   /* share of the probe in the tail */
   double          background;      /* fraction of the beam scattered onto the detector per pixel by a support */
   double          detector_noise;  /* rms Gaussian detector noise, counts */
+  double          offset;          /* dark level added to every pixel, counts */
   double          rotation_deg;    /* lattice rotation; NAN: random */
   guint64         seed;
   AlSimMode       mode;
