@@ -107,7 +107,8 @@ read_dimensions (const AlDmFile *file,
   for (guint i = 0; i < MIN (n, AL_DM_MAX_DIMS); i++)
     {
       double v;
-      if (!al_dm_tag_get_number (file, al_dm_tag_child (dims, i), &v) || v < 0 || v > G_MAXUINT32)
+      /* Written so that NaN fails too. */
+      if (!al_dm_tag_get_number (file, al_dm_tag_child (dims, i), &v) || !(v >= 0 && v <= G_MAXUINT32))
         return FALSE;
       out->dims[i] = (guint64) v;
       out->n_pixels *= out->dims[i];   /* at most 4 factors below 2^32: no overflow in practice */
@@ -220,8 +221,10 @@ read_image (const AlDmFile *file,
   guint64 n_bytes;
   AlImage *image;
 
-  al_dm_tag_get_number (file, al_dm_tag_lookup (im->image, "ImageData/DataType"), &code);
-  type = find_pixel_type ((guint) CLAMP (code, 0, G_MAXUINT));
+  if (!al_dm_tag_get_number (file, al_dm_tag_lookup (im->image, "ImageData/DataType"), &code)
+      || !(code >= 0 && code <= G_MAXUINT))
+    code = -1;
+  type = code >= 0 ? find_pixel_type ((guint) code) : NULL;
   if (type == NULL)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED,
