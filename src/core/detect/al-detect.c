@@ -31,7 +31,7 @@
 /* ...and this fraction of a bright peak's response. */
 #define AL_DETECT_CANDIDATE_FRACTION 0.04
 /* Default significance of a kept column: amplitude / its standard error. */
-#define AL_DETECT_MIN_SIGNIFICANCE 5.0
+#define AL_DETECT_MIN_SIGNIFICANCE 4.0
 /* A kept column is at least this fraction of the dimmest species' expected
  * brightness (relative to the brightest species of the perfect crystal). */
 #define AL_DETECT_DIMMEST_FRACTION 0.5
@@ -43,7 +43,20 @@
  * this many noise sigmas of the map. */
 #define AL_DETECT_NEIGHBOUR_SIGMAS 6.0
 /* Side of the central crop on which the column width is measured, px. */
-#define AL_DETECT_WIDTH_CROP 384
+#define AL_DETECT_WIDTH_CROP 256
+/* The width searched, in nearest-neighbour distances, and the search steps. */
+#define AL_DETECT_MIN_WIDTH_FRACTION 0.1
+#define AL_DETECT_MAX_WIDTH_FRACTION 0.5
+#define AL_DETECT_WIDTH_ITERATIONS 8
+/* The radial profile that measures the width reaches this far, in
+ * nearest-neighbour distances. */
+#define AL_DETECT_PROFILE_RADIUS 0.5
+/* Rounds of looking for columns in the residual of the fit. */
+#define AL_DETECT_RESIDUAL_ROUNDS 3
+/* A residual peak is a candidate this many noise sigmas up. */
+#define AL_DETECT_RESIDUAL_SIGMAS 2.5
+/* Pixels sampled for the residual's noise. */
+#define AL_DETECT_NOISE_SAMPLES 262144
 /* Network maps: a column is where the atom probability passes one half. */
 #define AL_DETECT_PROB_THRESHOLD 0.5f
 #define AL_DETECT_Z_EXPONENT 1.7
@@ -100,6 +113,20 @@ columns_from_peaks (const float *frame,
   return cols;
 }
 
+static GArray *
+fits_from_peaks (const float *frame,
+                 const float *background,
+                 guint        width,
+                 GArray      *peaks,
+                 double       width_px)
+{
+  g_autofree AlColumnFit *cols = columns_from_peaks (frame, background, width, peaks, width_px);
+  GArray *fits = g_array_sized_new (FALSE, FALSE, sizeof (AlColumnFit), peaks->len);
+
+  g_array_append_vals (fits, cols, peaks->len);
+  return fits;
+}
+
 static double
 median_double (GArray *values)
 {
@@ -109,52 +136,117 @@ median_double (GArray *values)
   return al_filter_percentile (f, values->len, 0.5);
 }
 
-/* The column sigma, from free fits of the columns in a central crop. */
+/* Sum of squared residuals of the columns `fits` (fitted with `width_px`
+ * fixed) over the inside of the crop. */
+static double
+width_cost (const float *crop,
+            guint        cw,
+            guint        ch,
+            GArray      *peaks,
+            const float *bg,
+            double       width_px,
+            double       neighbour_px,
+            guint        n_threads)
+{
+  g_autofree AlColumnFit *cols = columns_from_peaks (crop, bg, cw, peaks, width_px);
+  g_autofree float *model = g_new (float, (gsize) cw * ch);
+  g_autofree float *back = g_new (float, (gsize) cw * ch);
+  AlRefineParams rp;
+  guint margin = (guint) ceil (neighbour_px);
+  double sse = 0.0;
+
+  al_refine_params_init (&rp, width_px);
+  rp.known_width = TRUE;
+  rp.weighted = FALSE;
+  rp.max_sweeps = 2;
+  rp.n_threads = n_threads;
+  rp.max_shift_px = 0.5 * neighbour_px;
+  rp.background_scale_px = neighbour_px;
+  if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, NULL, NULL))
+    return G_MAXDOUBLE;
+  al_refine_render (model, cw, ch, cols, peaks->len);
+  for (gsize i = 0; i < (gsize) cw * ch; i++)
+    model[i] = crop[i] - model[i];
+  al_filter_background (model, back, cw, ch, neighbour_px);
+  for (guint y = margin; y + margin < ch; y++)
+    for (guint x = margin; x + margin < cw; x++)
+      {
+        gsize i = (gsize) y * cw + x;
+        double r = model[i] - back[i];
+        sse += r * r;
+      }
+  return sse;
+}
+
+/* The column sigma: the one width with which Gaussians fitted to every
+ * column of a central crop explain it best (golden-section search on the
+ * residual). One shared parameter fitted to thousands of pixels is robust
+ * where free widths of single noisy columns are biased. */
 static double
 measure_width (const float *frame,
                guint        width,
                guint        height,
                double       neighbour_px,
                double       noise,
+               GArray      *fits,
                guint        n_threads)
 {
+  const double golden = 0.6180339887498949;
   guint cw, ch;
   g_autofree float *crop = central_crop (frame, width, height, AL_DETECT_WIDTH_CROP, &cw, &ch);
   double guess = AL_DETECT_WIDTH_GUESS_FRACTION * neighbour_px;
-  g_autofree float *map = al_log_response (crop, cw, ch, guess);
+  g_autofree float *map = al_log_response (crop, cw, ch, AL_LOG_SCALE_FRACTION * guess);
   g_autofree float *bg = g_new (float, (gsize) cw * ch);
   g_autoptr (GArray) peaks = NULL;
-  g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree AlColumnFit *cols = NULL;
-  AlRefineParams rp;
-  float threshold = (float) (AL_DETECT_CANDIDATE_SIGMAS * noise * al_log_noise_gain (guess));
-  double amp_median;
+  double lo = AL_DETECT_MIN_WIDTH_FRACTION * neighbour_px;
+  double hi = AL_DETECT_MAX_WIDTH_FRACTION * neighbour_px;
+  double a, b, fa, fb;
 
   al_filter_background (crop, bg, cw, ch, neighbour_px);
-  peaks = al_peaks_find (map, cw, ch, AL_DETECT_NMS_FRACTION * neighbour_px, threshold, 1);
+  if (fits != NULL)
+    {
+      /* The columns already found: free candidates on noise would fit it
+       * better with narrow Gaussians, and bias the width low. */
+      guint x0 = (width - cw) / 2, y0 = (height - ch) / 2;
+      peaks = g_array_new (FALSE, FALSE, sizeof (AlPeak));
+      for (guint i = 0; i < fits->len; i++)
+        {
+          const AlColumnFit *c = &g_array_index (fits, AlColumnFit, i);
+          AlPeak p = { (float) (c->x - x0), (float) (c->y - y0), (float) c->amplitude };
+          if (p.x >= 0 && p.y >= 0 && p.x <= cw - 1 && p.y <= ch - 1)
+            g_array_append_val (peaks, p);
+        }
+    }
+  else
+    peaks = al_peaks_find (map, cw, ch, AL_DETECT_NMS_FRACTION * neighbour_px,
+                           (float) (AL_DETECT_CANDIDATE_SIGMAS * noise
+                                    * al_log_noise_gain (AL_LOG_SCALE_FRACTION * guess)), 1);
   if (peaks->len < 3)
     return guess;
-  cols = columns_from_peaks (crop, bg, cw, peaks, guess);
-  al_refine_params_init (&rp, guess);
-  rp.fix_width = FALSE;
-  rp.weighted = FALSE;
-  rp.max_sweeps = 2;
-  rp.n_threads = n_threads;
-  rp.max_width_px = 0.6 * neighbour_px;
-  if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, NULL, NULL))
-    return guess;
-  for (guint i = 0; i < peaks->len; i++)
-    if (cols[i].ok)
-      g_array_append_val (widths, cols[i].amplitude);
-  if (widths->len < 3)
-    return guess;
-  amp_median = median_double (widths);
-  g_array_set_size (widths, 0);
-  /* The brighter half: their widths are the best measured. */
-  for (guint i = 0; i < peaks->len; i++)
-    if (cols[i].ok && cols[i].amplitude >= amp_median)
-      g_array_append_val (widths, cols[i].width);
-  return median_double (widths);
+  a = hi - golden * (hi - lo);
+  b = lo + golden * (hi - lo);
+  fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads);
+  fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads);
+  for (int it = 0; it < AL_DETECT_WIDTH_ITERATIONS; it++)
+    {
+      if (fa < fb)
+        {
+          hi = b;
+          b = a;
+          fb = fa;
+          a = hi - golden * (hi - lo);
+          fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads);
+        }
+      else
+        {
+          lo = a;
+          a = b;
+          fa = fb;
+          b = lo + golden * (hi - lo);
+          fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads);
+        }
+    }
+  return 0.5 * (lo + hi);
 }
 
 /* Nearest-neighbour distance of an unknown structure: the median distance
@@ -246,6 +338,116 @@ prune_columns (AlColumnFit      *cols,
         cols[kept++] = *c;
     }
   return kept;
+}
+
+static gboolean
+fit_and_prune (const float          *frame,
+               guint                 width,
+               guint                 height,
+               GArray               *fits,
+               const AlRefineParams *rp,
+               const AlDetectParams *params,
+               double                neighbour_px,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  guint n_start = fits->len;
+
+  if (!al_refine_columns (frame, width, height, (AlColumnFit *) fits->data, fits->len, rp,
+                          cancellable, error))
+    return FALSE;
+  g_array_set_size (fits, prune_columns ((AlColumnFit *) fits->data, fits->len, params,
+                                         neighbour_px));
+  g_debug ("detect: fitted %u columns, kept %u", n_start, fits->len);
+  return TRUE;
+}
+
+/* Adds, as new starting fits, the peaks of the matched-filtered residual
+ * (image minus the fitted columns and the background) that stand above its
+ * noise and are not next to a fitted column. Returns how many. */
+static guint
+add_residual_candidates (const float *frame,
+                         const float *background,
+                         guint        width,
+                         guint        height,
+                         GArray      *fits,
+                         double       width_px,
+                         double       neighbour_px)
+{
+  gsize n_px = (gsize) width * height;
+  g_autofree float *resid = g_new (float, n_px);
+  g_autofree float *smooth = g_new (float, n_px);
+  g_autofree float *sample = NULL;
+  g_autoptr (GArray) peaks = NULL;
+  g_autofree gint32 *grid = NULL;
+  double cell = AL_DETECT_DUPLICATE_FRACTION * neighbour_px, threshold;
+  guint gw = (guint) (width / cell) + 1, gh = (guint) (height / cell) + 1, n_old = fits->len;
+  gsize n_sample = 0, step = MAX (1, n_px / AL_DETECT_NOISE_SAMPLES);
+
+  al_refine_render (resid, width, height, (AlColumnFit *) fits->data, fits->len);
+  for (gsize i = 0; i < n_px; i++)
+    resid[i] = frame[i] - resid[i];
+  /* The background is what the columns leave, smoothed. */
+  al_filter_background (resid, smooth, width, height, neighbour_px);
+  for (gsize i = 0; i < n_px; i++)
+    resid[i] -= smooth[i];
+  al_filter_gaussian (resid, smooth, width, height, width_px);
+
+  /* Threshold: the median of the filtered residual (the background between
+   * columns) plus a few times its noise, which is the pixel noise (measured
+   * on the raw residual, where a Laplacian cancels what signal is left)
+   * through the filter: a Gaussian of sigma s has a noise gain 1/(2√π s). */
+  sample = g_new (float, n_px / step + 1);
+  for (gsize i = 0; i < n_px; i += step)
+    sample[n_sample++] = smooth[i];
+  threshold = al_filter_percentile (sample, n_sample, 0.5)
+              + AL_DETECT_RESIDUAL_SIGMAS * al_filter_noise_sigma (resid, width, height)
+                / (2.0 * sqrt (G_PI) * width_px);
+  peaks = al_peaks_find (smooth, width, height, AL_DETECT_NMS_FRACTION * neighbour_px,
+                         (float) threshold, 0);
+
+  g_debug ("detect: residual threshold %g, %u peaks", threshold, peaks->len);
+  grid = g_new0 (gint32, (gsize) gw * gh);
+  for (guint i = 0; i < fits->len; i++)
+    {
+      const AlColumnFit *c = &g_array_index (fits, AlColumnFit, i);
+      int gx = CLAMP ((int) (c->x / cell), 0, (int) gw - 1), gy = CLAMP ((int) (c->y / cell), 0, (int) gh - 1);
+      grid[(gsize) gy * gw + gx] = 1;
+    }
+  for (guint p = 0; p < peaks->len; p++)
+    {
+      const AlPeak *pk = &g_array_index (peaks, AlPeak, p);
+      int gx = (int) (pk->x / cell), gy = (int) (pk->y / cell);
+      gboolean taken = FALSE;
+      AlColumnFit c = { 0 };
+      gsize k = (gsize) lround (pk->y) * width + (gsize) lround (pk->x);
+
+      for (int y = MAX (gy - 1, 0); y <= MIN (gy + 1, (int) gh - 1) && !taken; y++)
+        for (int x = MAX (gx - 1, 0); x <= MIN (gx + 1, (int) gw - 1); x++)
+          if (grid[(gsize) y * gw + x])
+            {
+              /* Cells are coarse: check the true distance. */
+              for (guint i = 0; i < n_old && !taken; i++)
+                {
+                  const AlColumnFit *o = &g_array_index (fits, AlColumnFit, i);
+                  if (fabs (o->x - pk->x) < 2 * cell && fabs (o->y - pk->y) < 2 * cell
+                      && hypot (o->x - pk->x, o->y - pk->y) < cell)
+                    taken = TRUE;
+                }
+              break;
+            }
+      if (taken)
+        continue;
+      c.x = pk->x;
+      c.y = pk->y;
+      /* Smoothing a Gaussian by one of its own width halves its peak. */
+      c.amplitude = 2.0 * pk->value;
+      c.width = width_px;
+      c.background = background[k];
+      c.ok = TRUE;
+      g_array_append_val (fits, c);
+    }
+  return fits->len - n_old;
 }
 
 /* The detection map and its candidate threshold. */
@@ -387,7 +589,8 @@ al_detect_run (const float          *frame,
   const float *fit_frame;
   g_autofree float *map = NULL;
   g_autofree float *bg = NULL;
-  g_autofree AlColumnFit *cols = NULL;
+  g_autoptr (GArray) fits = NULL;
+  AlColumnFit *cols;
   g_autofree double *intensity = NULL;
   g_autoptr (GArray) peaks = NULL;
   g_autoptr (AlAtoms) atoms = NULL;
@@ -418,7 +621,7 @@ al_detect_run (const float          *frame,
   info.column_width_px = params->column_width_px > 0
                            ? params->column_width_px
                            : measure_width (fit_frame, width, height, info.neighbour_px,
-                                            info.noise_sigma, params->n_threads);
+                                            info.noise_sigma, NULL, params->n_threads);
   t1 = g_get_monotonic_time ();
   info.time_lattice_s = (t1 - t0) * 1e-6;
   t0 = t1;
@@ -437,22 +640,51 @@ al_detect_run (const float          *frame,
   al_progress_report (progress, "Refining positions", 0.3);
   bg = g_new (float, (gsize) width * height);
   al_filter_background (fit_frame, bg, width, height, info.neighbour_px);
-  cols = columns_from_peaks (fit_frame, bg, width, peaks, info.column_width_px);
+  fits = fits_from_peaks (fit_frame, bg, width, peaks, info.column_width_px);
   al_refine_params_init (&rp, info.column_width_px);
+  rp.known_width = TRUE;
   rp.n_threads = params->n_threads;
   rp.max_shift_px = 0.5 * info.neighbour_px;
+  rp.background_scale_px = info.neighbour_px;
   rp.max_sweeps = 3;
-  if (!al_refine_columns (fit_frame, width, height, cols, peaks->len, &rp, cancellable, error))
+  if (!fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,
+                      cancellable, error))
     return NULL;
-  n = prune_columns (cols, peaks->len, params, info.neighbour_px);
 
-  al_progress_report (progress, "Refining positions", 0.65);
+  /* Columns hidden by brighter neighbours (S2 next to Mo, at low dose)
+   * show up once the fitted columns are taken away. */
   rp.max_sweeps = 6;
-  for (guint i = 0; i < n; i++)
-    cols[i].width = info.column_width_px;
-  if (!al_refine_columns (fit_frame, width, height, cols, n, &rp, cancellable, error))
-    return NULL;
-  n = prune_columns (cols, n, params, info.neighbour_px);
+  for (guint round = 0; round < AL_DETECT_RESIDUAL_ROUNDS; round++)
+    {
+      al_progress_report (progress, "Refining positions", 0.5 + 0.2 * round);
+      if (add_residual_candidates (fit_frame, bg, width, height, fits, info.column_width_px,
+                                   info.neighbour_px) == 0 && round > 0)
+        break;
+      for (guint i = 0; i < fits->len; i++)
+        g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
+      if (!fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,
+                          cancellable, error))
+        return NULL;
+    }
+  if (params->column_width_px <= 0)
+    {
+      /* The width again, now on real columns only, and a last fit with it. */
+      double w = al_refine_profile_width (fit_frame, width, height, (AlColumnFit *) fits->data,
+                                          fits->len, AL_DETECT_PROFILE_RADIUS * info.neighbour_px,
+                                          &rp);
+      if (w > 0)
+        info.column_width_px = w;
+      rp.width_px = info.column_width_px;
+      add_residual_candidates (fit_frame, bg, width, height, fits, info.column_width_px,
+                               info.neighbour_px);
+      for (guint i = 0; i < fits->len; i++)
+        g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
+      if (!fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,
+                          cancellable, error))
+        return NULL;
+    }
+  cols = (AlColumnFit *) fits->data;
+  n = fits->len;
 
   t1 = g_get_monotonic_time ();
   info.time_refine_s = (t1 - t0) * 1e-6;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "detect/al-filter.h"
 
 #define AL_REFINE_MAX_PARAMS 5
 #define AL_REFINE_MAX_ITERATIONS 40
@@ -28,6 +29,10 @@
 #define AL_REFINE_NOISE_COLUMNS 4000
 /* A window needs this many pixels inside the image to be fitted. */
 #define AL_REFINE_MIN_PIXELS 9
+/* Columns used to measure the width profile, at most. */
+#define AL_REFINE_PROFILE_COLUMNS 4000
+/* Radial bins of the width profile, px. */
+#define AL_REFINE_PROFILE_BIN_PX 0.25
 /* Fraction of a sweep's change taken (see al_refine_columns). */
 #define AL_REFINE_DAMPING 0.65
 
@@ -52,6 +57,8 @@ typedef struct
   guint                 end;
   const AlRefineParams *params;
   const NoiseModel     *noise;     /* NULL: unweighted */
+  const float          *bg_map;    /* NULL: a background per column is fitted */
+  int                   parity;    /* >= 0: fit only pixels with (x + y) % 2 == parity */
   gboolean              fix_width;
   double                fixed_width;
   int                   radius;
@@ -234,7 +241,8 @@ fit_column (const SweepJob    *job,
   const AlRefineParams *prm = job->params;
   Window w = column_window (old->x, old->y, job->radius, job->width, job->height);
   int ww = w.x1 - w.x0, wh = w.y1 - w.y0;
-  int n_p = job->fix_width ? 4 : 5;
+  gboolean fixed_bg = job->bg_map != NULL;
+  int n_p = fixed_bg ? 3 : job->fix_width ? 4 : 5;
   double p[AL_REFINE_MAX_PARAMS], trial[AL_REFINE_MAX_PARAMS];
   double jtj[25], jtr[5], a[25], step[5], cov[25];
   double ex[256], ey[256];
@@ -264,10 +272,15 @@ fit_column (const SweepJob    *job,
         gsize k = (gsize) (y - w.y0) * ww + (x - w.x0);
         gsize i = (gsize) y * job->width + x;
         double own = old->ok ? old->amplitude * ex[x - w.x0] * ey[y - w.y0] : 0.0;
-        d[k] = (float) (job->image[i] - job->model[i] + own);
-        if (job->noise != NULL)
+        double bg = fixed_bg ? job->bg_map[i] : old->background;
+        d[k] = (float) (job->image[i] - job->model[i] + own - (fixed_bg ? bg : 0.0));
+        if (job->parity >= 0 && ((x + y) & 1) != job->parity)
+          wt[k] = 0.0f;
+        else if (job->noise == NULL)
+          wt[k] = 1.0f;
+        else
           {
-            double m = job->model[i] + old->background;
+            double m = job->model[i] + bg;
             wt[k] = (float) (1.0 / MAX (job->noise->gain * m + job->noise->offset, job->noise->floor));
           }
       }
@@ -275,10 +288,10 @@ fit_column (const SweepJob    *job,
   p[P_X] = old->x;
   p[P_Y] = old->y;
   p[P_A] = old->amplitude;
-  p[P_B] = old->background;
+  p[P_B] = fixed_bg ? 0.0 : old->background;
   p[P_S] = job->fix_width ? job->fixed_width : old->width;
 
-  chi2 = evaluate (d, job->noise ? wt : NULL, &w, p, n_p, p[P_S], jtj, jtr);
+  chi2 = evaluate (d, wt, &w, p, n_p, p[P_S], jtj, jtr);
   for (int it = 0; it < AL_REFINE_MAX_ITERATIONS; it++)
     {
       double trial_chi2;
@@ -297,12 +310,12 @@ fit_column (const SweepJob    *job,
         trial[i] += step[i];
       if (n_p > P_S)
         trial[P_S] = CLAMP (trial[P_S], prm->min_width_px, prm->max_width_px);
-      trial_chi2 = evaluate (d, job->noise ? wt : NULL, &w, trial, n_p, p[P_S], NULL, NULL);
+      trial_chi2 = evaluate (d, wt, &w, trial, n_p, p[P_S], NULL, NULL);
       if (trial_chi2 <= chi2)
         {
           gboolean small = fabs (step[P_X]) < AL_REFINE_STEP_PX && fabs (step[P_Y]) < AL_REFINE_STEP_PX;
           memcpy (p, trial, sizeof p);
-          chi2 = evaluate (d, job->noise ? wt : NULL, &w, p, n_p, p[P_S], jtj, jtr);
+          chi2 = evaluate (d, wt, &w, p, n_p, p[P_S], jtj, jtr);
           lambda = MAX (lambda * 0.1, 1e-7);
           if (small)
             break;
@@ -322,7 +335,7 @@ fit_column (const SweepJob    *job,
     return;
   {
     /* Unweighted or mis-modelled fits: scale by the reduced χ². */
-    double dof = MAX ((double) n_px - n_p, 1.0);
+    double dof = MAX ((double) (job->parity >= 0 ? n_px / 2 : n_px) - n_p, 1.0);
     double scale = job->noise ? MAX (chi2 / dof, 1.0) : chi2 / dof;
     fit->se_x = sqrt (cov[P_X * n_p + P_X] * scale);
     fit->se_y = sqrt (cov[P_Y * n_p + P_Y] * scale);
@@ -331,7 +344,10 @@ fit_column (const SweepJob    *job,
   fit->x = p[P_X];
   fit->y = p[P_Y];
   fit->amplitude = p[P_A];
-  fit->background = p[P_B];
+  fit->background = fixed_bg
+    ? job->bg_map[(gsize) CLAMP (lround (p[P_Y]), 0, (long) job->height - 1) * job->width
+                  + CLAMP (lround (p[P_X]), 0, (long) job->width - 1)]
+    : p[P_B];
   fit->width = p[P_S];
   fit->ok = TRUE;
 }
@@ -354,8 +370,8 @@ sweep_thread (gpointer data)
 }
 
 /* Sum of every fitted column's Gaussian (no background). */
-static void
-render_model (float             *model,
+void
+al_refine_render (float             *model,
               guint              width,
               guint              height,
               const AlColumnFit *columns,
@@ -537,6 +553,7 @@ al_refine_columns (const float          *image,
   g_autofree float *model = NULL;
   g_autofree AlColumnFit *next = NULL;
   g_autofree double *start = NULL;
+  g_autofree float *bg_map = NULL;
   NoiseModel noise;
   gboolean have_noise = FALSE;
   SweepJob job = { 0 };
@@ -570,19 +587,36 @@ al_refine_columns (const float          *image,
   job.radius = params->window_px > 0 ? (int) ceil (params->window_px)
                                      : (int) ceil (AL_REFINE_WINDOW_SIGMAS * params->width_px);
   job.radius = CLAMP (job.radius, 2, 120);
+  job.parity = -1;
 
   for (guint sweep = 0; sweep < params->max_sweeps; sweep++)
     {
       double max_move = 0.0;
 
-      render_model (model, width, height, columns, n_columns);
+      al_refine_render (model, width, height, columns, n_columns);
       if (sweep == 1 && params->weighted)
         have_noise = fit_noise_model (image, model, width, height, columns, n_columns,
                                       job.radius, &noise);
-      if (sweep == 1 && params->fix_width)
+      if (sweep == 0 && params->known_width)
+        {
+          job.fixed_width = params->width_px;
+          job.fix_width = TRUE;
+        }
+      else if (sweep == 1 && params->fix_width && !params->known_width)
         {
           job.fixed_width = median_width (columns, n_columns);
           job.fix_width = job.fixed_width > 0.0;
+        }
+      if (sweep >= 1 && params->background_scale_px > 0 && job.fix_width)
+        {
+          /* The background under the columns: what the columns leave, smoothed. */
+          if (bg_map == NULL)
+            bg_map = g_new (float, (gsize) width * height);
+          for (gsize i = 0; i < (gsize) width * height; i++)
+            model[i] = image[i] - model[i];
+          al_filter_background (model, bg_map, width, height, params->background_scale_px);
+          al_refine_render (model, width, height, columns, n_columns);
+          job.bg_map = bg_map;
         }
       job.noise = have_noise ? &noise : NULL;
       job.old = columns;
@@ -615,4 +649,133 @@ al_refine_columns (const float          *image,
         break;
     }
   return TRUE;
+}
+
+/* Gaussian width of the radial profile summed over columns (each minus the
+ * other columns' model and its background), out to `radius_px`.
+ *
+ * A column's fitted position is pulled towards its own noise, so a profile
+ * taken about it looks sharper than the column is, and a width fitted along
+ * with every position comes out low at low dose. Here positions are fitted
+ * on one half of the pixels (a checkerboard) and the profile is read on the
+ * other half, whose noise is independent, then the halves swap. Returns 0
+ * when there is nothing to measure. */
+double
+al_refine_profile_width (const float          *image,
+                         guint                 width,
+                         guint                 height,
+                         const AlColumnFit    *columns,
+                         guint                 n_columns,
+                         double                radius_px,
+                         const AlRefineParams *params)
+{
+  const double bin = AL_REFINE_PROFILE_BIN_PX;
+  int n_bins = (int) ceil (radius_px / bin);
+  g_autofree float *model = g_new (float, (gsize) width * height);
+  g_autofree double *sum = g_new0 (double, n_bins);
+  g_autofree double *count = g_new0 (double, n_bins);
+  g_autofree AlColumnFit *subset = NULL;
+  g_autofree AlColumnFit *refit = NULL;
+  g_autofree guint *index = NULL;
+  double best_cost = G_MAXDOUBLE, best = 0.0, se2 = 0.0;
+  guint n_se = 0;
+  guint n_sub = 0, stride = MAX (1, n_columns / AL_REFINE_PROFILE_COLUMNS);
+  int r = (int) ceil (radius_px);
+  SweepJob job = { 0 };
+
+  subset = g_new (AlColumnFit, n_columns / stride + 1);
+  refit = g_new (AlColumnFit, n_columns / stride + 1);
+  index = g_new (guint, n_columns / stride + 1);
+  for (guint c = 0; c < n_columns; c += stride)
+    if (columns[c].ok)
+      {
+        index[n_sub] = c;
+        subset[n_sub++] = columns[c];
+      }
+  if (n_sub == 0)
+    return 0.0;
+
+  al_refine_render (model, width, height, columns, n_columns);
+  job.image = image;
+  job.model = model;
+  job.width = width;
+  job.height = height;
+  job.params = params;
+  job.fix_width = TRUE;
+  job.fixed_width = subset[0].width;
+  job.radius = CLAMP ((int) ceil (AL_REFINE_WINDOW_SIGMAS * params->width_px), 2, 120);
+
+  for (int parity = 0; parity < 2; parity++)
+    {
+      job.parity = parity;
+      job.old = subset;
+      job.new = refit;
+      run_sweep (&job, n_sub, params->n_threads);
+      for (guint k = 0; k < n_sub; k++)
+        {
+          const AlColumnFit *orig = &columns[index[k]];
+          const AlColumnFit *col = &refit[k];
+          Window w;
+          if (!col->ok || !(orig->amplitude > 0))
+            continue;
+          se2 += 0.5 * (col->se_x * col->se_x + col->se_y * col->se_y);
+          n_se++;
+          w = column_window (col->x, col->y, r, width, height);
+          for (int y = w.y0; y < w.y1; y++)
+            for (int x = w.x0; x < w.x1; x++)
+              {
+                double d2 = (x - col->x) * (x - col->x) + (y - col->y) * (y - col->y);
+                double o2 = (x - orig->x) * (x - orig->x) + (y - orig->y) * (y - orig->y);
+                int b = (int) (sqrt (d2) / bin);
+                gsize i = (gsize) y * width + x;
+                double own = orig->amplitude * exp (-0.5 * o2 / (orig->width * orig->width));
+                if (b >= n_bins || ((x + y) & 1) == parity)
+                  continue;
+                /* Normalised by the amplitude: bright and dim columns weigh
+                 * alike in the shape. */
+                sum[b] += (image[i] - model[i] + own - orig->background) / orig->amplitude;
+                count[b] += 1.0;
+              }
+        }
+    }
+
+  /* Profile ≈ K exp(-r²/2s²) + c: linear in K and c for each s tried. */
+  for (double s = 0.15 * radius_px; s <= radius_px; s += 0.002 * radius_px)
+    {
+      double a[3] = { 0 }, v[2] = { 0 }, det, k, c0, cost = 0;
+      for (int b = 0; b < n_bins; b++)
+        {
+          double rr = (b + 0.5) * bin, g = exp (-0.5 * rr * rr / (s * s)), p;
+          if (count[b] == 0)
+            continue;
+          p = sum[b] / count[b];
+          a[0] += count[b] * g * g;
+          a[1] += count[b] * g;
+          a[2] += count[b];
+          v[0] += count[b] * g * p;
+          v[1] += count[b] * p;
+        }
+      det = a[0] * a[2] - a[1] * a[1];
+      if (fabs (det) < 1e-300)
+        continue;
+      k = (a[2] * v[0] - a[1] * v[1]) / det;
+      c0 = (a[0] * v[1] - a[1] * v[0]) / det;
+      for (int b = 0; b < n_bins; b++)
+        {
+          double rr = (b + 0.5) * bin, p;
+          if (count[b] == 0)
+            continue;
+          p = sum[b] / count[b];
+          cost += count[b] * pow (p - k * exp (-0.5 * rr * rr / (s * s)) - c0, 2);
+        }
+      if (cost < best_cost)
+        {
+          best_cost = cost;
+          best = s;
+        }
+    }
+  /* The half-image positions scatter independently of the profile's
+   * pixels and blur it by their variance: take that out. */
+  se2 = n_se > 0 ? se2 / n_se : 0.0;
+  return best > 0 ? sqrt (MAX (best * best - se2, 0.25 * best * best)) : 0.0;
 }

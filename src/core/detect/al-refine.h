@@ -40,7 +40,12 @@ typedef struct
   guint    max_sweeps;
   double   converged_px;   /* stop sweeping when no column moves more */
   gboolean fix_width;      /* after the first sweep, fit positions with the median width */
+  gboolean known_width;    /* width_px is the columns' width: fixed from the start */
   gboolean weighted;       /* weight by the fitted noise model after the first sweep */
+  /* > 0: after the first sweep the background is not fitted per column but
+   * taken from the image minus the columns, smoothed at this scale (px):
+   * one nuisance parameter fewer, which matters at low dose. */
+  double   background_scale_px;
   guint    n_threads;
 } AlRefineParams;
 
@@ -54,5 +59,19 @@ gboolean al_refine_columns     (const float          *image,
                                 const AlRefineParams *params,
                                 GCancellable         *cancellable,
                                 GError              **error);
+
+void     al_refine_render      (float                *model,
+                                guint                 width,
+                                guint                 height,
+                                const AlColumnFit    *columns,
+                                guint                 n_columns);
+
+double   al_refine_profile_width (const float          *image,
+                                  guint                 width,
+                                  guint                 height,
+                                  const AlColumnFit    *columns,
+                                  guint                 n_columns,
+                                  double                radius_px,
+                                  const AlRefineParams *params);
 
 G_END_DECLS

@@ -179,6 +179,8 @@ test_detect_mos2 (void)
               arg = j;
             }
         }
+      if (best >= 0.25 * info.neighbour_px)
+        g_test_message ("missed %.2f %.2f species %d (nearest %.2f)", c->x, c->y, c->species, best);
       if (best < 0.25 * info.neighbour_px)
         {
           matched++;
@@ -188,6 +190,7 @@ test_detect_mos2 (void)
     }
   g_test_message ("%u true, %u found, %u matched, rmse %.4f px, species %u right",
                   truth->len, atoms->n_atoms, matched, sqrt (sum2 / MAX (matched, 1)), right_species);
+  g_test_message ("width %.3f", info.column_width_px);
   g_assert_cmpuint (matched, ==, truth->len);
   g_assert_cmpuint (atoms->n_atoms, ==, truth->len);
   g_assert_cmpfloat (sqrt (sum2 / matched), <, 0.08);
