@@ -8,6 +8,8 @@
 /* One line per benchmark; its function parses its own options. */
 static const AlCliCommand benches[] = {
   { "nn", "Inference engine: ms per megapixel and GFLOP/s on a U-Net", al_cli_bench_nn },
+  { "chem", "Bonds, rings, defects, strain of 100,000 atoms (--accuracy: on simulated images)", al_cli_bench_chem },
+  { "gpa", "Geometric phase analysis of a 4096² image", al_cli_bench_gpa },
 };
 
 int

@@ -175,19 +175,30 @@ orientations (const AlBonds *bonds,
               double        *oc,
               double        *os)
 {
+  guint n_half = 2 * bonds->n_bonds;
+  g_autofree double *hc = g_new (double, n_half + 1);
+  g_autofree double *hs = g_new (double, n_half + 1);
+  g_autofree double *ac = g_new0 (double, bonds->n_atoms + 1);
+  g_autofree double *as = g_new0 (double, bonds->n_atoms + 1);
+
+  for (guint h = 0; h < n_half; h++)
+    {
+      hc[h] = cos (6.0 * bonds->angle[h]);
+      hs[h] = sin (6.0 * bonds->angle[h]);
+    }
+  for (guint i = 0; i < bonds->n_atoms; i++)
+    for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+      {
+        ac[i] += hc[h];
+        as[i] += hs[h];
+      }
   for (guint i = 0; i < bonds->n_atoms; i++)
     {
-      double c = 0.0, s = 0.0;
+      double c = ac[i], s = as[i];
       for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
         {
-          guint j = bonds->neighbour[h];
-          c += cos (6.0 * bonds->angle[h]);
-          s += sin (6.0 * bonds->angle[h]);
-          for (guint32 g = bonds->offset[j]; g < bonds->offset[j + 1]; g++)
-            {
-              c += cos (6.0 * bonds->angle[g]);
-              s += sin (6.0 * bonds->angle[g]);
-            }
+          c += ac[bonds->neighbour[h]];
+          s += as[bonds->neighbour[h]];
         }
       oc[i] = c;
       os[i] = s;

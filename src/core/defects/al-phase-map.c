@@ -128,6 +128,36 @@ vote_visit (guint    j,
   return TRUE;
 }
 
+/* The crystal phase shared by an atom and everything within two bonds,
+ * or AL_PHASE_UNKNOWN when they differ (or there is disorder). Atoms with
+ * no phase of their own (TMD chalcogens) take their neighbours'. */
+static guint8
+uniform_phase (const AlBonds *bonds,
+               const guint8  *raw,
+               guint          i)
+{
+  guint8 phase = AL_PHASE_UNKNOWN;
+
+  if (al_bonds_degree (bonds, i) < 2)
+    return AL_PHASE_UNKNOWN;
+  for (guint32 h = bonds->offset[i]; h <= bonds->offset[i + 1]; h++)
+    {
+      guint j = h < bonds->offset[i + 1] ? bonds->neighbour[h] : i;
+      for (guint32 g = bonds->offset[j]; g <= bonds->offset[j + 1]; g++)
+        {
+          guint k = g < bonds->offset[j + 1] ? bonds->neighbour[g] : j;
+          if (raw[k] == AL_PHASE_DISORDER)
+            return AL_PHASE_UNKNOWN;
+          if (raw[k] == AL_PHASE_UNKNOWN)
+            continue;
+          if (phase != AL_PHASE_UNKNOWN && raw[k] != phase)
+            return AL_PHASE_UNKNOWN;
+          phase = raw[k];
+        }
+    }
+  return phase;
+}
+
 static void
 smooth_atoms (AlPhaseMap    *map,
               const AlAtoms *atoms,
@@ -140,6 +170,13 @@ smooth_atoms (AlPhaseMap    *map,
     {
       Vote v = { raw, { 0 }, 0 };
       guint best = AL_PHASE_2H, total;
+      guint8 uniform = uniform_phase (bonds, raw, i);
+      if (uniform != AL_PHASE_UNKNOWN)
+        {
+          /* Deep inside one phase the vote is a foregone conclusion. */
+          map->atom_phase[i] = uniform;
+          continue;
+        }
       al_cell_grid_query (bonds->grid, atoms->x[i], atoms->y[i], radius, vote_visit, &v);
       for (guint p = AL_PHASE_2H; p < AL_N_PHASES; p++)
         if (v.votes[p] > v.votes[best])

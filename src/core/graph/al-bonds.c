@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "al-error.h"
+#include "graph/al-select.h"
 
 /* Area per atom of a honeycomb in units of d²: (3√3/4) d². */
 #define AL_HONEYCOMB_AREA_PER_ATOM 1.299038
@@ -70,14 +71,6 @@ al_bonds_pair_allowed (const AlMaterial *material,
   return al_species_is_metal (material, species_a) || al_species_is_metal (material, species_b);
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 /* The median distance from an atom to its nearest neighbour, px; 0 when
  * there are fewer than two atoms. */
 double
@@ -117,8 +110,7 @@ al_bonds_measure_nn (const AlAtoms *atoms)
       g_free (dist);
       return 0.0;
     }
-  qsort (dist, n_dist, sizeof *dist, compare_double);
-  result = dist[n_dist / 2];
+  result = al_select_median (dist, n_dist);
   g_free (dist);
   return result;
 }

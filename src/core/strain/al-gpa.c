@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "graph/al-select.h"
 
 /* Reflections closer to the origin than this (cycles per image side) are
  * the image's slow background, not the lattice. */
@@ -121,15 +122,6 @@ spectrum_at (const Spectrum *s,
     }
 }
 
-static double
-peak_score (const Spectrum *s,
-            long            kx,
-            long            ky)
-{
-  double fx = (double) kx / s->w, fy = (double) ky / s->h;
-  return cabsf (spectrum_at (s, kx, ky)) * hypot (fx, fy);
-}
-
 /* The strongest reflection (weighted by |k| against the slow background);
  * with `first`, the strongest one 60° or 120° from it and as long. */
 static gboolean
@@ -138,30 +130,47 @@ find_peak (const Spectrum *s,
            double          g[2])
 {
   double best = -1.0, fmin = AL_GPA_MIN_FREQ_BINS / MIN (s->w, s->h);
-  long bx = 0, by = 0;
+  double fmin2 = fmin * fmin, flo2 = 0.0, fhi2 = INFINITY, f1 = 1.0;
+  long bx = 0, by = 0, ky0 = -(long) s->h / 2 + 1, ky1 = (long) s->h / 2, kx1 = (long) s->wh - 1;
 
-  for (long ky = -(long) s->h / 2 + 1; ky <= (long) s->h / 2; ky++)
-    for (long kx = 0; kx < (long) s->wh; kx++)
-      {
-        double fx = (double) kx / s->w, fy = (double) ky / s->h, f = hypot (fx, fy), sc;
-        if (f < fmin || (kx == 0 && ky < 0))
-          continue;
-        if (first != NULL)
-          {
-            double f1 = hypot (first[0], first[1]);
-            double ang = fabs (acos (CLAMP ((fx * first[0] + fy * first[1]) / (f * f1), -1.0, 1.0))) * 180.0 / G_PI;
-            if (fabs (f / f1 - 1.0) > AL_GPA_LENGTH_TOLERANCE
-                || (fabs (ang - 60.0) > AL_GPA_ANGLE_TOLERANCE_DEG && fabs (ang - 120.0) > AL_GPA_ANGLE_TOLERANCE_DEG))
-              continue;
-          }
-        sc = peak_score (s, kx, ky);
-        if (sc > best)
-          {
-            best = sc;
-            bx = kx;
-            by = ky;
-          }
-      }
+  if (first != NULL)
+    {
+      /* Only the annulus where the second reflection may be. */
+      f1 = hypot (first[0], first[1]);
+      flo2 = pow ((1.0 - AL_GPA_LENGTH_TOLERANCE) * f1, 2);
+      fhi2 = pow ((1.0 + AL_GPA_LENGTH_TOLERANCE) * f1, 2);
+      ky0 = MAX (ky0, (long) floor (-sqrt (fhi2) * s->h) - 1);
+      ky1 = MIN (ky1, (long) ceil (sqrt (fhi2) * s->h) + 1);
+      kx1 = MIN (kx1, (long) ceil (sqrt (fhi2) * s->w) + 1);
+    }
+  for (long ky = ky0; ky <= ky1; ky++)
+    {
+      long row = ((ky % (long) s->h) + (long) s->h) % (long) s->h;
+      const float complex *line = s->spec + (gsize) row * s->wh;
+      double fy = (double) ky / s->h;
+      for (long kx = 0; kx <= kx1; kx++)
+        {
+          double fx = (double) kx / s->w, f2 = fx * fx + fy * fy, sc;
+          float complex v = line[kx];
+          if (f2 < fmin2 || f2 < flo2 || f2 > fhi2 || (kx == 0 && ky < 0))
+            continue;
+          if (first != NULL)
+            {
+              /* cos of the angle to the first: ±1/2 for 60° or 120°. */
+              double c = fabs ((fx * first[0] + fy * first[1]) / (sqrt (f2) * f1));
+              if (fabs (acos (c) * 180.0 / G_PI - 60.0) > AL_GPA_ANGLE_TOLERANCE_DEG)
+                continue;
+            }
+          /* Squared: |F|²·|k|². */
+          sc = (crealf (v) * crealf (v) + cimagf (v) * cimagf (v)) * f2;
+          if (sc > best)
+            {
+              best = sc;
+              bx = kx;
+              by = ky;
+            }
+        }
+    }
   if (best <= 0.0)
     return FALSE;
   /* Centre of mass of |F|² over the 5×5 bins around the maximum. */
@@ -170,7 +179,8 @@ find_peak (const Spectrum *s,
     for (long dy = -2; dy <= 2; dy++)
       for (long dx = -2; dx <= 2; dx++)
         {
-          double p = pow (cabsf (spectrum_at (s, bx + dx, by + dy)), 2);
+          float complex v = spectrum_at (s, bx + dx, by + dy);
+          double p = crealf (v) * crealf (v) + cimagf (v) * cimagf (v);
           sw += p;
           sx += p * (bx + dx);
           sy += p * (by + dy);
@@ -289,21 +299,15 @@ fringe_gradient (const Spectrum *s,
   fftwf_free (buf);
 }
 
-static int
-compare_float (const void *a,
-               const void *b)
-{
-  float x = *(const float *) a, y = *(const float *) b;
-  return (x > y) - (x < y);
-}
-
 static float
 median_of (const float *v,
            gsize        n)
 {
-  g_autofree float *c = g_memdup2 (v, n * sizeof (float));
-  qsort (c, n, sizeof (float), compare_float);
-  return c[n / 2];
+  g_autofree double *c = g_new (double, n);
+
+  for (gsize k = 0; k < n; k++)
+    c[k] = v[k];
+  return (float) al_select_median (c, n);
 }
 
 /* A reflection's position from the spectrum is off by a fraction of a bin
@@ -348,28 +352,43 @@ refine_reference (AlGpaMaps *maps,
     }
 }
 
-/* Bilinear interpolation of a periodic coarse map to every pixel. */
+/* Bilinear interpolation of four periodic coarse maps to every pixel, the
+ * column weights computed once. */
 static void
 upsample (const float *coarse,
+          gsize        nc,
           guint        mx,
           guint        my,
-          float       *out,
+          float       *out[4],
           guint        w,
           guint        h)
 {
+  g_autofree guint *p0 = g_new (guint, w);
+  g_autofree guint *p1 = g_new (guint, w);
+  g_autofree float *tx = g_new (float, w);
+
+  for (guint x = 0; x < w; x++)
+    {
+      double u = (double) x * mx / w;
+      p0[x] = (guint) u % mx;
+      p1[x] = (p0[x] + 1) % mx;
+      tx[x] = (float) (u - floor (u));
+    }
   for (guint y = 0; y < h; y++)
     {
       double v = (double) y * my / h;
       guint q0 = (guint) v % my, q1 = (q0 + 1) % my;
       float ty = (float) (v - floor (v));
-      const float *r0 = coarse + (gsize) q0 * mx, *r1 = coarse + (gsize) q1 * mx;
-      float *o = out + (gsize) y * w;
-      for (guint x = 0; x < w; x++)
+      for (int m = 0; m < 4; m++)
         {
-          double u = (double) x * mx / w;
-          guint p0 = (guint) u % mx, p1 = (p0 + 1) % mx;
-          float tx = (float) (u - floor (u));
-          o[x] = (1 - ty) * ((1 - tx) * r0[p0] + tx * r0[p1]) + ty * ((1 - tx) * r1[p0] + tx * r1[p1]);
+          const float *r0 = coarse + m * nc + (gsize) q0 * mx, *r1 = coarse + m * nc + (gsize) q1 * mx;
+          float *o = out[m] + (gsize) y * w;
+          for (guint x = 0; x < w; x++)
+            {
+              float a = r0[p0[x]] + tx[x] * (r0[p1[x]] - r0[p0[x]]);
+              float b = r1[p0[x]] + tx[x] * (r1[p1[x]] - r1[p0[x]]);
+              o[x] = a + ty * (b - a);
+            }
         }
     }
 }
@@ -517,9 +536,9 @@ al_gpa_run (const float       *frame,
   maps->eyy = g_new (float, (gsize) w * h);
   maps->exy = g_new (float, (gsize) w * h);
   maps->rotation = g_new (float, (gsize) w * h);
-  upsample (d, mx, my, maps->exx, w, h);
-  upsample (d + nc, mx, my, maps->eyy, w, h);
-  upsample (d + 2 * nc, mx, my, maps->exy, w, h);
-  upsample (d + 3 * nc, mx, my, maps->rotation, w, h);
+  {
+    float *out[4] = { maps->exx, maps->eyy, maps->exy, maps->rotation };
+    upsample (d, nc, mx, my, out, w, h);
+  }
   return g_steal_pointer (&maps);
 }

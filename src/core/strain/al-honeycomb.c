@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "graph/al-select.h"
 
 #define DEG (G_PI / 180.0)
 /* A bond more than this far from every ideal direction of its sublattice is
@@ -483,12 +484,12 @@ al_honeycomb_fit (const AlAtoms         *atoms,
           {
             double sx, sy;
             al_honeycomb_site (lattice, labels->n1[i], labels->n2[i], labels->sub[i], &sx, &sy);
-            res[n_res++] = hypot (atoms->x[i] - sx, atoms->y[i] - sy);
+            double dx = atoms->x[i] - sx, dy = atoms->y[i] - sy;
+            res[n_res++] = sqrt (dx * dx + dy * dy);
           }
       {
-        g_autofree double *sorted = g_memdup2 (res, n_res * sizeof (double));
-        qsort (sorted, n_res, sizeof (double), compare_double);
-        cut = MAX (AL_LATTICE_TRIM_SIGMAS * 1.4826 * sorted[n_res / 2],
+        g_autofree double *scratch = g_memdup2 (res, n_res * sizeof (double));
+        cut = MAX (AL_LATTICE_TRIM_SIGMAS * 1.4826 * al_select_median (scratch, n_res),
                    AL_LATTICE_TRIM_FLOOR_NN * labels->nn_px);
       }
       rms = 0.0;
