@@ -10,6 +10,7 @@ static const AlCliCommand benches[] = {
   { "nn", "Inference engine: ms per megapixel and GFLOP/s on a U-Net", al_cli_bench_nn },
   { "chem", "Bonds, rings, defects, strain of 100,000 atoms (--accuracy: on simulated images)", al_cli_bench_chem },
   { "gpa", "Geometric phase analysis of a 4096² image", al_cli_bench_gpa },
+  { "simulate", "Simulator: seconds for a 2048×2048 MoS2 image with defects", al_cli_bench_simulate },
 };
 
 int

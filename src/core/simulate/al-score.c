@@ -340,6 +340,9 @@ al_score_read_strain (const char *path,
       if (*g_strstrip (lines[l]) == '\0')
         continue;
       cells = g_strsplit (lines[l], ",", -1);
+      /* strain.csv leaves the fields of an atom without a strain empty. */
+      if (col[1] < (int) g_strv_length (cells) && *g_strstrip (cells[col[1]]) == '\0')
+        continue;
       if (!cell_double (cells, col[0], &id) || id < 0 || id >= G_MAXUINT32 - 1
           || !cell_double (cells, col[1], &v.exx) || !cell_double (cells, col[2], &v.eyy)
           || !cell_double (cells, col[3], &v.exy) || !cell_double (cells, col[4], &v.rotation))
@@ -404,7 +407,7 @@ al_score_format_text (const AlScore *s)
                                   ratio (s->defect_matched[t], s->defect_truth[t]));
     }
   if (s->has_strain)
-    g_string_append_printf (out, "\nstrain      RMSE over %u atoms: exx %.5f  eyy %.5f  exy %.5f  rotation %.5f rad\n",
+    g_string_append_printf (out, "\nstrain      RMSE over %u atoms: exx %.5f  eyy %.5f  exy %.5f  rotation %.4f°\n",
                             s->n_strain, s->strain_rmse[0], s->strain_rmse[1], s->strain_rmse[2],
                             s->strain_rmse[3]);
   return g_string_free (out, FALSE);
@@ -495,7 +498,7 @@ al_score_to_json (const AlScore *s)
       NUM ("exx_rmse", s->strain_rmse[0]);
       NUM ("eyy_rmse", s->strain_rmse[1]);
       NUM ("exy_rmse", s->strain_rmse[2]);
-      NUM ("rotation_rmse", s->strain_rmse[3]);
+      NUM ("rotation_rmse_deg", s->strain_rmse[3]);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);

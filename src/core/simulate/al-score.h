@@ -60,7 +60,7 @@ typedef struct
 
   gboolean has_strain;
   guint   n_strain;
-  double  strain_rmse[4];        /* exx, eyy, exy, rotation */
+  double  strain_rmse[4];        /* exx, eyy, exy, rotation (degrees) */
 
   /* Per frame, a GArray of int: the found atom matched to each true atom
    * (-1 for none). */

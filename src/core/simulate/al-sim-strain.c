@@ -4,7 +4,8 @@
  *
  * Each field gives its displacement u(r) and gradient ∇u analytically; the
  * fields add (small strain). Per column: exx = ∂ux/∂x, eyy = ∂uy/∂y,
- * exy = (∂ux/∂y + ∂uy/∂x)/2, rotation = (∂uy/∂x − ∂ux/∂y)/2 (rad).
+ * exy = (∂ux/∂y + ∂uy/∂x)/2, rotation = (∂uy/∂x − ∂ux/∂y)/2 (rad here,
+ * degrees in the truth, +x towards +y, as strain.csv).
  *
  * Edge dislocation, isotropic elasticity (Hirth & Lothe, Theory of
  * Dislocations, 2nd ed., eq. 3-45), Burgers vector b along x′, line along z:

@@ -2,9 +2,12 @@
  *
  *   TRUTH.csv          atoms.csv columns (DESIGN.md §6) + true_defect_type
  *   TRUTH-defects.csv  id,frame,type,x_px,y_px,n_atoms,atoms (ids of
- *                      TRUTH.csv separated by ';'); vacancies have no atom
- *                      of their own: their members are the atoms around them
+ *                      TRUTH.csv separated by spaces, as defects.csv);
+ *                      vacancies have no atom of their own: their members
+ *                      are the atoms around them. A defect keeps its id in
+ *                      every frame of a series.
  *   TRUTH-strain.csv   id,frame,exx,eyy,exy,rotation,ux_nm,uy_nm per atom
+ *                      (rotation in degrees, as strain.csv)
  *   TRUTH.json         the image model (dose, probe, pixel size, ...) that
  *                      `atomlens-cli score` needs for the Cramér–Rao bound
  */
@@ -70,7 +73,7 @@ format_defects (const AlSimResult *result)
                               g_ascii_formatd (bx, sizeof bx, "%.4f", d->x_px),
                               g_ascii_formatd (by, sizeof by, "%.4f", d->y_px), d->atoms->len);
       for (guint m = 0; m < d->atoms->len; m++)
-        g_string_append_printf (out, "%s%u", m ? ";" : "", offset[d->frame] + g_array_index (d->atoms, guint, m));
+        g_string_append_printf (out, "%s%u", m ? " " : "", offset[d->frame] + g_array_index (d->atoms, guint, m));
       g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);

@@ -137,7 +137,7 @@ collect_truth (AlSimResult  *result,
   for (guint k = 0; k < columns->len; k++)
     {
       const AlSimColumn *c = &g_array_index (columns, AlSimColumn, k);
-      AlSimStrain s = { c->exx, c->eyy, c->exy, c->rot, c->ux, c->uy };
+      AlSimStrain s = { c->exx, c->eyy, c->exy, c->rot * 180.0 / G_PI, c->ux, c->uy };
       guint i, bonds = 0;
 
       atom_of[k] = -1;

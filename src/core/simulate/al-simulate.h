@@ -120,7 +120,7 @@ typedef struct
  * part of it). */
 typedef struct
 {
-  float exx, eyy, exy, rotation;   /* rotation in radians, counter-clockwise */
+  float exx, eyy, exy, rotation;   /* rotation in degrees, +x towards +y (as strain.csv) */
   float ux_nm, uy_nm;
 } AlSimStrain;
 

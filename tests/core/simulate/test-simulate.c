@@ -219,7 +219,7 @@ test_strain (void)
       g_assert_cmpfloat (fabs (v->exx - 0.02), <, 1e-6);
       g_assert_cmpfloat (fabs (v->eyy + 0.01), <, 1e-6);
       g_assert_cmpfloat (fabs (v->exy - 0.005), <, 1e-6);
-      g_assert_cmpfloat (fabs (v->rotation - G_PI / 180), <, 1e-6);
+      g_assert_cmpfloat (fabs (v->rotation - 1.0), <, 1e-5);
     }
 }
 
