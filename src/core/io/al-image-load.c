@@ -6,6 +6,8 @@
 #include "al-ser.h"
 #include "al-mrc.h"
 #include "al-emd.h"
+#include "al-png.h"
+#include "al-jpeg.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@ static const AlImageReader *const readers[] = {
   &al_ser_reader,
   &al_mrc_reader,
   &al_emd_reader,
+  &al_png_reader,
+  &al_jpeg_reader,
 };
 
 static gboolean

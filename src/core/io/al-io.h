@@ -28,6 +28,11 @@ typedef enum
 
 GQuark   al_io_error_quark (void);
 
+/* No codec packs more than this many bytes of samples into one byte of
+ * file (deflate peaks near 1032:1): a compressed image whose header claims
+ * more is damaged, and readers refuse it before allocating for it. */
+#define AL_IO_MAX_COMPRESSION_RATIO 4096
+
 /* How many leading bytes a reader's sniff function is shown. */
 #define AL_IO_SNIFF_BYTES 512
 

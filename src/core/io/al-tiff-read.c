@@ -10,11 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* No codec TIFF uses packs more than this many bytes of samples into one
- * byte of file (deflate peaks near 1032:1): a page claiming more is a
- * damaged header, refused before anything is allocated for it. */
-#define AL_TIFF_MAX_COMPRESSION_RATIO 4096
-
 /* The classic and BigTIFF headers, little- and big-endian. */
 static const guint8 magic_classic_le[4] = { 'I', 'I', 42, 0 };
 static const guint8 magic_classic_be[4] = { 'M', 'M', 0, 42 };
@@ -107,7 +102,7 @@ al_tiff_page_info (TIFF                *tif,
 }
 
 /* The samples a page claims must fit in the file: all of them when stored
- * plainly, 1/AL_TIFF_MAX_COMPRESSION_RATIO of them when compressed. The
+ * plainly, 1/AL_IO_MAX_COMPRESSION_RATIO of them when compressed. The
  * sums run over the pages seen so far. */
 static gboolean
 page_fits_file (TIFF                *tif,
@@ -136,7 +131,7 @@ page_fits_file (TIFF                *tif,
                    ctx->name, pages, *raw_bytes, ctx->file_size);
       return FALSE;
     }
-  if (*packed_bytes / AL_TIFF_MAX_COMPRESSION_RATIO > ctx->file_size)
+  if (*packed_bytes / AL_IO_MAX_COMPRESSION_RATIO > ctx->file_size)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
                    "“%s” is damaged: page %u claims %u×%u pixels, far more than its %"

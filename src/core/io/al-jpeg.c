@@ -1,0 +1,213 @@
+/* al-jpeg.c: JPEG images (figures, camera snapshots) through libjpeg.
+ *
+ * Greyscale JPEGs keep their 8-bit samples; colour ones are decoded to RGB
+ * and turned into luminance with the Rec. 709 weights, as for PNG and
+ * TIFF. JPEG carries no pixel size: the image is uncalibrated. A file that
+ * ends early is an error here (libjpeg itself only warns and fills the
+ * rest with grey), so a cut download never passes for an image.
+ */
+#include "al-jpeg.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "al-io-bytes.h"
+
+#define AL_LUMA_R 0.2126f
+#define AL_LUMA_G 0.7152f
+#define AL_LUMA_B 0.0722f
+/* Comments (COM markers) kept, in bytes. */
+#define AL_JPEG_MAX_COMMENT 0xffff
+
+typedef struct
+{
+  struct jpeg_error_mgr          base;   /* first: libjpeg casts to it */
+  jmp_buf                        jump;
+  char                           message[JMSG_LENGTH_MAX];
+  gboolean                       truncated;
+} JpegErrors;
+
+/* Everything a failed read must free, on the heap so it survives the
+ * longjmp intact. */
+typedef struct
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegErrors                    errors;
+  GMappedFile                  *mapped;
+  JSAMPLE                      *row;
+  AlImage                      *image;
+} JpegRead;
+
+static void
+on_error_exit (j_common_ptr cinfo)
+{
+  JpegErrors *errors = (JpegErrors *) cinfo->err;
+
+  errors->base.format_message (cinfo, errors->message);
+  longjmp (errors->jump, 1);
+}
+
+static void
+on_message (j_common_ptr cinfo,
+            int          level)
+{
+  JpegErrors *errors = (JpegErrors *) cinfo->err;
+
+  /* Level -1 is a warning about the data; the end of the file arriving
+   * before the image's end is the one that matters. Trace messages and
+   * other warnings are dropped: the core never prints. */
+  if (level == -1 && errors->base.msg_code == JWRN_JPEG_EOF)
+    {
+      errors->truncated = TRUE;
+      g_strlcpy (errors->message, "the file ends before its image data does",
+                 sizeof errors->message);
+      longjmp (errors->jump, 1);
+    }
+}
+
+static gboolean
+jpeg_sniff (const guint8 *head,
+            gsize         n_head,
+            const char   *path)
+{
+  /* SOI marker, then the first marker of any segment. */
+  return n_head >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff;
+}
+
+static void
+read_comments (JpegRead *r)
+{
+  guint n = 0;
+
+  for (jpeg_saved_marker_ptr m = r->cinfo.marker_list; m != NULL; m = m->next)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *key = NULL;
+      if (m->marker != JPEG_COM)
+        continue;
+      text = g_strndup ((const char *) m->data, m->data_length);
+      if (!g_utf8_validate (text, -1, NULL) || *g_strstrip (text) == '\0')
+        continue;
+      key = n == 0 ? g_strdup ("JPEG.comment") : g_strdup_printf ("JPEG.comment%u", n);
+      al_image_set_metadata (r->image, key, text);
+      n++;
+    }
+}
+
+/* The part of the read libjpeg may abandon with a longjmp. */
+static gboolean
+decode (JpegRead   *r,
+        const char *name,
+        GError    **error)
+{
+  j_decompress_ptr cinfo = &r->cinfo;
+  gsize size = g_mapped_file_get_length (r->mapped);
+  guint64 claimed;
+  guint channels;
+
+  jpeg_mem_src (cinfo, (const unsigned char *) g_mapped_file_get_contents (r->mapped), size);
+  jpeg_save_markers (cinfo, JPEG_COM, AL_JPEG_MAX_COMMENT);
+  jpeg_read_header (cinfo, TRUE);
+
+  claimed = (guint64) cinfo->image_width * cinfo->image_height * cinfo->num_components;
+  if (cinfo->image_width > AL_IMAGE_MAX_SIDE || cinfo->image_height > AL_IMAGE_MAX_SIDE)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE,
+                   "“%s”: %u×%u pixels is more than AtomLens reads", name, cinfo->image_width,
+                   cinfo->image_height);
+      return FALSE;
+    }
+  if (claimed / AL_IO_MAX_COMPRESSION_RATIO > size)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
+                   "“%s” is damaged: it claims %u×%u pixels, far more than its %" G_GSIZE_FORMAT
+                   " bytes can hold", name, cinfo->image_width, cinfo->image_height, size);
+      return FALSE;
+    }
+  if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED,
+                   "“%s” is a CMYK JPEG (for printing), which AtomLens does not read", name);
+      return FALSE;
+    }
+  cinfo->out_color_space = cinfo->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+
+  r->image = al_io_image_new (cinfo->image_width, cinfo->image_height, 1, error);
+  if (r->image == NULL)
+    return FALSE;
+  g_free (r->image->dtype);
+  r->image->dtype = g_strdup ("uint8");
+  r->image->format = g_strdup ("JPEG");
+  /* Saved markers live until the decompression finishes. */
+  read_comments (r);
+
+  jpeg_start_decompress (cinfo);
+  channels = cinfo->output_components;
+  r->row = g_malloc ((gsize) cinfo->output_width * channels);
+  while (cinfo->output_scanline < cinfo->output_height)
+    {
+      float *dst = al_image_frame (r->image, 0) + (gsize) cinfo->output_scanline * cinfo->output_width;
+      JSAMPROW rows[1] = { r->row };
+
+      if (jpeg_read_scanlines (cinfo, rows, 1) != 1)
+        break;
+      for (guint x = 0; x < cinfo->output_width; x++)
+        {
+          const JSAMPLE *s = r->row + (gsize) x * channels;
+          dst[x] = channels >= 3 ? AL_LUMA_R * s[0] + AL_LUMA_G * s[1] + AL_LUMA_B * s[2] : s[0];
+        }
+    }
+  jpeg_finish_decompress (cinfo);
+  return TRUE;
+}
+
+static AlImage *
+jpeg_load (const char *path,
+           GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  GMappedFile *mapped = al_io_map_file (path, error);
+  JpegRead *r;
+  AlImage *image = NULL;
+
+  if (mapped == NULL)
+    return NULL;
+  r = g_new0 (JpegRead, 1);
+  r->mapped = mapped;
+  r->cinfo.err = jpeg_std_error (&r->errors.base);
+  r->errors.base.error_exit = on_error_exit;
+  r->errors.base.emit_message = on_message;
+
+  if (setjmp (r->errors.jump) == 0)
+    {
+      jpeg_create_decompress (&r->cinfo);
+      if (decode (r, name, error))
+        {
+          image = r->image;
+          r->image = NULL;
+        }
+    }
+  else if (r->errors.truncated)
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED, "“%s” is cut short: %s", name,
+                 r->errors.message);
+  else
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT, "“%s” is a damaged JPEG file: %s", name,
+                 r->errors.message);
+
+  jpeg_destroy_decompress (&r->cinfo);
+  g_mapped_file_unref (r->mapped);
+  g_free (r->row);
+  al_image_free (r->image);
+  g_free (r);
+  return image;
+}
+
+const AlImageReader al_jpeg_reader = {
+  .format = "JPEG",
+  .sniff = jpeg_sniff,
+  .load = jpeg_load,
+};
