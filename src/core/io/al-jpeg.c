@@ -37,7 +37,8 @@ typedef struct
 {
   struct jpeg_decompress_struct cinfo;
   JpegErrors                    errors;
-  GMappedFile                  *mapped;
+  const guint8                 *data;
+  gsize                         size;
   JSAMPLE                      *row;
   AlImage                      *image;
 } JpegRead;
@@ -105,11 +106,11 @@ decode (JpegRead   *r,
         GError    **error)
 {
   j_decompress_ptr cinfo = &r->cinfo;
-  gsize size = g_mapped_file_get_length (r->mapped);
+  gsize size = r->size;
   guint64 claimed;
   guint channels;
 
-  jpeg_mem_src (cinfo, (const unsigned char *) g_mapped_file_get_contents (r->mapped), size);
+  jpeg_mem_src (cinfo, r->data, size);
   jpeg_save_markers (cinfo, JPEG_COM, AL_JPEG_MAX_COMMENT);
   jpeg_read_header (cinfo, TRUE);
 
@@ -165,19 +166,17 @@ decode (JpegRead   *r,
   return TRUE;
 }
 
-static AlImage *
-jpeg_load (const char *path,
-           GError    **error)
+AlImage *
+al_jpeg_load_bytes (const guint8 *data,
+                    gsize         size,
+                    const char   *name,
+                    GError      **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-  GMappedFile *mapped = al_io_map_file (path, error);
-  JpegRead *r;
+  JpegRead *r = g_new0 (JpegRead, 1);
   AlImage *image = NULL;
 
-  if (mapped == NULL)
-    return NULL;
-  r = g_new0 (JpegRead, 1);
-  r->mapped = mapped;
+  r->data = data;
+  r->size = size;
   r->cinfo.err = jpeg_std_error (&r->errors.base);
   r->errors.base.error_exit = on_error_exit;
   r->errors.base.emit_message = on_message;
@@ -199,11 +198,23 @@ jpeg_load (const char *path,
                  r->errors.message);
 
   jpeg_destroy_decompress (&r->cinfo);
-  g_mapped_file_unref (r->mapped);
   g_free (r->row);
   al_image_free (r->image);
   g_free (r);
   return image;
+}
+
+static AlImage *
+jpeg_load (const char *path,
+           GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return al_jpeg_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                             g_mapped_file_get_length (mapped), name, error);
 }
 
 const AlImageReader al_jpeg_reader = {

@@ -312,22 +312,20 @@ convert (const guint8 *src,
     }
 }
 
-static AlImage *
-mrc_load (const char *path,
-          GError    **error)
+AlImage *
+al_mrc_load_bytes (const guint8 *data,
+                   gsize         size,
+                   const char   *name,
+                   GError      **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
   MrcHeader h = { 0 };
   AlSampleType type;
   const char *dtype;
   guint64 data_at, n_bytes;
   AlImage *image;
 
-  if (mapped == NULL)
-    return NULL;
-  h.data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  h.size = g_mapped_file_get_length (mapped);
+  h.data = data;
+  h.size = size;
   if (!parse_header (&h, name, error) || !sample_type (&h, name, &type, &dtype, error))
     return NULL;
 
@@ -361,6 +359,19 @@ mrc_load (const char *path,
   set_calibration (image, &h);
   set_metadata (image, &h);
   return image;
+}
+
+static AlImage *
+mrc_load (const char *path,
+          GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return al_mrc_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                            g_mapped_file_get_length (mapped), name, error);
 }
 
 const AlImageReader al_mrc_reader = {

@@ -11,10 +11,8 @@
  */
 #include "al-png.h"
 
-#include <glib/gstdio.h>
 #include <png.h>
 #include <setjmp.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "al-io-bytes.h"
@@ -34,7 +32,9 @@ typedef struct
   jmp_buf     jump;
   char        message[200];
   gboolean    truncated;
-  FILE       *file;
+  const guint8 *data;
+  gsize       size;
+  gsize       position;
   png_structp png;
   png_infop   info;
   guint8     *rows;      /* the whole decoded image (interlaced files) */
@@ -68,11 +68,13 @@ read_bytes (png_structp png,
 {
   PngRead *r = png_get_io_ptr (png);
 
-  if (fread (data, 1, length, r->file) != length)
+  if (length > r->size - r->position)
     {
       r->truncated = TRUE;
       png_error (png, "the file ends before its image data does");
     }
+  memcpy (data, r->data + r->position, length);
+  r->position += length;
 }
 
 static gboolean
@@ -192,32 +194,25 @@ decode (PngRead    *r,
   return TRUE;
 }
 
-static AlImage *
-png_load (const char *path,
-          GError    **error)
+AlImage *
+al_png_load_bytes (const guint8 *data,
+                   gsize         size,
+                   const char   *name,
+                   GError      **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
   /* On the heap: a longjmp leaves locals changed after setjmp undefined. */
   PngRead *r = g_new0 (PngRead, 1);
   AlImage *image = NULL;
-  GStatBuf st;
 
-  r->file = fopen (path, "rb");
-  if (r->file == NULL || g_stat (path, &st) != 0)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_FOUND, "Cannot open “%s”", name);
-      if (r->file != NULL)
-        fclose (r->file);
-      g_free (r);
-      return NULL;
-    }
+  r->data = data;
+  r->size = size;
   r->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, r, on_error, on_warning);
   r->info = r->png != NULL ? png_create_info_struct (r->png) : NULL;
   if (r->info == NULL)
     g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_FAILED, "Cannot start reading “%s”", name);
   else if (setjmp (r->jump) == 0)
     {
-      if (decode (r, st.st_size, name, error))
+      if (decode (r, size, name, error))
         {
           image = r->image;
           r->image = NULL;
@@ -231,13 +226,25 @@ png_load (const char *path,
                  r->message);
 
   png_destroy_read_struct (&r->png, &r->info, NULL);
-  fclose (r->file);
   g_free (r->rows);
   g_free (r->pointers);
   g_free (r->row);
   al_image_free (r->image);
   g_free (r);
   return image;
+}
+
+static AlImage *
+png_load (const char *path,
+          GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return al_png_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                            g_mapped_file_get_length (mapped), name, error);
 }
 
 const AlImageReader al_png_reader = {

@@ -8,6 +8,8 @@
 #include "al-tiff-private.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 /* libtiff's own allocations (strip tables, decoding buffers) for one file
  * stay below this, so a hostile header cannot make it reserve gigabytes. */
@@ -93,17 +95,106 @@ check_opened (TIFF       *tif,
   return NULL;
 }
 
+/* A file in memory, read through libtiff's client procedures. */
+typedef struct
+{
+  const guint8 *data;
+  gsize         size;
+  guint64       position;
+} MemoryFile;
+
+static tmsize_t
+memory_read (thandle_t handle,
+             void     *buffer,
+             tmsize_t  n)
+{
+  MemoryFile *m = handle;
+  guint64 left = m->position < m->size ? m->size - m->position : 0;
+  guint64 count = MIN ((guint64) MAX (n, 0), left);
+
+  if (count > 0)
+    memcpy (buffer, m->data + m->position, count);
+  m->position += count;
+  return (tmsize_t) count;
+}
+
+static tmsize_t
+memory_write (thandle_t handle,
+              void     *buffer,
+              tmsize_t  n)
+{
+  return -1;
+}
+
+static toff_t
+memory_seek (thandle_t handle,
+             toff_t    offset,
+             int       whence)
+{
+  MemoryFile *m = handle;
+  guint64 base = whence == SEEK_CUR ? m->position : whence == SEEK_END ? m->size : 0;
+
+  /* Offsets are unsigned; a wrap-around means a seek before the start. */
+  if (base + offset < base)
+    return (toff_t) -1;
+  m->position = base + offset;
+  return m->position;
+}
+
+static int
+memory_close (thandle_t handle)
+{
+  g_free (handle);
+  return 0;
+}
+
+static toff_t
+memory_size (thandle_t handle)
+{
+  return ((MemoryFile *) handle)->size;
+}
+
+static int
+memory_map (thandle_t handle,
+            void    **base,
+            toff_t   *size)
+{
+  MemoryFile *m = handle;
+
+  /* libtiff only reads through the mapping in "r" mode. */
+  *base = (void *) m->data;
+  *size = m->size;
+  return 1;
+}
+
+static void
+memory_unmap (thandle_t handle,
+              void     *base,
+              toff_t    size)
+{
+}
+
 TIFF *
-al_tiff_open (const char *path,
-              const char *mode,
-              AlTiffLog  *log,
-              GError    **error)
+al_tiff_open_bytes (const guint8 *data,
+                    gsize         size,
+                    const char   *name,
+                    AlTiffLog    *log,
+                    GError      **error)
 {
   TIFFOpenOptions *opts = new_options (log);
-  TIFF *tif = TIFFOpenExt (path, mode, opts);
+  MemoryFile *m = g_new0 (MemoryFile, 1);
+  TIFF *tif;
 
+  m->data = data;
+  m->size = size;
+  tif = TIFFClientOpenExt (name, "r", m, memory_read, memory_write, memory_seek, memory_close,
+                           memory_size, memory_map, memory_unmap, opts);
   TIFFOpenOptionsFree (opts);
-  return check_opened (tif, path, mode, log, error);
+  /* When the open fails the handle stays ours (libtiff closes it only in
+   * TIFFClose). */
+  if (tif == NULL)
+    g_free (m);
+  return check_opened (tif, name, "r", log, error);
 }
 
 TIFF *

@@ -16,10 +16,12 @@ typedef struct
   char *first_error;
 } AlTiffLog;
 
-TIFF    *al_tiff_open             (const char  *path,
-                                   const char  *mode,
-                                   AlTiffLog   *log,
-                                   GError     **error);
+/* Opens a file held in memory for reading; `name` names it in messages. */
+TIFF    *al_tiff_open_bytes       (const guint8 *data,
+                                   gsize         size,
+                                   const char   *name,
+                                   AlTiffLog    *log,
+                                   GError      **error);
 TIFF    *al_tiff_fd_open          (int          fd,
                                    const char  *name,
                                    const char  *mode,

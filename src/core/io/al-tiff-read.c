@@ -6,8 +6,8 @@
  */
 #include "al-tiff-private.h"
 
-#include <glib/gstdio.h>
-#include <stdio.h>
+#include "al-io-bytes.h"
+
 #include <string.h>
 
 /* The classic and BigTIFF headers, little- and big-endian. */
@@ -233,71 +233,57 @@ read_frames (TIFF          *tif,
 /* The header's pointer to the first directory, checked before libtiff
  * reads it, so a file cut short says so. */
 static gboolean
-check_header (const char *path,
-              const char *name,
-              guint64     file_size,
-              GError    **error)
+check_header (const guint8 *data,
+              gsize         size,
+              const char   *name,
+              GError      **error)
 {
-  guint8 head[16];
-  guint64 first_ifd;
-  gboolean big_endian, big_tiff;
-  gsize n = 0;
-  FILE *f = fopen (path, "rb");
+  guint64 first_ifd = 0;
+  gboolean big_endian = size >= 4 && data[0] == 'M';
+  gboolean big_tiff = size >= 4 && data[big_endian ? 3 : 2] == 43;
 
-  if (f != NULL)
-    {
-      n = fread (head, 1, sizeof head, f);
-      fclose (f);
-    }
-  big_endian = n >= 4 && head[0] == 'M';
-  big_tiff = n >= 4 && head[big_endian ? 3 : 2] == 43;
-  if (n < (big_tiff ? 16u : 8u))
+  if (size < (big_tiff ? 16u : 8u))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
                    "“%s” is cut short: it ends inside its TIFF header (%" G_GSIZE_FORMAT " bytes)",
-                   name, n);
+                   name, size);
       return FALSE;
     }
-  first_ifd = 0;
   for (guint i = 0; i < (big_tiff ? 8u : 4u); i++)
     {
       guint at = (big_tiff ? 8 : 4) + (big_endian ? i : (big_tiff ? 7 : 3) - i);
-      first_ifd = (first_ifd << 8) | head[at];
+      first_ifd = (first_ifd << 8) | data[at];
     }
-  if (first_ifd >= file_size)
+  if (first_ifd >= size)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
                    "“%s” is cut short: its first directory should be at byte %" G_GUINT64_FORMAT
-                   " but the file has %" G_GUINT64_FORMAT " bytes",
-                   name, first_ifd, file_size);
+                   " but the file has %" G_GSIZE_FORMAT " bytes",
+                   name, first_ifd, size);
       return FALSE;
     }
   return TRUE;
 }
 
-static AlImage *
-tiff_load (const char *path,
-           GError    **error)
+AlImage *
+al_tiff_load_bytes (const guint8 *data,
+                    gsize         size,
+                    const char   *name,
+                    GError      **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
   AlTiffLog log = { NULL };
-  AlTiffContext ctx = { name, 0, 0, &log };
+  AlTiffContext ctx = { name, 0, size, &log };
   AlTiffPage first;
-  GStatBuf st;
   guint n_frames = 0;
   GError *local = NULL;
   AlImage *image = NULL;
   TIFF *tif;
 
-  if (g_stat (path, &st) != 0)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_FOUND, "Cannot open “%s”", name);
-      return NULL;
-    }
-  ctx.file_size = st.st_size;
-  if (!check_header (path, name, ctx.file_size, error))
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  if (!check_header (data, size, name, error))
     return NULL;
-  tif = al_tiff_open (path, "r", &log, error);
+  tif = al_tiff_open_bytes (data, size, name, &log, error);
   if (tif == NULL)
     {
       al_tiff_log_clear (&log);
@@ -323,6 +309,21 @@ tiff_load (const char *path,
   TIFFClose (tif);
   al_tiff_log_clear (&log);
   return image;
+}
+
+/* The file is mapped, not read: pages are fetched as libtiff touches them,
+ * and plain strips are converted straight from the mapping. */
+static AlImage *
+tiff_load (const char *path,
+           GError    **error)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return al_tiff_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                             g_mapped_file_get_length (mapped), name, error);
 }
 
 const AlImageReader al_tiff_reader = {

@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 
 extern const AlImageReader al_tiff_reader;
 
+/* Reads a TIFF file already in memory; `name` is only used in messages.
+ * The fuzz target calls this directly. */
+AlImage *al_tiff_load_bytes   (const guint8   *data,
+                               gsize           size,
+                               const char     *name,
+                               GError        **error);
+
 /* Saves `image` as float32 pages (BigTIFF when it exceeds 4 GiB). The file
  * appears at `path` complete or not at all. */
 gboolean al_tiff_write        (const char     *path,
