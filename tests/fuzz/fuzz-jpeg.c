@@ -1,0 +1,17 @@
+/* fuzz-jpeg.c: libFuzzer target for the JPEG reader. Any input must give an
+ * image or an AL_IO_ERROR: never a crash, hang or leak. */
+#include "io/al-jpeg.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlImage) image = al_jpeg_load_bytes (data, size, "fuzz.jpg", &error);
+
+  g_assert ((image == NULL) != (error == NULL));
+  g_assert (error == NULL || error->domain == AL_IO_ERROR);
+  return 0;
+}
