@@ -79,7 +79,7 @@ al_cli_bench_nn (int    argc,
     { "threads", 't', 0, G_OPTION_ARG_STRING, &threads_text, "Thread counts (default 1,2)", "T" },
     { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Runs per figure; the best counts (default 2)", "R" },
     { "tile", 0, 0, G_OPTION_ARG_INT, &tile, "Tile side (default: from the memory budget)", "N" },
-    { "memory-mb", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Working memory budget (default 384)", "MB" },
+    { "memory-mb", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Working memory budget (default 400)", "MB" },
     { "no-peak", 0, 0, G_OPTION_ARG_NONE, &no_peak, "Skip the SGEMM peak measurement", NULL },
     { NULL }
   };

@@ -20,7 +20,7 @@ al_cli_infer (int    argc,
     { "frame", 0, 0, G_OPTION_ARG_INT, &frame, "Frame of a series to run on (default 0)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &n_threads, "Threads (default: all cores)", "T" },
     { "tile", 0, 0, G_OPTION_ARG_INT, &tile, "Tile side in pixels (default: from the memory budget)", "N" },
-    { "memory-mb", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Working memory budget (default 384)", "MB" },
+    { "memory-mb", 0, 0, G_OPTION_ARG_INT, &memory_mb, "Working memory budget (default 400)", "MB" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");

@@ -51,6 +51,28 @@ al_nn_act_apply (const AlNnAct *act,
     }
 }
 
+/* Bias and activation in one pass over a block still in cache. */
+static void
+bias_act (const AlNnAct *act,
+          float          bias,
+          float         *x,
+          gsize          n)
+{
+  if (act->kind == AL_NN_ACT_RELU)
+    {
+      for (gsize j = 0; j < n; j++)
+        {
+          float v = x[j] + bias;
+          x[j] = v > 0.f ? v : 0.f;
+        }
+      return;
+    }
+  if (bias != 0.f)
+    for (gsize j = 0; j < n; j++)
+      x[j] += bias;
+  al_nn_act_apply (act, x, n);
+}
+
 static gboolean
 is_pointwise (const AlNnConv *p)
 {
@@ -193,17 +215,7 @@ conv_task (gpointer data,
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.f,
                p->weight + (gsize) g * m * k, k, b, ldb, 0.f, c, ldc);
   for (guint i = 0; i < m; i++)
-    {
-      float *row = c + i * ldc;
-
-      if (p->bias != NULL)
-        {
-          float bias = p->bias[g * m + i];
-          for (gsize j = 0; j < n; j++)
-            row[j] += bias;
-        }
-      al_nn_act_apply (&p->act, row, n);
-    }
+    bias_act (&p->act, p->bias != NULL ? p->bias[g * m + i] : 0.f, c + i * ldc, n);
 }
 
 void

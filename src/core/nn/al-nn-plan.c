@@ -2,9 +2,9 @@
  *
  * A plan works out every value's shape for an input of h × w, then places
  * the values in one arena: a value lives from the node that writes it to
- * the last node that reads it, and takes the first gap in the arena that
- * fits (first-fit over the live blocks, as ggml's allocator). The tiled
- * runner plans once and runs every tile in the same memory.
+ * the last node that reads it, and buffers whose lifetimes overlap never
+ * share bytes (placed greedily by size). The tiled runner plans once and
+ * runs every tile in the same memory.
  */
 #include <string.h>
 
@@ -115,74 +115,86 @@ node_scratch (const AlNnNode   *node,
   return 0;
 }
 
+/* One buffer of the arena: bytes, and the nodes it lives through. */
 typedef struct
 {
-  gsize offset, size;
   guint value;
+  gsize size;
+  gint  first, last;
+  gsize offset;
 } Block;
 
-static gsize
-place (GArray *live,
-       guint   value,
-       gsize   size)
+static gint
+by_size_desc (gconstpointer a,
+              gconstpointer b)
 {
-  gsize at = 0;
-  guint i;
-  Block b;
+  const Block *x = a, *y = b;
 
-  size = (size + AL_NN_ARENA_ALIGN - 1) / AL_NN_ARENA_ALIGN * AL_NN_ARENA_ALIGN;
-  for (i = 0; i < live->len; i++)
-    {
-      Block *o = &g_array_index (live, Block, i);
-      if (o->offset >= at + size)
-        break;
-      at = MAX (at, o->offset + o->size);
-    }
-  b.offset = at;
-  b.size = size;
-  b.value = value;
-  g_array_insert_val (live, i, b);
-  return at;
+  if (x->size != y->size)
+    return x->size < y->size ? 1 : -1;
+  return x->first - y->first;
 }
 
-static void
-release (GArray *live,
-         guint   value)
-{
-  for (guint i = 0; i < live->len; i++)
-    if (g_array_index (live, Block, i).value == value)
-      {
-        g_array_remove_index (live, i);
-        return;
-      }
-}
-
+/* Offline placement, greedy by size (as TensorFlow Lite's arena planner):
+ * largest buffers first, each at the lowest offset free of every placed
+ * buffer whose lifetime overlaps its own. Returns the arena's size. */
 static gsize
-arena_end (GArray *live)
+place_blocks (Block *blocks,
+              guint  n)
 {
+  g_autofree Block **placed = g_new (Block *, n);
+  guint n_placed = 0;
   gsize end = 0;
 
-  for (guint i = 0; i < live->len; i++)
-    end = MAX (end, g_array_index (live, Block, i).offset + g_array_index (live, Block, i).size);
+  qsort (blocks, n, sizeof (Block), by_size_desc);
+  for (guint i = 0; i < n; i++)
+    {
+      Block *b = &blocks[i];
+      gsize at = 0;
+      gboolean moved = TRUE;
+
+      /* slide up past every conflicting buffer until none overlaps */
+      while (moved)
+        {
+          moved = FALSE;
+          for (guint j = 0; j < n_placed; j++)
+            {
+              const Block *o = placed[j];
+              if (o->last < b->first || b->last < o->first)
+                continue;
+              if (at < o->offset + o->size && o->offset < at + b->size)
+                {
+                  at = o->offset + o->size;
+                  moved = TRUE;
+                }
+            }
+        }
+      b->offset = at;
+      end = MAX (end, at + b->size);
+      placed[n_placed++] = b;
+    }
   return end;
 }
 
-/* Concatenation in place: an input that only the Concat reads is written by
- * its producer straight into its channel slice of the Concat's output, so
- * the skip connections of a U-Net cost no copy and no second buffer.
+/* Concatenation in place: an input that only the Concat reads (a U-Net's
+ * up-sampled half) is written by its producer straight into its channel
+ * slice of the Concat's output: no copy, no second buffer. Inputs with
+ * other readers (the skips) are copied: placing them in the Concat's buffer
+ * would hold every level's whole Concat buffer through the encoder.
  * alias[v] is the value v lives inside (or G_MAXUINT), at alias_at[v] bytes. */
 static void
-find_concat_views (const AlNnModel *model,
+find_concat_views (const AlNnModel  *model,
                    const AlNnTensor *values,
-                   guint           *alias,
-                   gsize           *alias_at)
+                   const guint      *last_use,
+                   guint            *alias,
+                   gsize            *alias_at)
 {
+  g_autofree gboolean *in_concat = g_new0 (gboolean, model->n_values);
   g_autofree guint *n_users = g_new0 (guint, model->n_values);
 
   for (guint k = 0; k < model->n_nodes; k++)
     for (guint i = 0; i < model->nodes[k].n_inputs; i++)
       n_users[model->nodes[k].inputs[i]]++;
-  n_users[model->output]++;
   for (guint v = 0; v < model->n_values; v++)
     alias[v] = G_MAXUINT;
   for (guint k = 0; k < model->n_nodes; k++)
@@ -190,15 +202,20 @@ find_concat_views (const AlNnModel *model,
       const AlNnNode *node = &model->nodes[k];
       gsize at = 0;
 
-      if (node->kind != AL_NN_OP_CONCAT || alias[node->output] != G_MAXUINT)
+      if (node->kind != AL_NN_OP_CONCAT)
         continue;
       for (guint i = 0; i < node->n_inputs; i++)
         {
           guint v = node->inputs[i];
-          if (v != 0 && n_users[v] == 1 && alias[v] == G_MAXUINT)
+          gboolean twice = FALSE;
+          for (guint j = 0; j < node->n_inputs; j++)
+            twice |= j != i && node->inputs[j] == v;
+          if (v != 0 && v != model->output && !twice && !in_concat[v] && n_users[v] == 1
+              && last_use[v] <= last_use[node->output])
             {
               alias[v] = node->output;
               alias_at[v] = at;
+              in_concat[v] = TRUE;
             }
           at += al_nn_tensor_numel (&values[v]) * sizeof (float);
         }
@@ -217,11 +234,9 @@ al_nn_plan_new (const AlNnModel *model,
                 GError         **error)
 {
   g_autoptr (AlNnPlan) plan = g_new0 (AlNnPlan, 1);
-  g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (Block));
   g_autofree guint *last_use = g_new0 (guint, model->n_values);
   g_autofree guint *alias = g_new (guint, model->n_values);
   g_autofree gsize *alias_at = g_new0 (gsize, model->n_values);
-  g_autofree gboolean *placed = g_new0 (gboolean, model->n_values);
 
   plan->n_values = model->n_values;
   plan->values = g_new0 (AlNnTensor, model->n_values);
@@ -244,27 +259,40 @@ al_nn_plan_new (const AlNnModel *model,
         last_use[node->inputs[i]] = k;
     }
   last_use[model->output] = G_MAXUINT;
-  find_concat_views (model, plan->values, alias, alias_at);
+  find_concat_views (model, plan->values, last_use, alias, alias_at);
 
-  plan->offsets[0] = place (live, 0, al_nn_tensor_numel (&plan->values[0]) * sizeof (float));
-  plan->arena_bytes = arena_end (live);
-  for (guint k = 0; k < model->n_nodes; k++)
-    {
-      const AlNnNode *node = &model->nodes[k];
-      guint v = node->output, root = alias[v] != G_MAXUINT ? alias[v] : v;
+  /* lifetimes of the buffers that own memory (views live in their Concat's) */
+  {
+    g_autofree Block *blocks = g_new0 (Block, model->n_values);
+    g_autofree gint *first = g_new (gint, model->n_values);
+    guint n_blocks = 0;
 
-      if (!placed[root])
-        {
-          plan->offsets[root] = place (live, root,
-                                       al_nn_tensor_numel (&plan->values[root]) * sizeof (float));
-          placed[root] = TRUE;
-        }
-      plan->offsets[v] = plan->offsets[root] + (root != v ? alias_at[v] : 0);
-      plan->arena_bytes = MAX (plan->arena_bytes, arena_end (live));
-      for (guint i = 0; i < node->n_inputs; i++)
-        if (last_use[node->inputs[i]] == k && alias[node->inputs[i]] == G_MAXUINT)
-          release (live, node->inputs[i]);
-    }
+    for (guint v = 0; v < model->n_values; v++)
+      first[v] = G_MAXINT;
+    first[0] = -1;
+    for (guint k = 0; k < model->n_nodes; k++)
+      {
+        guint v = model->nodes[k].output, root = alias[v] != G_MAXUINT ? alias[v] : v;
+        first[root] = MIN (first[root], (gint) k);
+      }
+    for (guint v = 0; v < model->n_values; v++)
+      {
+        if (alias[v] != G_MAXUINT || first[v] == G_MAXINT)
+          continue;
+        blocks[n_blocks].value = v;
+        blocks[n_blocks].size = (al_nn_tensor_numel (&plan->values[v]) * sizeof (float)
+                                 + AL_NN_ARENA_ALIGN - 1) / AL_NN_ARENA_ALIGN * AL_NN_ARENA_ALIGN;
+        blocks[n_blocks].first = first[v];
+        blocks[n_blocks].last = last_use[v] == G_MAXUINT ? G_MAXINT : (gint) last_use[v];
+        n_blocks++;
+      }
+    plan->arena_bytes = place_blocks (blocks, n_blocks);
+    for (guint i = 0; i < n_blocks; i++)
+      plan->offsets[blocks[i].value] = blocks[i].offset;
+    for (guint v = 0; v < model->n_values; v++)
+      if (alias[v] != G_MAXUINT)
+        plan->offsets[v] = plan->offsets[alias[v]] + alias_at[v];
+  }
   return g_steal_pointer (&plan);
 }
 

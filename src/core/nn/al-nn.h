@@ -104,7 +104,7 @@ typedef struct
   guint n_threads;        /* 0: all cores */
 } AlNnRunOptions;
 
-#define AL_NN_DEFAULT_MEMORY_BUDGET ((gsize) 384 * 1024 * 1024)
+#define AL_NN_DEFAULT_MEMORY_BUDGET ((gsize) 400 * 1024 * 1024)
 #define AL_NN_RUN_OPTIONS_INIT { 0, AL_NN_DEFAULT_MEMORY_BUDGET, 0, 0 }
 
 /* Runs an image-to-image network over an image of any size: the image is
