@@ -55,6 +55,10 @@ al_cli_score (int    argc,
   if (truth_path == NULL || found_path == NULL)
     return al_cli_fail ("score needs --truth TRUTH.csv and --found atoms.csv");
 
+  if (!g_file_test (truth_path, G_FILE_TEST_IS_REGULAR))
+    return al_cli_fail ("cannot read the truth “%s”", truth_path);
+  if (!g_file_test (found_path, G_FILE_TEST_IS_REGULAR))
+    return al_cli_fail ("cannot read the found atoms “%s”", found_path);
   if (model_path == NULL)
     {
       model_path = al_sim_truth_sidecar (truth_path, ".json");

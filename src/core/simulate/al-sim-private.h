@@ -78,6 +78,8 @@ typedef struct
   double  dislocations[8][3];   /* x, y, burgers angle */
 } AlSimScene;
 
+double   al_sim_build_margin_nm  (const AlSimParams *params);
+
 /* Uniform grid over columns for neighbour queries. */
 typedef struct
 {

@@ -54,6 +54,26 @@
 
 #define AL_SIM_MAX_FRAMES 10000
 #define AL_SIM_MAX_COUNT 1000
+/* Columns one frame may hold (≈ 1.5 GB of structure at most). */
+#define AL_SIM_MAX_COLUMNS 2e7
+
+/* Extra structure built around the image, nm, beyond the probe's reach. */
+#define AL_SIM_BUILD_MARGIN_NM 1.0
+
+/* How far around the image the structure is built, nm: the probe's reach,
+ * plus how far strain, drift and dislocations can move columns into view. */
+double
+al_sim_build_margin_nm (const AlSimParams *p)
+{
+  double w = p->width * p->pixel_size_nm, h = p->height * p->pixel_size_nm;
+  double strain = fabs (p->strain.exx) + fabs (p->strain.eyy) + fabs (p->strain.exy)
+                  + fabs (p->strain.rotation_deg) * G_PI / 180.0 + fabs (p->strain.bump_amplitude);
+  double drift = fabs (p->scan.drift_x_nm) + fabs (p->scan.drift_y_nm)
+                 + 5.0 * p->scan.frame_drift_nm * sqrt (p->n_frames);
+
+  return AL_SIM_BUILD_MARGIN_NM + 4.0 * MAX (p->tail_sigma_nm, p->probe_sigma_nm)
+         + strain * 0.5 * (w + h) + drift + p->material->a_nm * p->strain.n_dislocations;
+}
 
 void
 al_sim_params_init (AlSimParams      *params,
@@ -118,6 +138,16 @@ al_sim_params_check (const AlSimParams *p,
   /* The tail kernel and the core windows grow with these: keep them bounded. */
   probe_px = MAX (p->probe_sigma_nm, p->tail_sigma_nm) / p->pixel_size_nm;
   CHECK (probe_px <= 200, "The probe is %g pixels wide; use a larger pixel size", probe_px);
+  {
+    /* Two columns per unit cell over the field of view (plus a margin). */
+    double margin = al_sim_build_margin_nm (p);
+    double side_x = p->width * p->pixel_size_nm + 2 * margin, side_y = p->height * p->pixel_size_nm + 2 * margin;
+    double cell = p->material->a_nm * p->material->a_nm * 0.8660254037844386;
+    double n_columns = 2.0 * side_x * side_y / cell;
+    CHECK (n_columns <= AL_SIM_MAX_COLUMNS,
+           "%u × %u pixels of %g nm hold about %.0f million columns; at most %.0f million are simulated",
+           p->width, p->height, p->pixel_size_nm, n_columns / 1e6, AL_SIM_MAX_COLUMNS / 1e6);
+  }
   CHECK (p->scan.jitter_px >= 0 && p->scan.jitter_px <= 100, "The line jitter must be 0–100 px");
   CHECK (p->scan.wobble_period_px >= 0, "The wobble period must be positive");
   CHECK (p->voltage_kv >= 10 && p->voltage_kv <= 1000, "The voltage must be 10–1000 kV");

@@ -25,8 +25,6 @@ enum
   STREAM_NOISE = 1000,
 };
 
-/* Extra structure built around the image, nm, beyond the probe's reach. */
-#define AL_SIM_BUILD_MARGIN_NM 1.0
 /* Truth coordination: columns within this many nearest-neighbour distances. */
 #define AL_SIM_BOND_NN 1.35
 
@@ -35,12 +33,7 @@ scene_init (AlSimScene        *scene,
             const AlSimParams *p)
 {
   double w = p->width * p->pixel_size_nm, h = p->height * p->pixel_size_nm;
-  double strain = fabs (p->strain.exx) + fabs (p->strain.eyy) + fabs (p->strain.exy)
-                  + fabs (p->strain.rotation_deg) * G_PI / 180.0 + fabs (p->strain.bump_amplitude);
-  double drift = fabs (p->scan.drift_x_nm) + fabs (p->scan.drift_y_nm)
-                 + 5.0 * p->scan.frame_drift_nm * sqrt (p->n_frames);
-  double margin = AL_SIM_BUILD_MARGIN_NM + 4.0 * MAX (p->tail_sigma_nm, p->probe_sigma_nm)
-                  + strain * 0.5 * (w + h) + drift + p->material->a_nm * p->strain.n_dislocations;
+  double margin = al_sim_build_margin_nm (p);
   AlSimRng rng;
 
   memset (scene, 0, sizeof *scene);

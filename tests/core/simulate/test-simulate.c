@@ -6,6 +6,7 @@
 #include "al-error.h"
 #include "al-test.h"
 #include "export/al-atoms-csv.h"
+#include "io/al-io.h"
 #include "simulate/al-simulate.h"
 
 static AlSimResult *
@@ -254,6 +255,56 @@ test_bad_specs (void)
   g_assert_cmpuint (d.n_holes, ==, 1);
 }
 
+/* The bundled graphene sample is what data/samples/make-samples.sh makes
+ * with this code (same parameters as there): rerun the script after
+ * changing the simulator. Also a check that the seed gives the same image
+ * on this machine as on the one that made the sample. */
+static void
+test_sample_current (void)
+{
+  const char *root = g_getenv ("AL_SOURCE_ROOT");
+  g_autofree char *tif = NULL, *csv = NULL, *expected = NULL, *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlImage) image = NULL;
+  g_autoptr (AlSimResult) r = NULL;
+  AlSimParams p;
+  gsize n;
+
+  if (root == NULL)
+    {
+      g_test_skip ("AL_SOURCE_ROOT is not set");
+      return;
+    }
+  tif = g_build_filename (root, "data", "samples", "graphene.tif", NULL);
+  csv = g_build_filename (root, "data", "samples", "graphene-truth.csv", NULL);
+  al_sim_params_init (&p, al_material_from_name ("graphene"));
+  p.width = p.height = 1024;
+  p.seed = 20261126;
+  p.offset = 20;
+  g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material,
+                                           "V1=0.002,V2_585=0.001,SW=0.002,Si_C3=0.002,Si_C4=0.001,edge=1",
+                                           &error));
+  r = al_simulate_run (&p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  image = al_image_load (tif, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->width, ==, p.width);
+  g_assert_cmpfloat (fabs (image->pixel_size - p.pixel_size_nm), <, 1e-9);
+  n = al_image_frame_samples (image);
+  for (gsize q = 0; q < n; q++)
+    {
+      /* The file holds the counts rounded (half to even) to 16 bits. */
+      float v = CLAMP (rintf (r->image->pixels[q]), 0.0f, 65535.0f);
+      if (image->pixels[q] != v)
+        g_error ("pixel %" G_GSIZE_FORMAT " is %g in the sample, %g simulated now: rerun "
+                 "data/samples/make-samples.sh", q, image->pixels[q], v);
+    }
+  text = al_atoms_csv_format ((AlAtoms *const *) r->atoms->pdata, 1, p.material, p.pixel_size_nm,
+                              AL_ATOMS_CSV_TRUE_DEFECT_TYPE);
+  g_assert_true (g_file_get_contents (csv, &expected, NULL, NULL));
+  g_assert_cmpstr (text, ==, expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -266,5 +317,6 @@ main (int    argc,
   g_test_add_func ("/core/simulate/truth-files", test_truth_files);
   g_test_add_func ("/core/simulate/homogeneous-strain", test_strain);
   g_test_add_func ("/core/simulate/bad-specs", test_bad_specs);
+  g_test_add_func ("/core/simulate/sample-is-current", test_sample_current);
   return g_test_run ();
 }
