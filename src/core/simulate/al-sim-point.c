@@ -19,9 +19,12 @@
 
 #include <math.h>
 
-/* Point defects keep this many nearest-neighbour distances apart, so that
- * every one is isolated and its type is unambiguous. */
+/* No other defect sits within this many nearest-neighbour distances of a
+ * defect's site, so first neighbours are never two defects at once; pair
+ * defects (two sites and their neighbours) keep farther away. Small enough
+ * that densities of 10–15 % of sites can still be placed. */
 #define AL_SIM_POINT_EXCLUSION_NN 1.6
+#define AL_SIM_PAIR_EXCLUSION_NN 2.6
 /* Defects sit at least this far inside the image, nm. */
 #define AL_SIM_POINT_IMAGE_MARGIN_NM 0.3
 /* Radial relaxation u(r) = A exp(-(r - nn) / (DECAY * nn)), out to RANGE nn. */
@@ -225,7 +228,9 @@ al_sim_point_place (AlSimScene   *scene,
           d.j = c->j;
           d.dir = (guint8) dir;
           g_array_append_val (scene->points, d);
-          al_sim_grid_query (grid, columns, c->x, c->y, AL_SIM_POINT_EXCLUSION_NN * scene->nn * 2, near);
+          al_sim_grid_query (grid, columns, c->x, c->y,
+                             (is_pair (t) ? AL_SIM_PAIR_EXCLUSION_NN : AL_SIM_POINT_EXCLUSION_NN) * scene->nn,
+                             near);
           for (guint q = 0; q < near->len; q++)
             blocked[g_array_index (near, guint, q)] = 1;
           break;

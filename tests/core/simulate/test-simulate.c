@@ -100,6 +100,17 @@ test_density_tmd (void)
   g_assert_cmpuint (n_w, ==, count_type (r, AL_DEFECT_W_MO));
 }
 
+/* Dense enough for training data: 10 % of S sites missing. */
+static void
+test_density_high (void)
+{
+  g_autoptr (AlSimResult) r = simulate ("mos2", 512, "V_S=0.1,V_S2=0.03", 5);
+  double n = sites_per_sublattice (r);
+
+  assert_density (r, AL_DEFECT_V_S, 0.1, n);
+  assert_density (r, AL_DEFECT_V_S2, 0.03, n);
+}
+
 static void
 test_density_graphene (void)
 {
@@ -313,6 +324,7 @@ main (int    argc,
   g_test_add_func ("/core/simulate/same-seed-same-image", test_same_seed);
   g_test_add_func ("/core/simulate/density-tmd", test_density_tmd);
   g_test_add_func ("/core/simulate/density-graphene", test_density_graphene);
+  g_test_add_func ("/core/simulate/density-high", test_density_high);
   g_test_add_func ("/core/simulate/haadf-counts", test_haadf_counts);
   g_test_add_func ("/core/simulate/truth-files", test_truth_files);
   g_test_add_func ("/core/simulate/homogeneous-strain", test_strain);
