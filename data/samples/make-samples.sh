@@ -24,6 +24,6 @@ CLI=${1:-../../build/src/cli/atomlens-cli}
 
 # 512×512 previews at full resolution (ImageMagick, when installed).
 if command -v convert >/dev/null; then
-  convert mos2.tif -crop 512x512+947+1390 +repage -contrast-stretch 0.3%x0.1% -depth 8 mos2-preview.png
-  convert graphene.tif -crop 512x512+200+512 +repage -contrast-stretch 0.3%x0.1% -depth 8 graphene-preview.png
+  convert mos2.tif -crop 512x512+1024+1334 +repage -contrast-stretch 0.3%x0.1% -depth 8 mos2-preview.png
+  convert graphene.tif -crop 512x512+512+400 +repage -contrast-stretch 0.3%x0.1% -depth 8 graphene-preview.png
 fi
