@@ -32,6 +32,8 @@
 #define ACC_BORDER_A 3.0
 #define ACC_GPA_BORDER_FRACTION 0.1
 #define ACC_CORE_NM 1.5
+/* Columns where the imposed strain exceeds this are at a core. */
+#define ACC_CORE_STRAIN 0.05
 
 typedef struct
 {
@@ -98,6 +100,25 @@ report_defects (const AlSimResult *sim,
         g_array_append_val (fd, e);
     }
   al_score_defects (score, td, fd);
+  if (g_getenv ("AL_BENCH_VERBOSE"))
+    for (guint q = 0; q < td->len; q++)
+      {
+        const AlScoreDefect *t = &g_array_index (td, AlScoreDefect, q);
+        double best = INFINITY;
+        int bt = 0;
+        for (guint k = 0; k < fd->len; k++)
+          {
+            const AlScoreDefect *f = &g_array_index (fd, AlScoreDefect, k);
+            double dd = hypot (f->x_px - t->x_px, f->y_px - t->y_px);
+            if (f->type == t->type && dd < best)
+              best = dd;
+            if (dd < 20 && f->type != t->type)
+              bt = f->type;
+          }
+        if (best * pixel > al_material_neighbour_nm (sim->params.material))
+          printf ("    missed %s at %.1f %.1f (nearest same type %.2f nm; other type nearby: %s)\n",
+                  al_defect_type_name (t->type), t->x_px, t->y_px, best * pixel, al_defect_type_name (bt));
+      }
   for (int t = 1; t < AL_N_DEFECT_TYPES; t++)
     if (al_defect_type_is_point (t) && (score->defect_truth[t] || score->defect_found[t]))
       printf ("  %-15s truth %4u found %4u  precision %.3f  recall %.3f\n", al_defect_type_name (t),
@@ -187,14 +208,28 @@ report_strain (const AlSimResult *sim,
   g_autoptr (AlGpaMaps) maps = NULL;
   AlGpaParams gp;
   double b[2][2];
+  g_autoptr (GArray) cores = NULL;
 
   if (s->strain == NULL)
     {
       printf ("  strain: no lattice fitted\n");
       return;
     }
+  /* Dislocation cores: where the imposed field itself is large. */
+  cores = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      const AlSimStrain *t = &g_array_index (ts, AlSimStrain, i);
+      if (fabs (t->exx) > ACC_CORE_STRAIN || fabs (t->eyy) > ACC_CORE_STRAIN || fabs (t->exy) > ACC_CORE_STRAIN)
+        {
+          g_array_append_val (cores, truth->x[i]);
+          g_array_append_val (cores, truth->y[i]);
+        }
+    }
   /* GPA against the material's lattice turned to the fitted orientation. */
   al_gpa_params_init (&gp);
+  if (g_getenv ("AL_BENCH_GPA_SIGMA"))
+    gp.mask_sigma_fraction = g_ascii_strtod (g_getenv ("AL_BENCH_GPA_SIGMA"), NULL);
   maps = al_gpa_run (al_image_frame_const (sim->image, 0), sim->image->width, sim->image->height,
                      &gp, NULL, NULL);
   if (maps != NULL)
@@ -217,19 +252,17 @@ report_strain (const AlSimResult *sim,
       if (truth->species[i] < 0 || x < ACC_BORDER_A * a_px || y < ACC_BORDER_A * a_px
           || x > w - ACC_BORDER_A * a_px || y > h - ACC_BORDER_A * a_px)
         continue;
-      for (guint q = 0; q < al_defects_len (s->defects); q++)
-        {
-          const AlDefect *d = al_defects_get (s->defects, q);
-          if (d->type == AL_DEFECT_DISLOCATION_57 && hypot (d->x - x, d->y - y) * pixel < ACC_CORE_NM)
-            near_core = TRUE;
-        }
-      /* The imposed field itself says where a core is, whether or not it
-       * was found. */
-      near_core |= fabs (t->exx) > 0.05 || fabs (t->eyy) > 0.05 || fabs (t->exy) > 0.05;
+      for (guint q = 0; q < cores->len; q += 2)
+        if (hypot (g_array_index (cores, double, q) - x, g_array_index (cores, double, q + 1) - y) * pixel
+            < ACC_CORE_NM)
+          near_core = TRUE;
       if (near_core)
         continue;
       if (j >= 0 && !isnan (s->strain->exx[j]))
         {
+          if (g_getenv ("AL_BENCH_VERBOSE") && fabs (s->strain->exx[j] - t->exx) > 0.02)
+            printf ("    strain off at %.0f %.0f: exx %.4f truth %.4f eyy %.4f truth %.4f\n", x, y,
+                    s->strain->exx[j], t->exx, s->strain->eyy[j], t->eyy);
           sum += pow (s->strain->exx[j] - t->exx, 2) + pow (s->strain->eyy[j] - t->eyy, 2)
                  + pow (s->strain->exy[j] - t->exy, 2);
           n++;
@@ -246,6 +279,9 @@ report_strain (const AlSimResult *sim,
             }
         }
     }
+  if (maps && g_getenv ("AL_BENCH_VERBOSE"))
+    printf ("    GPA g %.5f %.5f / %.5f %.5f  ref %.5f %.5f / %.5f %.5f\n", maps->g[0][0], maps->g[0][1],
+            maps->g[1][0], maps->g[1][1], maps->g_ref[0][0], maps->g_ref[0][1], maps->g_ref[1][0], maps->g_ref[1][1]);
   printf ("  strain per-atom RMSE %.3f %% (%u atoms)   GPA RMSE %.3f %% (%u atoms)\n",
           n ? 100 * sqrt (sum / (3 * n)) : NAN, n, n_gpa ? 100 * sqrt (sum_gpa / (3 * n_gpa)) : NAN, n_gpa);
   (void) found;
@@ -297,6 +333,7 @@ run_scenario (const Scenario *sc,
   al_sim_params_init (&p, m);
   p.width = p.height = sc->size;
   p.dose = ACC_DOSE;
+  p.noiseless = g_getenv ("AL_BENCH_NOISELESS") != NULL;
   p.seed = seed;
   if ((sc->defects && !al_sim_defect_spec_parse (&p.defects, m, sc->defects, &error))
       || (sc->strain && !al_sim_strain_spec_parse (&p.strain, sc->strain, &error))

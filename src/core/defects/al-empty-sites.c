@@ -12,6 +12,10 @@
 #define AL_EMPTY_SITE_SHELL_RADIUS_NN 0.5
 #define AL_EMPTY_SITE_MIN_VOTERS 2
 #define AL_EMPTY_SITE_MIN_SHELL 5
+/* At the border of the field: fewest shell sites inside it, all held, and
+ * how far inside the outermost atoms (in d) the site itself must be. */
+#define AL_EMPTY_SITE_MIN_SHELL_AT_BORDER 3
+#define AL_EMPTY_SITE_FIELD_MARGIN_NN 0.3
 
 static const int nn_step[2][3][2] = {
   { { 0, 0 }, { -1, 0 }, { 0, -1 } },
@@ -111,23 +115,49 @@ vote (GHashTable            *candidates,
     }
 }
 
-static gboolean
-enclosed (const Candidate *c,
-          const AlBonds   *bonds,
-          const AlHoneycomb *lattice)
+typedef struct
 {
-  guint n_occupied = 0;
+  double x0, y0, x1, y1;
+} Box;
 
+static gboolean
+in_box (const Box *b,
+        double     x,
+        double     y,
+        double     margin)
+{
+  return x >= b->x0 + margin && y >= b->y0 + margin && x <= b->x1 - margin && y <= b->y1 - margin;
+}
+
+/* A site is enclosed when its six second-neighbour sites hold atoms. At the
+ * border of the field, shell sites beyond the outermost atoms are unknown,
+ * not empty: then every shell site inside must be held. */
+static gboolean
+enclosed (const Candidate   *c,
+          const AlBonds     *bonds,
+          const AlHoneycomb *lattice,
+          const Box         *field)
+{
+  guint n_occupied = 0, n_inside = 0;
+  double nn = bonds->nn_px;
+
+  if (!in_box (field, c->site.x, c->site.y, AL_EMPTY_SITE_FIELD_MARGIN_NN * nn))
+    return FALSE;
   for (int k = 0; k < 6; k++)
     {
       double vx, vy, px, py;
       al_honeycomb_vector (lattice, shell_step[k][0], shell_step[k][1], 0, &vx, &vy);
       apply_map (c->f, vx, vy, &px, &py);
+      if (!in_box (field, c->site.x + px, c->site.y + py, -AL_EMPTY_SITE_SHELL_RADIUS_NN * nn))
+        continue;
+      n_inside++;
       if (al_cell_grid_nearest (bonds->grid, c->site.x + px, c->site.y + py,
-                                AL_EMPTY_SITE_SHELL_RADIUS_NN * bonds->nn_px, -1, NULL) >= 0)
+                                AL_EMPTY_SITE_SHELL_RADIUS_NN * nn, -1, NULL) >= 0)
         n_occupied++;
     }
-  return n_occupied >= AL_EMPTY_SITE_MIN_SHELL;
+  if (n_inside == 6)
+    return n_occupied >= AL_EMPTY_SITE_MIN_SHELL;
+  return n_inside >= AL_EMPTY_SITE_MIN_SHELL_AT_BORDER && n_occupied == n_inside;
 }
 
 static int
@@ -153,6 +183,15 @@ al_empty_sites_find (const AlAtoms         *atoms,
   GArray *sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
   GHashTableIter iter;
   gpointer value;
+  Box field = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      field.x0 = MIN (field.x0, atoms->x[i]);
+      field.y0 = MIN (field.y0, atoms->y[i]);
+      field.x1 = MAX (field.x1, atoms->x[i]);
+      field.y1 = MAX (field.y1, atoms->y[i]);
+    }
 
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
@@ -184,7 +223,7 @@ al_empty_sites_find (const AlAtoms         *atoms,
         continue;
       c->site.x = c->sx / c->site.n_voters;
       c->site.y = c->sy / c->site.n_voters;
-      if (enclosed (c, bonds, lattice))
+      if (enclosed (c, bonds, lattice, &field))
         g_array_append_val (sites, c->site);
     }
   g_array_sort (sites, compare_sites);

@@ -19,6 +19,9 @@
  * AL_PHASE_VACUUM_NN from every atom are vacuum. */
 #define AL_PHASE_CELL_NN 0.5
 #define AL_PHASE_VACUUM_NN 1.2
+/* Columns this close to the outermost ones (in d) have no phase of their
+ * own: their neighbours outside the field are not seen. */
+#define AL_PHASE_BORDER_NN 1.5
 /* Smallest region reported as a planar defect, in a². */
 #define AL_PHASE_MIN_AREA_A2 3.0
 
@@ -237,13 +240,27 @@ al_phase_map_build (const AlAtoms    *atoms,
   AlPhaseMap *map = g_new0 (AlPhaseMap, 1);
   g_autofree guint8 *raw = g_new (guint8, atoms->n_atoms + 1);
 
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  double margin = AL_PHASE_BORDER_NN * bonds->nn_px;
+
   map->n_atoms = atoms->n_atoms;
   map->atom_phase = g_new0 (guint8, atoms->n_atoms + 1);
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
+      x0 = MIN (x0, atoms->x[i]);
+      y0 = MIN (y0, atoms->y[i]);
+      x1 = MAX (x1, atoms->x[i]);
+      y1 = MAX (y1, atoms->y[i]);
+    }
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      /* Columns cut off by the border of the field, like those at an edge,
+       * have lost neighbours to the outside, not to disorder. */
+      gboolean border = atoms->x[i] < x0 + margin || atoms->y[i] < y0 + margin
+                        || atoms->x[i] > x1 - margin || atoms->y[i] > y1 - margin;
       width = MAX (width, atoms->x[i] + 0.5);
       height = MAX (height, atoms->y[i] + 0.5);
-      raw[i] = edge && edge[i] ? AL_PHASE_UNKNOWN : raw_phase (atoms, bonds, material, i);
+      raw[i] = (edge && edge[i]) || border ? AL_PHASE_UNKNOWN : raw_phase (atoms, bonds, material, i);
     }
   if (bonds->nn_px <= 0.0)
     return map;

@@ -27,6 +27,9 @@
 /* A reflection stands this many times above the mean of its ring. */
 #define AL_GPA_MIN_PEAK_CONTRAST 6.0
 #define AL_GPA_RING_SAMPLES 64
+/* A first-order reflection is at least this fraction of the strongest
+ * one (in graphene the {100} is weaker than the {110}, not negligible). */
+#define AL_GPA_MIN_FIRST_ORDER 0.1
 
 /* FFTW planning is not thread-safe. */
 static GMutex plan_lock;
@@ -191,6 +194,19 @@ find_peak (const Spectrum *s,
   return TRUE;
 }
 
+static double
+peak_amplitude (const Spectrum *s,
+                const double    g[2])
+{
+  long cx = lround (g[0] * s->w), cy = lround (g[1] * s->h);
+  double peak = 0.0;
+
+  for (long dy = -2; dy <= 2; dy++)
+    for (long dx = -2; dx <= 2; dx++)
+      peak = MAX (peak, cabsf (spectrum_at (s, cx + dx, cy + dy)));
+  return peak;
+}
+
 /* Largest |F| within ±2 bins of g over the mean |F| on the circle of
  * radius |g|: how clearly g is a reflection. */
 static double
@@ -219,6 +235,8 @@ static void
 first_order (const Spectrum *s,
              double          g[2])
 {
+  double strongest = cabsf (spectrum_at (s, lround (g[0] * s->w), lround (g[1] * s->h)));
+
   for (int step = 0; step < 2; step++)
     {
       double cand[3][2], c30 = cos (G_PI / 6), s30 = sin (G_PI / 6), r3 = 1.0 / sqrt (3.0);
@@ -231,7 +249,8 @@ first_order (const Spectrum *s,
       cand[2][1] = 0.5 * g[1];
       for (int k = 0; k < 3 && !moved; k++)
         if (hypot (cand[k][0] * s->w, cand[k][1] * s->h) >= AL_GPA_MIN_FREQ_BINS
-            && peak_contrast (s, cand[k]) > AL_GPA_MIN_PEAK_CONTRAST)
+            && peak_contrast (s, cand[k]) > AL_GPA_MIN_PEAK_CONTRAST
+            && peak_amplitude (s, cand[k]) > AL_GPA_MIN_FIRST_ORDER * strongest)
           {
             g[0] = cand[k][0];
             g[1] = cand[k][1];

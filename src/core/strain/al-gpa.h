@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 
 /* Gaussian mask σ as a fraction of |g|: about one lattice constant of
  * spatial resolution. */
-#define AL_GPA_MASK_SIGMA_FRACTION 0.15
+#define AL_GPA_MASK_SIGMA_FRACTION 0.06
 
 typedef struct
 {

@@ -12,6 +12,8 @@
 /* Measured/ideal length ratios outside this window are mislabelled pairs. */
 #define AL_STRAIN_MIN_RATIO 0.6
 #define AL_STRAIN_MAX_RATIO 1.6
+/* Fits of the bonded shells: a first one, then refits without outliers. */
+#define AL_STRAIN_SHELL_ROUNDS 3
 /* In the neighbourhood fit, an atom further than this (fraction of d) from
  * where its label puts it is across a defect and left out. */
 #define AL_STRAIN_MAX_MISS_NN 0.35
@@ -25,6 +27,8 @@ typedef struct
 
 static void
 accum_pair (Accum                 *acc,
+            const double          *f,
+            double                 max_miss,
             const AlAtoms         *atoms,
             const AlHoneycombLabels *labels,
             const AlHoneycomb       *ref,
@@ -45,6 +49,12 @@ accum_pair (Accum                 *acc,
   if (lb <= 0.0 || lr < AL_STRAIN_MIN_RATIO * AL_STRAIN_MIN_RATIO * lb
       || lr > AL_STRAIN_MAX_RATIO * AL_STRAIN_MAX_RATIO * lb)
     return;
+  if (f != NULL)
+    {
+      double mx = rx - (f[0] * bx + f[1] * by), my = ry - (f[2] * bx + f[3] * by);
+      if (mx * mx + my * my > max_miss * max_miss)
+        return;
+    }
   acc->s[0] += rx * bx;
   acc->s[1] += rx * by;
   acc->s[2] += ry * bx;
@@ -96,6 +106,39 @@ polar_strain (const double f[4],
   *theta = th;
 }
 
+/* A first guess of the local map: the rotation between the bonds around
+ * the atom and the reference lattice's (bond directions repeat every 60°,
+ * so the sixfold mean needs no labels). Misoriented grains start right. */
+static void
+initial_rotation (const AlBonds     *bonds,
+                  const AlHoneycomb *lattice,
+                  guint              atom,
+                  double             f[4])
+{
+  double c = 0.0, s = 0.0, psi, psi_ref, d;
+
+  for (guint32 h = bonds->offset[atom]; h < bonds->offset[atom + 1]; h++)
+    {
+      guint j = bonds->neighbour[h];
+      for (guint32 g = bonds->offset[j]; g < bonds->offset[j + 1]; g++)
+        {
+          c += cos (6.0 * bonds->angle[g]);
+          s += sin (6.0 * bonds->angle[g]);
+        }
+    }
+  psi = atan2 (s, c) / 6.0;
+  psi_ref = atan2 (sin (6.0 * atan2 (lattice->delta[1], lattice->delta[0])),
+                   cos (6.0 * atan2 (lattice->delta[1], lattice->delta[0]))) / 6.0;
+  d = psi - psi_ref;
+  d -= (G_PI / 3.0) * floor (d / (G_PI / 3.0) + 0.5);
+  if (c == 0.0 && s == 0.0)
+    d = 0.0;
+  f[0] = cos (d);
+  f[1] = -sin (d);
+  f[2] = sin (d);
+  f[3] = cos (d);
+}
+
 /* The local map F of atom `atom`: the 2×2 matrix (row-major) that takes
  * the ideal vectors of `lattice` to its first and second neighbours. FALSE
  * when too few labelled neighbours. */
@@ -107,21 +150,33 @@ al_strain_local_map (const AlAtoms         *atoms,
                      guint                  atom,
                      double                 f[4])
 {
-  Accum acc = { { 0 }, { 0 }, 0 };
+  double max_miss = AL_STRAIN_MAX_MISS_NN * bonds->nn_px;
 
   if (labels->sub[atom] < 0)
     return FALSE;
+  initial_rotation (bonds, lattice, atom, f);
   /* First neighbours, and second neighbours through them: in a honeycomb
-   * three bonds alone barely fix four unknowns. */
-  for (guint32 h = bonds->offset[atom]; h < bonds->offset[atom + 1]; h++)
+   * three bonds alone barely fix four unknowns. Each round keeps the pairs
+   * the previous map explains: labels that went round a dislocation differ
+   * by its Burgers vector, and a lattice vector is far more than any
+   * strain. */
+  for (int round = 0; round < AL_STRAIN_SHELL_ROUNDS; round++)
     {
-      guint j = bonds->neighbour[h];
-      accum_pair (&acc, atoms, labels, lattice, atom, j);
-      for (guint32 g = bonds->offset[j]; g < bonds->offset[j + 1]; g++)
-        if (bonds->neighbour[g] != atom)
-          accum_pair (&acc, atoms, labels, lattice, atom, bonds->neighbour[g]);
+      Accum acc = { { 0 }, { 0 }, 0 };
+      double prev[4];
+      memcpy (prev, f, sizeof prev);
+      for (guint32 h = bonds->offset[atom]; h < bonds->offset[atom + 1]; h++)
+        {
+          guint j = bonds->neighbour[h];
+          accum_pair (&acc, prev, max_miss, atoms, labels, lattice, atom, j);
+          for (guint32 g = bonds->offset[j]; g < bonds->offset[j + 1]; g++)
+            if (bonds->neighbour[g] != atom)
+              accum_pair (&acc, prev, max_miss, atoms, labels, lattice, atom, bonds->neighbour[g]);
+        }
+      if (!solve_affine (&acc, f))
+        return round > 0;
     }
-  return solve_affine (&acc, f);
+  return TRUE;
 }
 
 typedef struct
