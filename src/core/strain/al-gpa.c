@@ -27,6 +27,7 @@
 /* A reflection stands this many times above the mean of its ring. */
 #define AL_GPA_MIN_PEAK_CONTRAST 6.0
 #define AL_GPA_RING_SAMPLES 64
+#define AL_GPA_MIN_MASK_BINS 2.0
 /* A first-order reflection is at least this fraction of the strongest
  * one (in graphene the {100} is weaker than the {110}, not negligible). */
 #define AL_GPA_MIN_FIRST_ORDER 0.1
@@ -508,7 +509,9 @@ al_gpa_run (const float       *frame,
     }
   frac = params->mask_sigma_fraction > 0 ? params->mask_sigma_fraction : AL_GPA_MASK_SIGMA_FRACTION;
   g1 = MIN (hypot (maps->g[0][0], maps->g[0][1]), hypot (maps->g[1][0], maps->g[1][1]));
-  sigma = frac * g1;
+  /* A mask narrower than a couple of frequency bins rings with the field's
+   * edges: small images get a wider one. */
+  sigma = MAX (frac * g1, AL_GPA_MIN_MASK_BINS / MIN (w, h));
   mx = window_size (sigma * w, w);
   my = window_size (sigma * h, h);
   nc = (gsize) mx * my;
