@@ -17,63 +17,66 @@
  * files put it at /data/<name> or /signals/<name>. */
 #define BERKELEY_MAX_VISITS 10000
 #define BERKELEY_MAX_DEPTH 3
+/* Microscope attributes copied into the metadata. */
+#define BERKELEY_MAX_ATTRIBUTES 256
 
 typedef struct
 {
-  int    depth;
   guint  visits;
   char  *found;   /* path of the first data group */
-  char  *prefix;
 } Search;
 
-static herr_t visit_link (hid_t group, const char *name, const H5L_info_t *info, void *data);
-
-static void
-search_group (hid_t   group,
-              Search *search)
+/* Collects the names of a group's hard links. Nothing else is done inside
+ * the iteration: opening objects from HDF5's iteration callback touches
+ * its metadata cache while the iteration holds entries of it, which a
+ * damaged file turns into a use-after-free inside libhdf5 (found by
+ * fuzz-emd). */
+static herr_t
+collect_link (hid_t             parent,
+              const char       *name,
+              const H5L_info_t *info,
+              void             *data)
 {
-  hsize_t index = 0;
+  GPtrArray *names = data;
 
-  if (search->depth >= BERKELEY_MAX_DEPTH)
-    return;
-  search->depth++;
-  H5Literate (group, H5_INDEX_NAME, H5_ITER_INC, &index, visit_link, search);
-  search->depth--;
-  H5Eclear2 (H5E_DEFAULT);
+  if (info->type == H5L_TYPE_HARD)
+    g_ptr_array_add (names, g_strdup (name));
+  return names->len < BERKELEY_MAX_VISITS ? 0 : 1;
 }
 
-static herr_t
-visit_link (hid_t             parent,
-            const char       *name,
-            const H5L_info_t *info,
-            void             *data)
+static void
+search_group (hid_t       group,
+              const char *prefix,
+              int         depth,
+              Search     *search)
 {
-  Search *search = data;
-  g_autofree char *path = NULL;
-  char *saved;
-  double type;
-  hid_t group;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  hsize_t index = 0;
 
-  if (++search->visits > BERKELEY_MAX_VISITS || info->type != H5L_TYPE_HARD)
-    return search->visits > BERKELEY_MAX_VISITS ? 1 : 0;
-  group = H5Gopen2 (parent, name, H5P_DEFAULT);
-  if (group < 0)
+  if (depth >= BERKELEY_MAX_DEPTH)
+    return;
+  H5Literate (group, H5_INDEX_NAME, H5_ITER_INC, &index, collect_link, names);
+  H5Eclear2 (H5E_DEFAULT);
+  for (guint i = 0; i < names->len && search->found == NULL; i++)
     {
-      H5Eclear2 (H5E_DEFAULT);
-      return 0;   /* a dataset, not a group */
+      g_autofree char *path = g_strdup_printf ("%s/%s", prefix, (char *) g_ptr_array_index (names, i));
+      double type;
+      hid_t child;
+
+      if (++search->visits > BERKELEY_MAX_VISITS)
+        return;
+      child = H5Gopen2 (group, g_ptr_array_index (names, i), H5P_DEFAULT);
+      if (child < 0)
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          continue;   /* a dataset, not a group */
+        }
+      if (al_hdf5_attribute_number (child, "emd_group_type", &type) && type == 1)
+        search->found = g_steal_pointer (&path);
+      else
+        search_group (child, path, depth + 1, search);
+      H5Gclose (child);
     }
-  path = g_strdup_printf ("%s/%s", search->prefix, name);
-  if (al_hdf5_attribute_number (group, "emd_group_type", &type) && type == 1)
-    search->found = g_steal_pointer (&path);
-  else
-    {
-      saved = search->prefix;
-      search->prefix = path;
-      search_group (group, search);
-      search->prefix = saved;
-    }
-  H5Gclose (group);
-  return search->found != NULL ? 1 : 0;
 }
 
 /* Step and unit of axis dimN; FALSE when it has no two coordinates. */
@@ -163,19 +166,31 @@ static const struct
   { "name", "Instrument", 0 },
 };
 
-/* Microscope attributes (/microscope in EMD files), under their names. */
+/* Collects attribute names; they are read after the iteration (see
+ * collect_link). */
 static herr_t
-copy_attribute (hid_t             object,
-                const char       *name,
-                const H5A_info_t *info,
-                void             *data)
+collect_attribute (hid_t             object,
+                   const char       *name,
+                   const H5A_info_t *info,
+                   void             *data)
 {
-  AlImage *image = data;
+  GPtrArray *names = data;
+
+  g_ptr_array_add (names, g_strdup (name));
+  return names->len < BERKELEY_MAX_ATTRIBUTES ? 0 : 1;
+}
+
+/* A microscope attribute (/microscope in EMD files), under its name. */
+static void
+copy_attribute (hid_t       object,
+                const char *name,
+                AlImage    *image)
+{
   g_autofree char *text = al_hdf5_attribute_text (object, name);
   g_autofree char *key = NULL;
 
-  if (text == NULL || text[0] == '\0' || g_hash_table_size (image->metadata) > 256)
-    return 0;
+  if (text == NULL || text[0] == '\0')
+    return;
   key = g_strdup_printf ("Microscope %s", name);
   al_image_set_metadata (image, key, text);
   for (guint i = 0; i < G_N_ELEMENTS (known_attributes); i++)
@@ -190,13 +205,13 @@ copy_attribute (hid_t             object,
                                  g_ascii_formatd (buffer, sizeof buffer, "%.10g",
                                                   v * known_attributes[i].factor));
       }
-  return 0;
 }
 
 static void
 read_microscope (hid_t    file,
                  AlImage *image)
 {
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   hid_t group;
   hsize_t index = 0;
 
@@ -205,7 +220,10 @@ read_microscope (hid_t    file,
   group = H5Gopen2 (file, "/microscope", H5P_DEFAULT);
   if (group < 0)
     return;
-  H5Aiterate2 (group, H5_INDEX_NAME, H5_ITER_INC, &index, copy_attribute, image);
+  H5Aiterate2 (group, H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute, names);
+  H5Eclear2 (H5E_DEFAULT);
+  for (guint i = 0; i < names->len; i++)
+    copy_attribute (group, g_ptr_array_index (names, i), image);
   H5Gclose (group);
   H5Eclear2 (H5E_DEFAULT);
 }
@@ -215,12 +233,12 @@ al_emd_berkeley_read (hid_t       file,
                       const char *name,
                       GError    **error)
 {
-  Search search = { 0, 0, NULL, g_strdup ("") };
+  Search search = { 0, NULL };
   hid_t group = -1, dataset = -1, space;
   AlImage *image = NULL;
   int rank = -1;
 
-  search_group (file, &search);
+  search_group (file, "", 0, &search);
   if (search.found == NULL)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED,
@@ -262,6 +280,5 @@ out:
   if (group >= 0)
     H5Gclose (group);
   g_free (search.found);
-  g_free (search.prefix);
   return image;
 }
