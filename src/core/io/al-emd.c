@@ -155,14 +155,16 @@ open_and_read (const char *path,
                const char   *name,
                GError      **error)
 {
-  hid_t access = H5P_DEFAULT, file;
+  hid_t access, file;
   AlImage *image = NULL;
 
   al_hdf5_lock ();
+  access = H5Pcreate (H5P_FILE_ACCESS);
+  /* Closing the file closes whatever a failed read left open in it. */
+  H5Pset_fclose_degree (access, H5F_CLOSE_STRONG);
   if (data != NULL)
     {
       /* An in-memory file: HDF5's core driver over a copy of the bytes. */
-      access = H5Pcreate (H5P_FILE_ACCESS);
       H5Pset_fapl_core (access, 1 << 16, FALSE);
       H5Pset_file_image (access, (void *) data, size);
     }
@@ -177,8 +179,7 @@ open_and_read (const char *path,
       image = read_file (file, name, error);
       H5Fclose (file);
     }
-  if (access != H5P_DEFAULT)
-    H5Pclose (access);
+  H5Pclose (access);
   H5Eclear2 (H5E_DEFAULT);
   al_hdf5_unlock ();
   return image;
