@@ -404,6 +404,65 @@ invert_min_is_white (const AlTiffPage *page,
 }
 
 gboolean
+al_tiff_page_plain (TIFF             *tif,
+                    const AlTiffPage *page,
+                    guint64          *offset,
+                    guint64          *n_bytes)
+{
+  Layout layout = { 0 };
+  guint16 compression = COMPRESSION_NONE;
+  guint32 n_strips = TIFFNumberOfStrips (tif);
+  guint64 end;
+  int err = 0;
+
+  TIFFGetFieldDefaulted (tif, TIFFTAG_COMPRESSION, &compression);
+  if (compression != COMPRESSION_NONE || page->tiled || page->samples != 1 || n_strips == 0
+      || !direct_layout (page, &layout))
+    return FALSE;
+  *offset = TIFFGetStrileOffsetWithErr (tif, 0, &err);
+  end = *offset;
+  for (guint32 s = 0; s < n_strips && !err; s++)
+    {
+      if (TIFFGetStrileOffsetWithErr (tif, s, &err) != end)
+        return FALSE;
+      end += TIFFGetStrileByteCountWithErr (tif, s, &err);
+    }
+  *n_bytes = end - *offset;
+  return !err && *n_bytes == (guint64) page->width * page->height * layout.bytes;
+}
+
+void
+al_tiff_page_decode_plain (TIFF             *tif,
+                           const AlTiffPage *page,
+                           const guint8     *raw,
+                           float            *frame)
+{
+  Layout layout = { 0 };
+  gsize row_bytes;
+  g_autofree guint8 *row = NULL;
+
+  if (!direct_layout (page, &layout))
+    g_return_if_reached ();
+  row_bytes = (gsize) page->width * layout.bytes;
+  /* A copy per row: aligned for the sample type, and swapped in place. */
+  row = g_malloc (row_bytes);
+  for (guint y = 0; y < page->height; y++)
+    {
+      memcpy (row, raw + (gsize) y * row_bytes, row_bytes);
+      if (TIFFIsByteSwapped (tif) && layout.bytes == 2)
+        TIFFSwabArrayOfShort ((guint16 *) row, page->width);
+      else if (TIFFIsByteSwapped (tif) && layout.bytes == 4)
+        TIFFSwabArrayOfLong ((guint32 *) row, page->width);
+      else if (TIFFIsByteSwapped (tif) && layout.bytes == 8)
+        TIFFSwabArrayOfLong8 ((guint64 *) row, page->width);
+      accumulate_rows (row, row_bytes, page, &layout, -1, 1, page->width,
+                       frame + (gsize) y * page->width);
+    }
+  if (page->photometric == PHOTOMETRIC_MINISWHITE)
+    invert_min_is_white (page, &layout, frame);
+}
+
+gboolean
 al_tiff_page_decode (TIFF                *tif,
                      const AlTiffContext *ctx,
                      const AlTiffPage    *page,

@@ -70,10 +70,16 @@ typedef struct
 /* Where we are, for messages and bounds. */
 typedef struct
 {
-  const char *name;       /* the file's base name */
-  guint       page;       /* 0-based directory index */
-  guint64     file_size;  /* bytes */
-  AlTiffLog  *log;
+  const char   *name;       /* the file's base name */
+  guint         page;       /* 0-based directory index */
+  guint64       file_size;  /* bytes */
+  AlTiffLog    *log;
+  const guint8 *data;       /* the whole file */
+  /* ImageJ stacks above 4 GiB have one directory: the other frames follow
+   * the first one's pixels. Where they start (0: not such a file) and how
+   * many bytes each takes. */
+  guint64       contiguous_at;
+  guint64       frame_bytes;
 } AlTiffContext;
 
 gboolean    al_tiff_page_info   (TIFF                *tif,
@@ -82,6 +88,17 @@ gboolean    al_tiff_page_info   (TIFF                *tif,
                                  GError             **error);
 /* The samples' name ("uint16", "float32", ...) for AlImage.dtype. */
 const char *al_tiff_page_dtype  (const AlTiffPage    *page);
+/* TRUE when the current page's samples are stored plainly (one sample
+ * per pixel, no compression) in one run of bytes: its offset and length. */
+gboolean    al_tiff_page_plain  (TIFF                *tif,
+                                 const AlTiffPage    *page,
+                                 guint64             *offset,
+                                 guint64             *n_bytes);
+/* Converts plainly stored samples, in the file's byte order, into `frame`. */
+void        al_tiff_page_decode_plain (TIFF             *tif,
+                                       const AlTiffPage *page,
+                                       const guint8     *raw,
+                                       float            *frame);
 /* Converts the current page into `frame` (width × height floats, zeroed). */
 gboolean    al_tiff_page_decode (TIFF                *tif,
                                  const AlTiffContext *ctx,

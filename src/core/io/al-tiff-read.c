@@ -142,6 +142,41 @@ page_fits_file (TIFF                *tif,
   return TRUE;
 }
 
+/* ImageJ writes stacks above 4 GiB (beyond classic TIFF's offsets) with
+ * one directory and `images=N` in its description; frames 2..N follow the
+ * first one's pixels. Sets the context up to read them; FALSE with an error
+ * when the file is too short for them. */
+static gboolean
+find_imagej_frames (TIFF             *tif,
+                    AlTiffContext    *ctx,
+                    const AlTiffPage *page,
+                    guint            *n_frames,
+                    GError          **error)
+{
+  g_autofree char *description = al_tiff_get_text (tif, TIFFTAG_IMAGEDESCRIPTION);
+  const char *images = description != NULL ? strstr (description, "\nimages=") : NULL;
+  guint64 n, offset, n_bytes;
+
+  if (description == NULL || !g_str_has_prefix (description, "ImageJ=") || images == NULL)
+    return TRUE;
+  n = g_ascii_strtoull (images + strlen ("\nimages="), NULL, 10);
+  if (n < 2 || n > AL_IMAGE_MAX_SAMPLES || !al_tiff_page_plain (tif, page, &offset, &n_bytes))
+    return TRUE;
+  if (offset > ctx->file_size || n > (ctx->file_size - offset) / n_bytes)
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
+                   "“%s” is cut short: ImageJ says it holds %" G_GUINT64_FORMAT " images of %"
+                   G_GUINT64_FORMAT " bytes from byte %" G_GUINT64_FORMAT
+                   " but the file has %" G_GUINT64_FORMAT " bytes",
+                   ctx->name, n, n_bytes, offset, ctx->file_size);
+      return FALSE;
+    }
+  ctx->contiguous_at = offset + n_bytes;
+  ctx->frame_bytes = n_bytes;
+  *n_frames = (guint) n;
+  return TRUE;
+}
+
 /* Counts the frames and checks that they agree; `first` receives the first
  * full-resolution page. */
 static gboolean
@@ -190,6 +225,8 @@ count_frames (TIFF          *tif,
                    "“%s” holds only reduced-resolution previews", ctx->name);
       return FALSE;
     }
+  if (ctx->page == 1 && *n_frames == 1)
+    return TIFFSetDirectory (tif, 0) && find_imagej_frames (tif, ctx, first, n_frames, error);
   return TRUE;
 }
 
@@ -227,6 +264,10 @@ read_frames (TIFF          *tif,
       frame++;
     }
   while (ctx->page++, TIFFReadDirectory (tif));
+  for (; frame < image->n_frames && ctx->contiguous_at > 0; frame++)
+    al_tiff_page_decode_plain (tif, &page,
+                               ctx->data + ctx->contiguous_at + (frame - 1) * ctx->frame_bytes,
+                               al_image_frame (image, frame));
   return TRUE;
 }
 
@@ -272,7 +313,7 @@ al_tiff_load_bytes (const guint8 *data,
                     GError      **error)
 {
   AlTiffLog log = { NULL };
-  AlTiffContext ctx = { name, 0, size, &log };
+  AlTiffContext ctx = { name, 0, size, &log, data, 0, 0 };
   AlTiffPage first;
   guint n_frames = 0;
   GError *local = NULL;

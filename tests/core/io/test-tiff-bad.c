@@ -3,7 +3,7 @@
  * huge allocation; `atomlens-cli info` reports a TIFF and fails cleanly on a
  * bad one.
  *
- * Hand-built files (raw_tiff) put the directory before the pixels, as
+ * Hand-built files (tiff_maker_raw) put the directory before the pixels, as
  * tifffile and most microscope software do, so cutting them cuts pixels.
  */
 #include <glib/gstdio.h>
@@ -17,90 +17,6 @@
 
 /* The CLI binary, given by meson as the first argument. */
 static const char *cli_path;
-
-typedef struct
-{
-  guint32 width;
-  guint32 height;
-  guint16 bits;
-  guint16 compression;
-  guint16 sample_format;
-  guint32 strip_offset;  /* 0: right after the directory */
-  guint32 first_ifd;     /* 0: 8 */
-  guint16 n_entries;     /* 0: the real count */
-  guint32 next_ifd;
-  gsize   n_data;        /* bytes of pixels actually stored */
-} RawTiff;
-
-#define RAW_IFD_AT 8
-#define RAW_N_ENTRIES 10
-#define RAW_DATA_AT 136
-
-static void
-put16 (GByteArray *out,
-       guint16     v)
-{
-  guint8 b[2] = { v & 0xff, v >> 8 };
-  g_byte_array_append (out, b, 2);
-}
-
-static void
-put32 (GByteArray *out,
-       guint32     v)
-{
-  guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
-  g_byte_array_append (out, b, 4);
-}
-
-static void
-entry (GByteArray *out,
-       guint16     tag,
-       guint16     type,
-       guint32     value)
-{
-  put16 (out, tag);
-  put16 (out, type);
-  put32 (out, 1);
-  if (type == TIFF_SHORT)
-    {
-      put16 (out, (guint16) value);
-      put16 (out, 0);
-    }
-  else
-    put32 (out, value);
-}
-
-/* A little-endian classic TIFF, one strip, samples i % 251. */
-static GBytes *
-raw_tiff (const RawTiff *r)
-{
-  GByteArray *out = g_byte_array_new ();
-  guint16 bits = r->bits ? r->bits : 8;
-  gsize full = (gsize) r->width * r->height * (bits / 8);
-
-  g_byte_array_append (out, (const guint8 *) "II*\0", 4);
-  put32 (out, r->first_ifd ? r->first_ifd : RAW_IFD_AT);
-  put16 (out, r->n_entries ? r->n_entries : RAW_N_ENTRIES);
-  entry (out, TIFFTAG_IMAGEWIDTH, TIFF_LONG, r->width);
-  entry (out, TIFFTAG_IMAGELENGTH, TIFF_LONG, r->height);
-  entry (out, TIFFTAG_BITSPERSAMPLE, TIFF_SHORT, bits);
-  entry (out, TIFFTAG_COMPRESSION, TIFF_SHORT, r->compression ? r->compression : 1);
-  entry (out, TIFFTAG_PHOTOMETRIC, TIFF_SHORT, PHOTOMETRIC_MINISBLACK);
-  entry (out, TIFFTAG_STRIPOFFSETS, TIFF_LONG, r->strip_offset ? r->strip_offset : RAW_DATA_AT);
-  entry (out, TIFFTAG_SAMPLESPERPIXEL, TIFF_SHORT, 1);
-  entry (out, TIFFTAG_ROWSPERSTRIP, TIFF_LONG, r->height);
-  entry (out, TIFFTAG_STRIPBYTECOUNTS, TIFF_LONG, (guint32) MIN (full, G_MAXUINT32));
-  entry (out, TIFFTAG_SAMPLEFORMAT, TIFF_SHORT, r->sample_format ? r->sample_format : 1);
-  put32 (out, r->next_ifd);
-  put16 (out, 0);   /* pixels start on a 4-byte boundary */
-  g_assert_cmpuint (out->len, ==, RAW_DATA_AT);
-  for (gsize i = 0; i < r->n_data; i++)
-    {
-      guint8 b = (guint8) (i % 251);
-      g_byte_array_append (out, &b, 1);
-    }
-  return g_byte_array_free_to_bytes (out);
-}
 
 static char *
 save (const char *dir,
@@ -136,9 +52,9 @@ expect_error (const char *path,
 static void
 test_raw_builder (void)
 {
-  RawTiff r = { .width = 16, .height = 16, .n_data = 256 };
+  TiffRaw r = { .width = 16, .height = 16, .n_data = 256 };
   g_autofree char *dir = al_test_mkdtemp ();
-  g_autoptr (GBytes) bytes = raw_tiff (&r);
+  g_autoptr (GBytes) bytes = tiff_maker_raw (&r);
   g_autofree char *path = save (dir, "ok.tif", bytes);
   g_autoptr (GError) error = NULL;
   g_autoptr (AlImage) image = al_image_load (path, &error);
@@ -154,12 +70,12 @@ static void
 test_truncated (void)
 {
   g_autofree char *dir = al_test_mkdtemp ();
-  RawTiff cut = { .width = 16, .height = 16, .n_data = 100 };
-  RawTiff far = { .width = 16, .height = 16, .n_data = 256, .strip_offset = 1000000 };
-  RawTiff no_ifd = { .width = 16, .height = 16, .n_data = 256, .first_ifd = 90000 };
-  g_autoptr (GBytes) b1 = raw_tiff (&cut);
-  g_autoptr (GBytes) b2 = raw_tiff (&far);
-  g_autoptr (GBytes) b3 = raw_tiff (&no_ifd);
+  TiffRaw cut = { .width = 16, .height = 16, .n_data = 100 };
+  TiffRaw far = { .width = 16, .height = 16, .n_data = 256, .strip_offset = 1000000 };
+  TiffRaw no_ifd = { .width = 16, .height = 16, .n_data = 256, .first_ifd = 90000 };
+  g_autoptr (GBytes) b1 = tiff_maker_raw (&cut);
+  g_autoptr (GBytes) b2 = tiff_maker_raw (&far);
+  g_autoptr (GBytes) b3 = tiff_maker_raw (&no_ifd);
   g_autofree char *p1 = save (dir, "cut.tif", b1);
   g_autofree char *p2 = save (dir, "far.tif", b2);
   g_autofree char *p3 = save (dir, "no-ifd.tif", b3);
@@ -203,22 +119,22 @@ test_hostile_sizes (void)
 {
   g_autofree char *dir = al_test_mkdtemp ();
   /* 60000² bytes claimed by a 400-byte file: refused before allocating. */
-  RawTiff huge = { .width = 60000, .height = 60000, .n_data = 256 };
-  RawTiff packed = { .width = 60000, .height = 60000, .n_data = 256,
+  TiffRaw huge = { .width = 60000, .height = 60000, .n_data = 256 };
+  TiffRaw packed = { .width = 60000, .height = 60000, .n_data = 256,
                      .compression = COMPRESSION_ADOBE_DEFLATE };
-  RawTiff wide = { .width = 70000, .height = 1, .n_data = 256 };
-  RawTiff complex = { .width = 4, .height = 4, .bits = 64, .n_data = 128,
+  TiffRaw wide = { .width = 70000, .height = 1, .n_data = 256 };
+  TiffRaw complex = { .width = 4, .height = 4, .bits = 64, .n_data = 128,
                       .sample_format = SAMPLEFORMAT_COMPLEXIEEEFP };
-  RawTiff odd_bits = { .width = 4, .height = 4, .bits = 24, .n_data = 48 };
-  RawTiff entries = { .width = 4, .height = 4, .n_data = 16, .n_entries = 0xffff };
-  RawTiff loop = { .width = 4, .height = 4, .n_data = 16, .next_ifd = RAW_IFD_AT };
-  g_autoptr (GBytes) b1 = raw_tiff (&huge);
-  g_autoptr (GBytes) b2 = raw_tiff (&packed);
-  g_autoptr (GBytes) b3 = raw_tiff (&wide);
-  g_autoptr (GBytes) b4 = raw_tiff (&complex);
-  g_autoptr (GBytes) b5 = raw_tiff (&odd_bits);
-  g_autoptr (GBytes) b6 = raw_tiff (&entries);
-  g_autoptr (GBytes) b7 = raw_tiff (&loop);
+  TiffRaw odd_bits = { .width = 4, .height = 4, .bits = 24, .n_data = 48 };
+  TiffRaw entries = { .width = 4, .height = 4, .n_data = 16, .n_entries = 0xffff };
+  TiffRaw loop = { .width = 4, .height = 4, .n_data = 16, .next_ifd = TIFF_MAKER_RAW_IFD_AT };
+  g_autoptr (GBytes) b1 = tiff_maker_raw (&huge);
+  g_autoptr (GBytes) b2 = tiff_maker_raw (&packed);
+  g_autoptr (GBytes) b3 = tiff_maker_raw (&wide);
+  g_autoptr (GBytes) b4 = tiff_maker_raw (&complex);
+  g_autoptr (GBytes) b5 = tiff_maker_raw (&odd_bits);
+  g_autoptr (GBytes) b6 = tiff_maker_raw (&entries);
+  g_autoptr (GBytes) b7 = tiff_maker_raw (&loop);
   g_autofree char *p1 = save (dir, "huge.tif", b1);
   g_autofree char *p2 = save (dir, "packed.tif", b2);
   g_autofree char *p3 = save (dir, "wide.tif", b3);
@@ -350,8 +266,8 @@ static void
 test_cli_info_bad_file (void)
 {
   g_autofree char *dir = al_test_mkdtemp ();
-  RawTiff cut = { .width = 16, .height = 16, .n_data = 10 };
-  g_autoptr (GBytes) bytes = raw_tiff (&cut);
+  TiffRaw cut = { .width = 16, .height = 16, .n_data = 10 };
+  g_autoptr (GBytes) bytes = tiff_maker_raw (&cut);
   g_autofree char *path = save (dir, "cut.tif", bytes);
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;

@@ -358,6 +358,47 @@ test_imagej_frame_axis (void)
   al_test_rmdir (dir);
 }
 
+/* ImageJ stacks above 4 GiB: one directory, `images=N`, the frames one
+ * after the other. */
+static void
+test_imagej_contiguous_stack (void)
+{
+  TiffRaw raw = { .width = 6, .height = 4, .bits = 16, .n_data = 3 * 6 * 4 * 2,
+                  .description = "ImageJ=1.53t\nimages=3\nslices=3\nunit=nm\nloop=false\n" };
+  TiffRaw short_raw = raw;
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "big-stack.tif", NULL);
+  g_autoptr (GBytes) bytes = tiff_maker_raw (&raw);
+  g_autoptr (GBytes) short_bytes = NULL;
+  g_autoptr (AlImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL));
+  image = al_image_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->n_frames, ==, 3);
+  for (guint i = 0; i < 3 * 6 * 4; i++)
+    {
+      /* Byte k of the pixel data is k % 251, little-endian pairs. */
+      guint lo = (2 * i) % 251, hi = (2 * i + 1) % 251;
+      g_assert_cmpfloat (image->pixels[i], ==, lo + 256 * hi);
+    }
+
+  /* Two frames short of what the description says (the description,
+   * stored last, is shorter than one frame). */
+  short_raw.n_data -= 2 * 6 * 4 * 2;
+  short_bytes = tiff_maker_raw (&short_raw);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (short_bytes, NULL),
+                                      g_bytes_get_size (short_bytes), NULL));
+  g_clear_pointer (&image, al_image_free);
+  image = al_image_load (path, &error);
+  g_assert_null (image);
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "ImageJ says it holds 3 images of 48 bytes"));
+  al_test_rmdir (dir);
+}
+
 /* Our writer ------------------------------------------------------------- */
 
 static AlImage *
@@ -506,6 +547,7 @@ main (int    argc,
   g_test_add_func ("/core/io/tiff/reduced-pages-skipped", test_reduced_pages_skipped);
   g_test_add_func ("/core/io/tiff/calibration", test_calibration);
   g_test_add_func ("/core/io/tiff/imagej-frame-axis", test_imagej_frame_axis);
+  g_test_add_func ("/core/io/tiff/imagej-contiguous-stack", test_imagej_contiguous_stack);
   g_test_add_func ("/core/io/tiff/write/round-trip", test_write_round_trip);
   g_test_add_func ("/core/io/tiff/write/micrometres-as-nm", test_write_micrometres_as_nm);
   g_test_add_func ("/core/io/tiff/write/uint16", test_write_uint16);

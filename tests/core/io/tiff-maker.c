@@ -209,3 +209,86 @@ tiff_maker_write (const char        *path,
     }
   TIFFClose (tif);
 }
+
+static void
+put16 (GByteArray *out,
+       guint16     v)
+{
+  guint8 b[2] = { v & 0xff, v >> 8 };
+  g_byte_array_append (out, b, 2);
+}
+
+static void
+put32 (GByteArray *out,
+       guint32     v)
+{
+  guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+  g_byte_array_append (out, b, 4);
+}
+
+static void
+entry (GByteArray *out,
+       guint16     tag,
+       guint16     type,
+       guint32     count,
+       guint32     value)
+{
+  put16 (out, tag);
+  put16 (out, type);
+  put32 (out, count);
+  if (type == TIFF_SHORT)
+    {
+      put16 (out, (guint16) value);
+      put16 (out, 0);
+    }
+  else
+    put32 (out, value);
+}
+
+gsize
+tiff_maker_raw_data_at (const TiffRaw *r)
+{
+  guint n_entries = r->description != NULL ? 11 : 10;
+
+  /* header, entry count, entries, next pointer; pixels 8-byte aligned */
+  return (8 + 2 + 12 * n_entries + 4 + 7) / 8 * 8;
+}
+
+GBytes *
+tiff_maker_raw (const TiffRaw *r)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint16 bits = r->bits ? r->bits : 8;
+  gsize full = (gsize) r->width * r->height * (bits / 8);
+  gsize data_at = tiff_maker_raw_data_at (r);
+  guint n_entries = r->description != NULL ? 11 : 10;
+
+  g_byte_array_append (out, (const guint8 *) "II*\0", 4);
+  put32 (out, r->first_ifd ? r->first_ifd : TIFF_MAKER_RAW_IFD_AT);
+  put16 (out, r->n_entries ? r->n_entries : n_entries);
+  entry (out, TIFFTAG_IMAGEWIDTH, TIFF_LONG, 1, r->width);
+  entry (out, TIFFTAG_IMAGELENGTH, TIFF_LONG, 1, r->height);
+  entry (out, TIFFTAG_BITSPERSAMPLE, TIFF_SHORT, 1, bits);
+  entry (out, TIFFTAG_COMPRESSION, TIFF_SHORT, 1, r->compression ? r->compression : 1);
+  entry (out, TIFFTAG_PHOTOMETRIC, TIFF_SHORT, 1, PHOTOMETRIC_MINISBLACK);
+  if (r->description != NULL)
+    entry (out, TIFFTAG_IMAGEDESCRIPTION, TIFF_ASCII, strlen (r->description) + 1,
+           data_at + r->n_data);
+  entry (out, TIFFTAG_STRIPOFFSETS, TIFF_LONG, 1, r->strip_offset ? r->strip_offset : data_at);
+  entry (out, TIFFTAG_SAMPLESPERPIXEL, TIFF_SHORT, 1, 1);
+  entry (out, TIFFTAG_ROWSPERSTRIP, TIFF_LONG, 1, r->height);
+  entry (out, TIFFTAG_STRIPBYTECOUNTS, TIFF_LONG, 1, (guint32) MIN (full, G_MAXUINT32));
+  entry (out, TIFFTAG_SAMPLEFORMAT, TIFF_SHORT, 1, r->sample_format ? r->sample_format : 1);
+  put32 (out, r->next_ifd);
+  while (out->len < data_at)
+    put16 (out, 0);
+  g_assert_cmpuint (out->len, ==, data_at);
+  for (gsize i = 0; i < r->n_data; i++)
+    {
+      guint8 b = (guint8) (i % 251);
+      g_byte_array_append (out, &b, 1);
+    }
+  if (r->description != NULL)
+    g_byte_array_append (out, (const guint8 *) r->description, strlen (r->description) + 1);
+  return g_byte_array_free_to_bytes (out);
+}

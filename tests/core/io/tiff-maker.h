@@ -46,4 +46,29 @@ void   tiff_maker_write    (const char        *path,
                             void             (*tags) (TIFF *tif, guint page, gpointer data),
                             gpointer           data);
 
+/* A little-endian classic TIFF built byte by byte, its directory first
+ * (as tifffile and most microscope software write), one strip of 8 to
+ * 64-bit grey samples; the stored bytes are i % 251. Zero fields take the
+ * sensible default; the others forge damaged files. */
+typedef struct
+{
+  guint32     width;
+  guint32     height;
+  guint16     bits;           /* 0: 8 */
+  guint16     compression;    /* 0: none */
+  guint16     sample_format;  /* 0: unsigned */
+  guint32     strip_offset;   /* 0: right after the directory */
+  guint32     first_ifd;      /* 0: 8 */
+  guint16     n_entries;      /* 0: the real count */
+  guint32     next_ifd;
+  gsize       n_data;         /* bytes of pixels actually stored */
+  const char *description;    /* ImageDescription, stored after the pixels */
+} TiffRaw;
+
+#define TIFF_MAKER_RAW_IFD_AT 8
+
+GBytes *tiff_maker_raw     (const TiffRaw     *raw);
+/* Where tiff_maker_raw puts the pixels. */
+gsize   tiff_maker_raw_data_at (const TiffRaw *raw);
+
 G_END_DECLS
