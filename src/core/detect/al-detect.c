@@ -19,6 +19,7 @@
 #include "detect/al-log.h"
 #include "detect/al-peaks.h"
 #include "detect/al-refine.h"
+#include "detect/al-sites.h"
 
 #define AL_DETECT_MIN_SIDE 8
 /* Suppression radius and duplicate distance, in nearest-neighbour distances. */
@@ -31,7 +32,10 @@
 /* ...and this fraction of a bright peak's response. */
 #define AL_DETECT_CANDIDATE_FRACTION 0.04
 /* Default significance of a kept column: amplitude / its standard error. */
-#define AL_DETECT_MIN_SIGNIFICANCE 4.0
+#define AL_DETECT_MIN_SIGNIFICANCE 5.0
+/* A faint column (below the default significance) is kept at this
+ * significance when it sits on a lattice site of significant columns. */
+#define AL_DETECT_FAINT_SIGNIFICANCE 2.0
 /* A kept column is at least this fraction of the dimmest species' expected
  * brightness (relative to the brightest species of the perfect crystal). */
 #define AL_DETECT_DIMMEST_FRACTION 0.5
@@ -51,6 +55,8 @@
 /* The radial profile that measures the width reaches this far, in
  * nearest-neighbour distances. */
 #define AL_DETECT_PROFILE_RADIUS 0.5
+/* Sigma of the position prior of a fit, in nearest-neighbour distances. */
+#define AL_DETECT_POSITION_PRIOR 0.2
 /* Rounds of looking for columns in the residual of the fit. */
 #define AL_DETECT_RESIDUAL_ROUNDS 3
 /* A residual peak is a candidate this many noise sigmas up. */
@@ -302,41 +308,92 @@ dimmest_fraction (const AlMaterial *material)
   return AL_DETECT_DIMMEST_FRACTION * dimmest / brightest;
 }
 
-/* Drops failed, insignificant, too dim and duplicate fits; returns the count left. */
-static guint
-prune_columns (AlColumnFit      *cols,
-               guint             n,
-               const AlDetectParams *params,
-               double            neighbour_px)
+static double
+significance (const AlColumnFit *c)
 {
-  g_autoptr (GArray) amps = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree float *f = NULL;
-  double reference, min_amp, dup2;
-  guint kept = 0;
+  return c->se_amplitude > 0 ? c->amplitude / c->se_amplitude : 0.0;
+}
+
+static int
+compare_by_significance (gconstpointer a,
+                         gconstpointer b,
+                         gpointer      data)
+{
+  const AlColumnFit *cols = data;
+  double x = significance (&cols[*(const guint *) a]), y = significance (&cols[*(const guint *) b]);
+  return (x < y) - (x > y);
+}
+
+static void
+mark_duplicate (guint    j,
+                double   dx,
+                double   dy,
+                gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Keeps the columns that are significant (or faint but on a lattice site
+ * of significant ones) and bright enough for the material, one per place;
+ * returns how many are left (compacted to the front). */
+static guint
+prune_columns (AlColumnFit          *cols,
+               guint                 n,
+               const AlDetectParams *params,
+               double                neighbour_px,
+               guint                 width,
+               guint                 height)
+{
+  g_autofree float *amps = g_new (float, MAX (n, 1));
+  g_autofree gboolean *strong = g_new0 (gboolean, MAX (n, 1));
+  g_autofree gboolean *faint = g_new0 (gboolean, MAX (n, 1));
+  g_autofree gboolean *keep = g_new0 (gboolean, MAX (n, 1));
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  AlColumnGrid grid;
+  double min_amp, dup = AL_DETECT_DUPLICATE_FRACTION * neighbour_px;
+  guint n_amps = 0, n_order = 0, kept = 0;
 
   for (guint i = 0; i < n; i++)
-    if (cols[i].ok && cols[i].amplitude > params->min_significance * cols[i].se_amplitude)
-      g_array_append_val (amps, cols[i].amplitude);
-  f = g_new (float, MAX (amps->len, 1));
-  for (guint i = 0; i < amps->len; i++)
-    f[i] = (float) g_array_index (amps, double, i);
-  reference = al_filter_percentile (f, amps->len, AL_DETECT_REFERENCE_PERCENTILE);
-  min_amp = dimmest_fraction (params->material) * reference;
-  dup2 = pow (AL_DETECT_DUPLICATE_FRACTION * neighbour_px, 2);
+    if (cols[i].ok && significance (&cols[i]) >= params->min_significance)
+      amps[n_amps++] = (float) cols[i].amplitude;
+  min_amp = dimmest_fraction (params->material)
+            * al_filter_percentile (amps, n_amps, AL_DETECT_REFERENCE_PERCENTILE);
 
   for (guint i = 0; i < n; i++)
     {
-      AlColumnFit *c = &cols[i];
-      gboolean keep = c->ok && c->amplitude > params->min_significance * c->se_amplitude
-                      && c->amplitude >= min_amp;
-      /* Duplicates: two starts that converged on one column; the earlier
-       * (brighter peak) stays. */
-      for (guint j = 0; keep && j < kept; j++)
-        if (pow (cols[j].x - c->x, 2) + pow (cols[j].y - c->y, 2) < dup2)
-          keep = FALSE;
-      if (keep)
-        cols[kept++] = *c;
+      double z = significance (&cols[i]);
+      if (!cols[i].ok || cols[i].amplitude < min_amp)
+        continue;
+      strong[i] = z >= params->min_significance;
+      faint[i] = !strong[i] && params->material != NULL && z >= AL_DETECT_FAINT_SIGNIFICANCE;
     }
+  al_sites_accept_faint (cols, n, strong, faint, keep, width, height, neighbour_px);
+  for (guint i = 0; i < n; i++)
+    if (strong[i] || keep[i])
+      order[n_order++] = i;
+
+  /* Two starts that converged on one column: the more significant stays. */
+  g_qsort_with_data (order, n_order, sizeof *order, compare_by_significance, cols);
+  memset (keep, 0, sizeof (gboolean) * n);
+  al_column_grid_init (&grid, cols, keep, n, width, height, dup);
+  for (guint k = 0; k < n_order; k++)
+    {
+      guint i = order[k];
+      gboolean taken = FALSE;
+      int gx, gy;
+      al_column_grid_foreach (&grid, cols, cols[i].x, cols[i].y, dup, mark_duplicate, &taken);
+      if (taken)
+        continue;
+      keep[i] = TRUE;
+      gx = CLAMP ((int) (cols[i].x / grid.cell), 0, (int) grid.gw - 1);
+      gy = CLAMP ((int) (cols[i].y / grid.cell), 0, (int) grid.gh - 1);
+      grid.next[i] = grid.head[(gsize) gy * grid.gw + gx];
+      grid.head[(gsize) gy * grid.gw + gx] = (gint32) i;
+    }
+  al_column_grid_clear (&grid);
+  for (guint i = 0; i < n; i++)
+    if (keep[i])
+      cols[kept++] = cols[i];
   return kept;
 }
 
@@ -357,7 +414,7 @@ fit_and_prune (const float          *frame,
                           cancellable, error))
     return FALSE;
   g_array_set_size (fits, prune_columns ((AlColumnFit *) fits->data, fits->len, params,
-                                         neighbour_px));
+                                         neighbour_px, width, height));
   g_debug ("detect: fitted %u columns, kept %u", n_start, fits->len);
   return TRUE;
 }
@@ -448,6 +505,22 @@ add_residual_candidates (const float *frame,
       g_array_append_val (fits, c);
     }
   return fits->len - n_old;
+}
+
+static guint
+add_site_candidates (GArray *fits,
+                     guint   width,
+                     guint   height,
+                     double  width_px,
+                     double  neighbour_px)
+{
+  g_autoptr (GArray) sites = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+  guint n = al_sites_predict ((AlColumnFit *) fits->data, fits->len, width, height,
+                              neighbour_px, width_px, sites);
+
+  g_array_append_vals (fits, sites->data, sites->len);
+  g_debug ("detect: %u empty lattice sites to try", n);
+  return n;
 }
 
 /* The detection map and its candidate threshold. */
@@ -646,6 +719,7 @@ al_detect_run (const float          *frame,
   rp.n_threads = params->n_threads;
   rp.max_shift_px = 0.5 * info.neighbour_px;
   rp.background_scale_px = info.neighbour_px;
+  rp.position_prior_px = AL_DETECT_POSITION_PRIOR * info.neighbour_px;
   rp.max_sweeps = 3;
   if (!fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,
                       cancellable, error))
@@ -657,8 +731,13 @@ al_detect_run (const float          *frame,
   for (guint round = 0; round < AL_DETECT_RESIDUAL_ROUNDS; round++)
     {
       al_progress_report (progress, "Refining positions", 0.5 + 0.2 * round);
-      if (add_residual_candidates (fit_frame, bg, width, height, fits, info.column_width_px,
-                                   info.neighbour_px) == 0 && round > 0)
+      guint added = add_residual_candidates (fit_frame, bg, width, height, fits,
+                                             info.column_width_px, info.neighbour_px);
+      /* Sites of the honeycomb left empty: a faint column may hide there. */
+      if (params->material != NULL)
+        added += add_site_candidates (fits, width, height, info.column_width_px,
+                                      info.neighbour_px);
+      if (added == 0 && round > 0)
         break;
       for (guint i = 0; i < fits->len; i++)
         g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
@@ -677,6 +756,8 @@ al_detect_run (const float          *frame,
       rp.width_px = info.column_width_px;
       add_residual_candidates (fit_frame, bg, width, height, fits, info.column_width_px,
                                info.neighbour_px);
+      if (params->material != NULL)
+        add_site_candidates (fits, width, height, info.column_width_px, info.neighbour_px);
       for (guint i = 0; i < fits->len; i++)
         g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
       if (!fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,

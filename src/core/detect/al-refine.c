@@ -16,9 +16,9 @@
 #include "detect/al-filter.h"
 
 #define AL_REFINE_MAX_PARAMS 5
-#define AL_REFINE_MAX_ITERATIONS 40
+#define AL_REFINE_MAX_ITERATIONS 25
 /* LM stops when a step moves the column less than this, px. */
-#define AL_REFINE_STEP_PX 1e-4
+#define AL_REFINE_STEP_PX 1e-3
 /* Columns are drawn into the model image out to this many sigmas. */
 #define AL_REFINE_RENDER_SIGMAS 4.0
 /* The window reaches this many starting widths from the centre. */
@@ -26,7 +26,7 @@
 /* Noise model: this many equal-count bins of model value. */
 #define AL_REFINE_NOISE_BINS 16
 /* Columns used to fit the noise model, at most. */
-#define AL_REFINE_NOISE_COLUMNS 4000
+#define AL_REFINE_NOISE_COLUMNS 1000
 /* A window needs this many pixels inside the image to be fitted. */
 #define AL_REFINE_MIN_PIXELS 9
 /* Columns used to measure the width profile, at most. */
@@ -59,6 +59,8 @@ typedef struct
   const NoiseModel     *noise;     /* NULL: unweighted */
   const float          *bg_map;    /* NULL: a background per column is fitted */
   int                   parity;    /* >= 0: fit only pixels with (x + y) % 2 == parity */
+  const double         *origin;    /* x, y where each column started (prior centre) */
+  double                prior_inv_var;
   gboolean              fix_width;
   double                fixed_width;
   int                   radius;
@@ -232,19 +234,48 @@ evaluate (const float   *data,
   return chi2;
 }
 
+/* A Gaussian prior on the position, about where the column started: it
+ * keeps a faint column (a few electrons) from running off to a lump of
+ * noise, and is negligible for any column measured better than it. */
+static double
+add_prior (const double *p,
+           const double *centre,
+           double        inv_var,
+           int           n_p,
+           double       *jtj,
+           double       *jtr)
+{
+  double dx, dy;
+
+  if (centre == NULL || inv_var <= 0.0)
+    return 0.0;
+  dx = p[P_X] - centre[0];
+  dy = p[P_Y] - centre[1];
+  if (jtj != NULL)
+    {
+      jtj[P_X * n_p + P_X] += inv_var;
+      jtj[P_Y * n_p + P_Y] += inv_var;
+      jtr[P_X] -= inv_var * dx;
+      jtr[P_Y] -= inv_var * dy;
+    }
+  return inv_var * (dx * dx + dy * dy);
+}
+
 /* Fits one column; `old` is its previous fit (already in the model). */
 static void
 fit_column (const SweepJob    *job,
+            guint              index,
             const AlColumnFit *old,
             AlColumnFit       *fit)
 {
+  const double *centre = job->noise != NULL && job->origin != NULL ? job->origin + 2 * index : NULL;
   const AlRefineParams *prm = job->params;
   Window w = column_window (old->x, old->y, job->radius, job->width, job->height);
   int ww = w.x1 - w.x0, wh = w.y1 - w.y0;
   gboolean fixed_bg = job->bg_map != NULL;
   int n_p = fixed_bg ? 3 : job->fix_width ? 4 : 5;
   double p[AL_REFINE_MAX_PARAMS], trial[AL_REFINE_MAX_PARAMS];
-  double jtj[25], jtr[5], a[25], step[5], cov[25];
+  double jtj[25], jtr[5], a[25], step[5], cov[25], trial_jtj[25], trial_jtr[5];
   double ex[256], ey[256];
   float data[256 * 8], weight[256 * 8];
   float *d = data, *wt = weight;
@@ -291,7 +322,8 @@ fit_column (const SweepJob    *job,
   p[P_B] = fixed_bg ? 0.0 : old->background;
   p[P_S] = job->fix_width ? job->fixed_width : old->width;
 
-  chi2 = evaluate (d, wt, &w, p, n_p, p[P_S], jtj, jtr);
+  chi2 = evaluate (d, wt, &w, p, n_p, p[P_S], jtj, jtr)
+         + add_prior (p, centre, job->prior_inv_var, n_p, jtj, jtr);
   for (int it = 0; it < AL_REFINE_MAX_ITERATIONS; it++)
     {
       double trial_chi2;
@@ -310,12 +342,17 @@ fit_column (const SweepJob    *job,
         trial[i] += step[i];
       if (n_p > P_S)
         trial[P_S] = CLAMP (trial[P_S], prm->min_width_px, prm->max_width_px);
-      trial_chi2 = evaluate (d, wt, &w, trial, n_p, p[P_S], NULL, NULL);
+      /* The normal equations at the trial point come in the same pass:
+       * most steps are taken. */
+      trial_chi2 = evaluate (d, wt, &w, trial, n_p, trial[P_S], trial_jtj, trial_jtr)
+                   + add_prior (trial, centre, job->prior_inv_var, n_p, trial_jtj, trial_jtr);
       if (trial_chi2 <= chi2)
         {
           gboolean small = fabs (step[P_X]) < AL_REFINE_STEP_PX && fabs (step[P_Y]) < AL_REFINE_STEP_PX;
           memcpy (p, trial, sizeof p);
-          chi2 = evaluate (d, wt, &w, p, n_p, p[P_S], jtj, jtr);
+          memcpy (jtj, trial_jtj, sizeof jtj);
+          memcpy (jtr, trial_jtr, sizeof jtr);
+          chi2 = trial_chi2;
           lambda = MAX (lambda * 0.1, 1e-7);
           if (small)
             break;
@@ -362,7 +399,7 @@ sweep_thread (gpointer data)
       if ((i & 255) == 0 && g_cancellable_is_cancelled (job->cancellable))
         break;
       if (job->old[i].ok)
-        fit_column (job, &job->old[i], &job->new[i]);
+        fit_column (job, i, &job->old[i], &job->new[i]);
       else
         job->new[i] = job->old[i];
     }
@@ -588,6 +625,8 @@ al_refine_columns (const float          *image,
                                      : (int) ceil (AL_REFINE_WINDOW_SIGMAS * params->width_px);
   job.radius = CLAMP (job.radius, 2, 120);
   job.parity = -1;
+  job.origin = start;
+  job.prior_inv_var = params->position_prior_px > 0 ? 1.0 / pow (params->position_prior_px, 2) : 0.0;
 
   for (guint sweep = 0; sweep < params->max_sweeps; sweep++)
     {
@@ -607,7 +646,7 @@ al_refine_columns (const float          *image,
           job.fixed_width = median_width (columns, n_columns);
           job.fix_width = job.fixed_width > 0.0;
         }
-      if (sweep >= 1 && params->background_scale_px > 0 && job.fix_width)
+      if (sweep == 1 && params->background_scale_px > 0 && job.fix_width)
         {
           /* The background under the columns: what the columns leave, smoothed. */
           if (bg_map == NULL)

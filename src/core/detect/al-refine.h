@@ -46,6 +46,9 @@ typedef struct
    * taken from the image minus the columns, smoothed at this scale (px):
    * one nuisance parameter fewer, which matters at low dose. */
   double   background_scale_px;
+  /* > 0: a Gaussian prior of this sigma (px) on each position, about its
+   * start, in the weighted sweeps; 0: none. */
+  double   position_prior_px;
   guint    n_threads;
 } AlRefineParams;
 

@@ -1,0 +1,332 @@
+/* al-sites.c: neighbour grid and honeycomb site test (see al-sites.h).
+ *
+ * In a honeycomb the three nearest neighbours of a column lie along one of
+ * two families of directions, 120° apart: family F from a sublattice-A
+ * column to its B neighbours, and F + 60° from B to A. The empty centre of
+ * a hexagon is also one neighbour distance from the A columns around it,
+ * but along F + 60°. So a faint candidate surrounded by bright columns is a
+ * B column when the bright columns see it along F, and a hollow when they
+ * see it along F + 60°. F is measured on the image, from the pairs of
+ * strong columns one neighbour distance apart, bright to dim; this needs
+ * two kinds of column (TMDs, hBN), and does nothing for graphene.
+ */
+#include "detect/al-sites.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "detect/al-species.h"
+
+/* A neighbour lies within this fraction of the neighbour distance. */
+#define AL_SITES_DISTANCE_TOLERANCE 0.22
+/* A direction agrees with a family within this many degrees. */
+#define AL_SITES_ANGLE_TOLERANCE_DEG 22.0
+/* Bright columns that must agree (and none may disagree). */
+#define AL_SITES_MIN_AGREEING 2
+/* The two-class split must be this clear (pooled sigmas between means). */
+#define AL_SITES_MIN_SEPARATION 2.0
+#define AL_SITES_MIN_PAIRS 20
+/* A predicted site is empty when no column is within this fraction of the
+ * neighbour distance. */
+#define AL_SITES_EMPTY_FRACTION 0.45
+/* Predicted sites compared against for de-duplication. */
+#define AL_SITES_RECENT 64
+/* A neighbour's class is clear when its amplitude is this factor away
+ * from the split between the classes. */
+#define AL_SITES_CLASS_MARGIN 1.2
+
+void
+al_column_grid_init (AlColumnGrid      *grid,
+                     const AlColumnFit *columns,
+                     const gboolean    *use,
+                     guint              n_columns,
+                     guint              width,
+                     guint              height,
+                     double             cell_px)
+{
+  grid->cell = MAX (cell_px, 1.0);
+  grid->gw = (guint) (width / grid->cell) + 1;
+  grid->gh = (guint) (height / grid->cell) + 1;
+  grid->head = g_new (gint32, (gsize) grid->gw * grid->gh);
+  grid->next = g_new (gint32, MAX (n_columns, 1));
+  for (gsize i = 0; i < (gsize) grid->gw * grid->gh; i++)
+    grid->head[i] = -1;
+  for (guint i = 0; i < n_columns; i++)
+    {
+      int gx, gy;
+      if (use != NULL && !use[i])
+        continue;
+      gx = CLAMP ((int) (columns[i].x / grid->cell), 0, (int) grid->gw - 1);
+      gy = CLAMP ((int) (columns[i].y / grid->cell), 0, (int) grid->gh - 1);
+      grid->next[i] = grid->head[(gsize) gy * grid->gw + gx];
+      grid->head[(gsize) gy * grid->gw + gx] = (gint32) i;
+    }
+}
+
+void
+al_column_grid_clear (AlColumnGrid *grid)
+{
+  g_clear_pointer (&grid->head, g_free);
+  g_clear_pointer (&grid->next, g_free);
+}
+
+void
+al_column_grid_foreach (const AlColumnGrid *grid,
+                        const AlColumnFit  *columns,
+                        double              x,
+                        double              y,
+                        double              radius,
+                        void              (*func) (guint index, double dx, double dy, gpointer data),
+                        gpointer            data)
+{
+  int reach = (int) ceil (radius / grid->cell);
+  int cx = (int) (x / grid->cell), cy = (int) (y / grid->cell);
+
+  for (int gy = MAX (cy - reach, 0); gy <= MIN (cy + reach, (int) grid->gh - 1); gy++)
+    for (int gx = MAX (cx - reach, 0); gx <= MIN (cx + reach, (int) grid->gw - 1); gx++)
+      for (gint32 j = grid->head[(gsize) gy * grid->gw + gx]; j >= 0; j = grid->next[j])
+        {
+          double dx = columns[j].x - x, dy = columns[j].y - y;
+          if (dx * dx + dy * dy <= radius * radius)
+            func ((guint) j, dx, dy, data);
+        }
+}
+
+typedef struct
+{
+  const AlColumnFit *columns;
+  double             split;      /* amplitude between the dim and bright class */
+  double             nn;
+  double             family;     /* F, radians in [0, 2π/3) */
+  /* pair collection */
+  double             sum_cos;
+  double             sum_sin;
+  guint              n_pairs;
+  /* candidate test */
+  double             cx;
+  double             cy;
+  guint              agree;
+  guint              disagree;
+  guint              self;
+} SiteState;
+
+static gboolean
+at_neighbour_distance (double dx,
+                       double dy,
+                       double nn)
+{
+  return fabs (hypot (dx, dy) / nn - 1.0) < AL_SITES_DISTANCE_TOLERANCE;
+}
+
+/* Angle of (dx, dy) folded into one 120° period and scaled to a full turn. */
+static double
+folded (double dx,
+        double dy)
+{
+  return 3.0 * atan2 (dy, dx);
+}
+
+static void
+collect_pair (guint    j,
+              double   dx,
+              double   dy,
+              gpointer data)
+{
+  SiteState *s = data;
+
+  /* From a bright column to a dim one. */
+  if (j == s->self || s->columns[j].amplitude >= s->split || !at_neighbour_distance (dx, dy, s->nn))
+    return;
+  s->sum_cos += cos (folded (dx, dy));
+  s->sum_sin += sin (folded (dx, dy));
+  s->n_pairs++;
+}
+
+static void
+test_neighbour (guint    j,
+                double   dx,
+                double   dy,
+                gpointer data)
+{
+  SiteState *s = data;
+  double amp = s->columns[j].amplitude;
+  gboolean bright = amp >= s->split;
+  /* Direction from the neighbour to the candidate. */
+  double a = folded (-dx, -dy) - 3.0 * s->family - (bright ? 0.0 : G_PI);
+  double off = fabs (remainder (a, 2.0 * G_PI)) / 3.0 * 180.0 / G_PI;
+
+  /* A neighbour of unclear class says nothing. */
+  if (!at_neighbour_distance (dx, dy, s->nn)
+      || (amp < s->split * AL_SITES_CLASS_MARGIN && amp > s->split / AL_SITES_CLASS_MARGIN))
+    return;
+  if (off < AL_SITES_ANGLE_TOLERANCE_DEG)
+    s->agree++;
+  else
+    s->disagree++;
+}
+
+/* The bright/dim split and the direction family F from the candidates;
+ * FALSE when the columns are not of two kinds or too few. */
+static gboolean
+site_model (const AlColumnFit *columns,
+            guint              n_columns,
+            const gboolean    *strong,
+            const gboolean    *faint,
+            guint              width,
+            guint              height,
+            double             neighbour_px,
+            SiteState         *s)
+{
+  g_autofree double *amps = g_new (double, MAX (n_columns, 1));
+  g_autofree gboolean *either = g_new (gboolean, MAX (n_columns, 1));
+  double mean[2], var[2];
+  double radius = (1.0 + AL_SITES_DISTANCE_TOLERANCE) * neighbour_px;
+  guint n_amps = 0;
+  AlColumnGrid grid;
+
+  memset (s, 0, sizeof *s);
+  s->columns = columns;
+  s->nn = neighbour_px;
+  /* The classes are told apart on every candidate: at low dose most of the
+   * dim class is faint. */
+  for (guint i = 0; i < n_columns; i++)
+    {
+      either[i] = strong[i] || (faint != NULL && faint[i]);
+      if (either[i])
+        amps[n_amps++] = columns[i].amplitude;
+    }
+  if (n_amps < AL_SITES_MIN_PAIRS)
+    return FALSE;
+  al_species_two_class (amps, n_amps, mean, var);
+  if (!(mean[0] > 0)
+      || (mean[1] - mean[0]) / sqrt (0.5 * (var[0] + var[1]) + 1e-300) < AL_SITES_MIN_SEPARATION)
+    return FALSE;
+  s->split = sqrt (mean[0] * mean[1]);
+
+  /* F from the bright strong columns to every candidate of the dim class
+   * around them (noise candidates scatter over all directions). */
+  al_column_grid_init (&grid, columns, either, n_columns, width, height, radius);
+  for (guint i = 0; i < n_columns; i++)
+    if (strong[i] && columns[i].amplitude >= s->split)
+      {
+        s->self = i;
+        al_column_grid_foreach (&grid, columns, columns[i].x, columns[i].y, radius, collect_pair, s);
+      }
+  al_column_grid_clear (&grid);
+  g_debug ("sites: %u candidates, split %g, %u bright-dim pairs", n_amps, s->split, s->n_pairs);
+  if (s->n_pairs < AL_SITES_MIN_PAIRS)
+    return FALSE;
+  s->family = atan2 (s->sum_sin, s->sum_cos) / 3.0;
+  return TRUE;
+}
+
+/* Sets accept[i] for each faint column i that sits on a honeycomb site of
+ * the strong columns around it. */
+void
+al_sites_accept_faint (const AlColumnFit *columns,
+                       guint              n_columns,
+                       const gboolean    *strong,
+                       const gboolean    *faint,
+                       gboolean          *accept,
+                       guint              width,
+                       guint              height,
+                       double             neighbour_px)
+{
+  AlColumnGrid grid;
+  SiteState s;
+  double radius = (1.0 + AL_SITES_DISTANCE_TOLERANCE) * neighbour_px;
+
+  for (guint i = 0; i < n_columns; i++)
+    accept[i] = FALSE;
+  if (!site_model (columns, n_columns, strong, faint, width, height, neighbour_px, &s))
+    return;
+  al_column_grid_init (&grid, columns, strong, n_columns, width, height, radius);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      if (!faint[i])
+        continue;
+      s.agree = s.disagree = 0;
+      s.self = G_MAXUINT;
+      al_column_grid_foreach (&grid, columns, columns[i].x, columns[i].y, radius,
+                              test_neighbour, &s);
+      accept[i] = s.agree >= AL_SITES_MIN_AGREEING && s.disagree == 0;
+    }
+  al_column_grid_clear (&grid);
+}
+
+static void
+mark_near (guint    j,
+           double   dx,
+           double   dy,
+           gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Appends to `out` (AlColumnFit, ok, amplitude 0) every honeycomb site that
+ * the `columns` (all taken as found) imply and that no column occupies:
+ * the sites a faint column would hide on. */
+guint
+al_sites_predict (const AlColumnFit *columns,
+                  guint              n_columns,
+                  guint              width,
+                  guint              height,
+                  double             neighbour_px,
+                  double             width_px,
+                  GArray            *out)
+{
+  g_autofree gboolean *all = g_new (gboolean, MAX (n_columns, 1));
+  AlColumnGrid grid;
+  SiteState s;
+  double empty = AL_SITES_EMPTY_FRACTION * neighbour_px;
+  guint n_old = out->len;
+  GArray *added = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+
+  for (guint i = 0; i < n_columns; i++)
+    all[i] = TRUE;
+  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, &s))
+    {
+      g_array_unref (added);
+      return 0;
+    }
+  al_column_grid_init (&grid, columns, all, n_columns, width, height, neighbour_px);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      gboolean bright = columns[i].amplitude >= s.split;
+      for (int k = 0; k < 3; k++)
+        {
+          double angle = s.family + k * 2.0 * G_PI / 3.0 + (bright ? 0.0 : G_PI / 3.0);
+          AlColumnFit c = { 0 };
+          gboolean taken = FALSE;
+
+          c.x = columns[i].x + neighbour_px * cos (angle);
+          c.y = columns[i].y + neighbour_px * sin (angle);
+          if (c.x < 0 || c.y < 0 || c.x > width - 1 || c.y > height - 1)
+            continue;
+          al_column_grid_foreach (&grid, columns, c.x, c.y, empty, mark_near, &taken);
+          /* Sites predicted by several columns are added once. */
+          for (guint a = 0; !taken && a < added->len; a++)
+            {
+              const AlColumnFit *o = &g_array_index (added, AlColumnFit, a);
+              taken = fabs (o->x - c.x) < empty && fabs (o->y - c.y) < empty;
+            }
+          if (taken)
+            continue;
+          c.width = width_px;
+          c.amplitude = 0.5 * s.split;
+          c.background = columns[i].background;
+          c.ok = TRUE;
+          g_array_append_val (added, c);
+          /* Keep the de-duplication local: only recent additions can be near. */
+          if (added->len > AL_SITES_RECENT)
+            {
+              g_array_append_vals (out, added->data, added->len - AL_SITES_RECENT / 2);
+              g_array_remove_range (added, 0, added->len - AL_SITES_RECENT / 2);
+            }
+        }
+    }
+  g_array_append_vals (out, added->data, added->len);
+  g_array_unref (added);
+  al_column_grid_clear (&grid);
+  return out->len - n_old;
+}
