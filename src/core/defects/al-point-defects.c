@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "defects/al-empty-sites.h"
+#include "defects/al-ring-patterns.h"
 
 /* Union–find over atoms (0 .. n-1) and empty sites (n ..). */
 typedef struct
@@ -231,6 +232,23 @@ emit_cluster (const AlAtoms    *atoms,
   (void) sites;
 }
 
+static void
+drop_rings_through (const AlRings *rings,
+                    GArray        *ids,
+                    guint32        atom)
+{
+  for (guint k = ids->len; k-- > 0;)
+    {
+      guint32 r = g_array_index (ids, guint32, k);
+      for (guint j = 0; j < rings->size[r]; j++)
+        if (rings->member[rings->offset[r] + j] == atom)
+          {
+            g_array_remove_index (ids, k);
+            break;
+          }
+    }
+}
+
 /* A TMD vacancy is named by its site: empty metal site V_Mo, empty
  * chalcogen-column site V_S2. */
 static void
@@ -273,6 +291,7 @@ al_point_defects_find (const AlAtoms    *atoms,
   g_autofree guint32 *root_to_cluster = NULL;
   g_autoptr (GArray) clusters = g_array_new (FALSE, TRUE, sizeof (Cluster));
   GArray **members;
+  GArray **ring_ids;
 
   if (m != NULL && m->is_tmd)
     {
@@ -319,17 +338,24 @@ al_point_defects_find (const AlAtoms    *atoms,
             c->silicon = (int) k;
         }
     }
-  for (guint r = 0; r < rings->n_rings; r++)
+  members = g_new0 (GArray *, clusters->len + 1);
+  ring_ids = g_new0 (GArray *, clusters->len + 1);
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      members[c] = g_array_new (FALSE, FALSE, sizeof (guint32));
+      ring_ids[c] = g_array_new (FALSE, FALSE, sizeof (guint32));
+    }
+  for (guint32 r = 0; r < rings->n_rings; r++)
     if (!al_ring_is_open (rings, r) && rings->size[r] >= 3)
       {
         guint32 root = dsu_find (&dsu, rings->member[rings->offset[r]]);
         if (seed[rings->member[rings->offset[r]]] && root_to_cluster[root] != G_MAXUINT32)
-          g_array_index (clusters, Cluster, root_to_cluster[root]).n_ring[rings->size[r]]++;
+          {
+            g_array_index (clusters, Cluster, root_to_cluster[root]).n_ring[rings->size[r]]++;
+            if (rings->size[r] != 6)
+              g_array_append_val (ring_ids[root_to_cluster[root]], r);
+          }
       }
-
-  members = g_new0 (GArray *, clusters->len + 1);
-  for (guint c = 0; c < clusters->len; c++)
-    members[c] = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint32 k = 0; k < n; k++)
     if (seed[k])
       g_array_append_val (members[root_to_cluster[dsu_find (&dsu, k)]], k);
@@ -357,10 +383,29 @@ al_point_defects_find (const AlAtoms    *atoms,
             }
           continue;
         }
-      emit_cluster (atoms, bonds, sites, m, cl, members[c], frame, defects);
+      /* Si is named by its bonds; otherwise the rings say what is there,
+       * and only a cluster with no known ring pattern is named by its
+       * empty sites. */
+      if (cl->silicon >= 0)
+        {
+          emit_cluster (atoms, bonds, sites, m, cl, members[c], frame, defects);
+          /* Odd rings beside the Si belong to a neighbouring defect; those
+           * through a four-fold Si are its own (5-5-6-6 around Si_C4). */
+          if (al_bonds_degree (bonds, cl->silicon) >= 4)
+            drop_rings_through (rings, ring_ids[c], (guint32) cl->silicon);
+          al_ring_patterns_emit (atoms, rings, (const guint32 *) ring_ids[c]->data, ring_ids[c]->len,
+                                 frame, defects);
+        }
+      else if (al_ring_patterns_emit (atoms, rings, (const guint32 *) ring_ids[c]->data,
+                                      ring_ids[c]->len, frame, defects) == 0)
+        emit_cluster (atoms, bonds, sites, m, cl, members[c], frame, defects);
     }
   for (guint c = 0; c < clusters->len; c++)
-    g_array_unref (members[c]);
+    {
+      g_array_unref (members[c]);
+      g_array_unref (ring_ids[c]);
+    }
   g_free (members);
+  g_free (ring_ids);
   g_free (dsu.parent);
 }

@@ -10,6 +10,10 @@
 
 /* Area per atom of a honeycomb in units of d²: (3√3/4) d². */
 #define AL_HONEYCOMB_AREA_PER_ATOM 1.299038
+/* Distances around the first estimate of d that count as neighbours when
+ * refining it. */
+#define AL_NN_REFINE_LOW 0.75
+#define AL_NN_REFINE_HIGH 1.2
 /* Atoms sampled to measure d; more adds time, not accuracy. */
 #define AL_NN_SAMPLE_MAX 20000
 /* Atoms closer than this fraction of d are one column seen twice: not bonded. */
@@ -71,8 +75,29 @@ al_bonds_pair_allowed (const AlMaterial *material,
   return al_species_is_metal (material, species_a) || al_species_is_metal (material, species_b);
 }
 
-/* The median distance from an atom to its nearest neighbour, px; 0 when
- * there are fewer than two atoms. */
+typedef struct
+{
+  const AlAtoms *atoms;
+  guint          self;
+  double         lo, hi;
+  GArray        *out;
+} Around;
+
+static gboolean
+around_visit (guint    j,
+              double   d2,
+              gpointer user_data)
+{
+  Around *a = user_data;
+  double d = sqrt (d2);
+
+  if (j != a->self && d >= a->lo && d <= a->hi)
+    g_array_append_val (a->out, d);
+  return TRUE;
+}
+
+/* The nearest-neighbour distance, px: the median distance between
+ * neighbours; 0 when there are fewer than two atoms. */
 double
 al_bonds_measure_nn (const AlAtoms *atoms)
 {
@@ -112,6 +137,21 @@ al_bonds_measure_nn (const AlAtoms *atoms)
     }
   result = al_select_median (dist, n_dist);
   g_free (dist);
+  /* The nearest of three noisy neighbours is biased short by almost a
+   * standard deviation of the noise; the median of all neighbours around
+   * that first estimate is not. */
+  {
+    GArray *all = g_array_new (FALSE, FALSE, sizeof (double));
+    Around around = { atoms, 0, AL_NN_REFINE_LOW * result, AL_NN_REFINE_HIGH * result, all };
+    for (guint i = 0; i < n; i += stride)
+      {
+        around.self = i;
+        al_cell_grid_query (grid, atoms->x[i], atoms->y[i], around.hi, around_visit, &around);
+      }
+    if (all->len > 0)
+      result = al_select_median ((double *) all->data, all->len);
+    g_array_unref (all);
+  }
   return result;
 }
 
@@ -218,6 +258,62 @@ build_half_edges (AlBonds       *bonds,
 }
 
 static gboolean
+bonded (const AlBonds *bonds,
+        guint32        i,
+        guint32        j,
+        guint32       *bond)
+{
+  for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+    if (bonds->neighbour[h] == j)
+      {
+        *bond = bonds->bond[h];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* No 2D crystal we handle has three-membered rings (TMD chalcogens do not
+ * bond to each other, sp² carbon and BN make no triangles): a triangle
+ * means a stretched second-neighbour distance fell inside the window, as
+ * across the rings of a relaxed defect. Its longest side goes. Returns
+ * TRUE when bonds were removed (half-edges must then be rebuilt). */
+static gboolean
+drop_triangle_bonds (AlBonds *bonds)
+{
+  g_autofree guint8 *drop = g_new0 (guint8, bonds->n_bonds + 1);
+  guint n_keep = 0;
+
+  for (guint32 e = 0; e < bonds->n_bonds; e++)
+    {
+      guint32 i = bonds->a[e], j = bonds->b[e];
+      for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+        {
+          guint32 k = bonds->neighbour[h], ejk, eik = bonds->bond[h], longest;
+          if (k <= j || !bonded (bonds, j, k, &ejk))
+            continue;
+          longest = e;
+          if (bonds->length[eik] > bonds->length[longest])
+            longest = eik;
+          if (bonds->length[ejk] > bonds->length[longest])
+            longest = ejk;
+          drop[longest] = 1;
+        }
+    }
+  for (guint32 e = 0; e < bonds->n_bonds; e++)
+    if (!drop[e])
+      {
+        bonds->a[n_keep] = bonds->a[e];
+        bonds->b[n_keep] = bonds->b[e];
+        bonds->length[n_keep] = bonds->length[e];
+        n_keep++;
+      }
+  if (n_keep == bonds->n_bonds)
+    return FALSE;
+  bonds->n_bonds = n_keep;
+  return TRUE;
+}
+
+static gboolean
 check_positions (const AlAtoms *atoms,
                  GError       **error)
 {
@@ -286,6 +382,15 @@ al_bonds_build (const AlAtoms      *atoms,
       bonds->length[k] = hypot (atoms->x[b] - atoms->x[a], atoms->y[b] - atoms->y[a]);
     }
   build_half_edges (bonds, atoms);
+  if (drop_triangle_bonds (bonds))
+    {
+      g_clear_pointer (&bonds->offset, g_free);
+      g_clear_pointer (&bonds->neighbour, g_free);
+      g_clear_pointer (&bonds->bond, g_free);
+      g_clear_pointer (&bonds->angle, g_free);
+      g_clear_pointer (&bonds->twin, g_free);
+      build_half_edges (bonds, atoms);
+    }
   return g_steal_pointer (&bonds);
 }
 
