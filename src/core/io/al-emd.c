@@ -17,6 +17,9 @@ static const guint8 hdf5_signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a,
  * damaged: real compression of microscope data stays far below this, and
  * the limit keeps a tiny hostile file from claiming gigabytes. */
 #define AL_EMD_MAX_COMPRESSION 1024
+/* Chunks of one dataset we check (a stack of 4096² frames in 64² chunks
+ * has 409600 per 100 frames; Velox writes one chunk per frame). */
+#define AL_EMD_MAX_CHUNKS (1u << 22)
 
 static gboolean
 emd_sniff (const guint8 *head,
@@ -48,6 +51,69 @@ check_frame_size (hsize_t     rows,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Every chunk of an unfiltered chunked dataset must have exactly a chunk's
+ * bytes: libhdf5 1.10 allocates a chunk's buffer from its recorded size
+ * and copies a whole chunk out of it (a heap overflow found by fuzz-emd). */
+static gboolean
+chunks_hold (hid_t dataset,
+             hid_t create,
+             gsize sample_size)
+{
+  hsize_t chunk_dims[H5S_MAX_RANK], n_chunks = 0, chunk_bytes = sample_size;
+  int rank = H5Pget_chunk (create, H5S_MAX_RANK, chunk_dims);
+  hid_t space;
+  gboolean ok;
+
+  if (H5Pget_nfilters (create) != 0)
+    return TRUE;   /* compressed: sizes vary, the filter checks its output */
+  if (rank <= 0)
+    return FALSE;
+  for (int i = 0; i < rank; i++)
+    chunk_bytes *= chunk_dims[i];
+  /* libhdf5 1.10 wants the dataset's own dataspace here, not H5S_ALL. */
+  space = H5Dget_space (dataset);
+  ok = space >= 0 && H5Dget_num_chunks (dataset, space, &n_chunks) >= 0
+       && n_chunks <= AL_EMD_MAX_CHUNKS;
+  for (hsize_t i = 0; ok && i < n_chunks; i++)
+    {
+      hsize_t offset[H5S_MAX_RANK], size = 0;
+      unsigned filter_mask = 0;
+      haddr_t address = HADDR_UNDEF;
+      ok = H5Dget_chunk_info (dataset, space, i, offset, &filter_mask, &address, &size) >= 0
+           && size == chunk_bytes;
+    }
+  if (space >= 0)
+    H5Sclose (space);
+  return ok;
+}
+
+/* Uncompressed (compact or contiguous) data must be stored in full:
+ * libhdf5 1.10 trusts a stored size and reads past it when the dataspace
+ * is larger. Chunked data is checked chunk by chunk. */
+static gboolean
+storage_holds (hid_t   dataset,
+               hsize_t n_samples,
+               hsize_t stored)
+{
+  hid_t create = H5Dget_create_plist (dataset);
+  hid_t type = H5Dget_type (dataset);
+  H5D_layout_t layout = create >= 0 ? H5Pget_layout (create) : H5D_LAYOUT_ERROR;
+  size_t sample_size = type >= 0 ? H5Tget_size (type) : 0;
+  gboolean ok;
+
+  if (type >= 0)
+    H5Tclose (type);
+  if (layout == H5D_CHUNKED)
+    ok = sample_size > 0 && chunks_hold (dataset, create, sample_size);
+  else
+    ok = (layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && sample_size > 0
+         && stored / sample_size >= n_samples;
+  if (create >= 0)
+    H5Pclose (create);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
 }
 
 AlImage *
@@ -83,7 +149,8 @@ al_emd_read_frames (hid_t       dataset,
     goto out;
   frame_samples = dims[row_axis] * dims[column_axis];
   stored = H5Dget_storage_size (dataset);
-  if (stored == 0 || (double) frame_samples * n_frames / stored > AL_EMD_MAX_COMPRESSION)
+  if (stored == 0 || (double) frame_samples * n_frames / stored > AL_EMD_MAX_COMPRESSION
+      || !storage_holds (dataset, frame_samples * n_frames, stored))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
                    "“%s” is damaged: its %llu pixels are stored in %llu bytes", name,
