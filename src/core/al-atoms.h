@@ -16,9 +16,11 @@ typedef enum
   AL_ATOM_ADDED_BY_HAND = 1 << 1,
   AL_ATOM_MOVED_BY_HAND = 1 << 2,
   AL_ATOM_CLASS_BY_HAND = 1 << 3,
+  AL_ATOM_DEFECT_BY_HAND = 1 << 4, /* its defect's type set, or marked false, by hand */
 } AlAtomFlags;
 
-#define AL_ATOM_EDITED (AL_ATOM_ADDED_BY_HAND | AL_ATOM_MOVED_BY_HAND | AL_ATOM_CLASS_BY_HAND)
+#define AL_ATOM_EDITED (AL_ATOM_ADDED_BY_HAND | AL_ATOM_MOVED_BY_HAND | AL_ATOM_CLASS_BY_HAND \
+                        | AL_ATOM_DEFECT_BY_HAND)
 
 typedef struct
 {

@@ -24,6 +24,7 @@ typedef enum
   AL_IO_ERROR_NOT_AN_IMAGE,   /* a valid file that holds no image (a spectrum, ...) */
   AL_IO_ERROR_TOO_LARGE,      /* more than we agree to hold in memory */
   AL_IO_ERROR_WRITE,          /* writing or renaming the output failed */
+  AL_IO_ERROR_MISMATCH,       /* a document whose image is not the one it was made from */
 } AlIoError;
 
 GQuark   al_io_error_quark (void);
