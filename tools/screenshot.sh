@@ -3,6 +3,7 @@
 # open, made on a virtual display (Xvfb) so anyone can regenerate it.
 #   IMAGE  default: data/samples/mos2.tif, else an AtomSegNet image in ../shared
 #   OUT    default: out/screenshot.png
+#   AL_SCREENSHOT_APP_ARGS  options for the app, e.g. --analyze (analyze on open)
 # Needs a build (./run test makes one), Xvfb, dbus-run-session and ImageMagick
 # (`import`). Settings go to a throwaway memory backend: your own are untouched.
 set -euo pipefail
@@ -39,11 +40,11 @@ sleep 1
 DISPLAY=":$display" GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 \
   AL_SCREENSHOT_WIDTH="$WIDTH" AL_SCREENSHOT_HEIGHT="$HEIGHT" \
   dbus-run-session -- bash -c '
-    "$1" "$2" &
+    "$1" $5 "$2" &
     app=$!
     sleep "$3"
     import -display "$DISPLAY" -window root "$4"
     kill "$app"
     wait "$app" 2>/dev/null || true
-  ' screenshot "$APP" "$(readlink -f "$IMAGE")" "$SETTLE" "$OUT"
+  ' screenshot "$APP" "$(readlink -f "$IMAGE")" "$SETTLE" "$OUT" "${AL_SCREENSHOT_APP_ARGS:-}"
 echo "screenshot: $OUT"

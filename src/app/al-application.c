@@ -11,6 +11,7 @@ struct _AlApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  gboolean        analyze;    /* --analyze: analyze each image once open */
 };
 
 G_DEFINE_FINAL_TYPE (AlApplication, al_application, ADW_TYPE_APPLICATION)
@@ -35,6 +36,8 @@ static const AlAccel accels[] = {
   { "win.next-frame", { "Page_Down", NULL } },
   { "win.previous-frame", { "Page_Up", NULL } },
   { "win.show-sidebar", { "F9", NULL } },
+  { "win.analyze", { "<Control>r", NULL } },
+  { "win.cancel", { "Escape", NULL } },
 };
 
 /* The schema from the system, or, for an uninstalled build (./run, the
@@ -87,7 +90,11 @@ al_application_open (GApplication  *app,
                      const char    *hint)
 {
   for (int i = 0; i < n_files; i++)
-    al_window_open_file (new_window (AL_APPLICATION (app)), files[i]);
+    {
+      AlWindow *window = new_window (AL_APPLICATION (app));
+      al_window_set_analyze_on_load (window, AL_APPLICATION (app)->analyze);
+      al_window_open_file (window, files[i]);
+    }
 }
 
 static void
@@ -171,6 +178,15 @@ al_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (AL_APP_ID);
 }
 
+static int
+al_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "analyze"))
+    AL_APPLICATION (app)->analyze = TRUE;
+  return -1;
+}
+
 static void
 al_application_dispose (GObject *object)
 {
@@ -190,11 +206,14 @@ al_application_class_init (AlApplicationClass *klass)
   app_class->startup = al_application_startup;
   app_class->activate = al_application_activate;
   app_class->open = al_application_open;
+  app_class->handle_local_options = al_application_handle_local_options;
 }
 
 static void
 al_application_init (AlApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "analyze", 'a', G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Analyze each image as soon as it is open"), NULL);
 }
 
 AlApplication *

@@ -146,7 +146,30 @@ previous_frame_activated (GSimpleAction *action,
   step_frame (AL_WINDOW (user_data), -1);
 }
 
+static void
+analyze_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  al_window_analyze (AL_WINDOW (user_data));
+}
+
+static void
+cancel_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AlWindow *self = user_data;
+
+  if (al_window_get_analyzing (self))
+    al_window_cancel (self);
+  else if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+}
+
 static const GActionEntry win_actions[] = {
+  { "analyze", analyze_activated },
+  { "cancel", cancel_activated },
   { "open", open_activated },
   { "open-uri", open_uri_activated, "s" },
   { "zoom-in", zoom_in_activated },
@@ -183,13 +206,18 @@ _al_window_update_actions (AlWindow *self)
   set_enabled (self, "zoom-1to1", image && zoom != 1.0);
   set_enabled (self, "auto-contrast", image);
   set_enabled (self, "next-frame", image && frame + 1 < n);
+  set_enabled (self, "analyze", image && !al_window_get_analyzing (self));
+  set_enabled (self, "cancel", loading || al_window_get_analyzing (self));
   set_enabled (self, "previous-frame", image && frame > 0);
 }
 
 void
 _al_window_init_actions (AlWindow *self)
 {
+  g_autoptr (GPropertyAction) sidebar = g_property_action_new ("show-sidebar", self->flap, "reveal-flap");
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (sidebar));
   g_signal_connect_object (self->canvas, "notify::zoom", G_CALLBACK (_al_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::ready", G_CALLBACK (_al_window_update_actions),

@@ -87,6 +87,7 @@ on_loaded (GObject      *source,
     }
 
   g_clear_error (&self->load_error);
+  _al_window_clear_results (self);
   g_set_object (&self->file, file);
   g_clear_pointer (&self->raster, al_raster_unref);
   self->raster = al_raster_ref (raster);
@@ -95,12 +96,15 @@ on_loaded (GObject      *source,
   al_canvas_auto_levels (self->canvas,
                          g_settings_get_double (self->settings, "contrast-low-percent"),
                          g_settings_get_double (self->settings, "contrast-high-percent"));
+  al_metadata_panel_set_image (self->metadata_panel, al_raster_get_image (raster));
   gtk_stack_set_visible_child_name (self->stack, "image");
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   _al_window_update_title (self);
   _al_window_update_frames (self);
   _al_window_add_recent (self, file);
   _al_window_update_actions (self);
+  if (self->analyze_on_load)
+    al_window_analyze (self);
 }
 
 void

@@ -1,11 +1,16 @@
 /* al-window-private.h: AlWindow's state, shared by its files: al-window.c
  * (life cycle, template), -actions.c (actions and their state), -dnd.c
  * (drag and drop), -load.c (opening files in a worker), -status.c (status
- * line, title, frame slider), -recent.c (recent files). */
+ * line, title, frame slider), -recent.c (recent files), -analysis.c (the
+ * analysis worker, its progress and results). */
 #pragma once
 
 #include "al-window.h"
 #include "al-levels-popover.h"
+#include "al-results.h"
+#include "panels/al-classification-panel.h"
+#include "panels/al-layers-panel.h"
+#include "panels/al-metadata-panel.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +33,15 @@ struct _AlWindow
   GtkLabel         *frame_label;
   GtkLabel         *pointer_label;
   GtkLabel         *image_label;
+  AdwFlap          *flap;
+  GtkStack         *panel_stack;
+  AlLayersPanel    *layers_panel;
+  AlClassificationPanel *classification_panel;
+  AlMetadataPanel  *metadata_panel;
+  GtkDropDown      *material_dropdown;
+  GtkWidget        *analyze_button;
+  GtkWidget        *progress_box;
+  GtkProgressBar   *progress_bar;
 
   GSettings        *settings;
   GFile            *file;            /* the image shown */
@@ -36,6 +50,11 @@ struct _AlWindow
   GError           *load_error;
   GMenu            *recent_menu;
   GtkRecentManager *recent_manager;
+
+  AlResults        *results;          /* the last finished analysis */
+  gboolean          analyze_on_load;  /* atomlens --analyze */
+  GCancellable     *analysis_cancellable;
+  GError           *analysis_error;
 };
 
 /* al-window-actions.c */
@@ -50,6 +69,10 @@ void     _al_window_init_dnd       (AlWindow *self);
 void     _al_window_init_status    (AlWindow *self);
 void     _al_window_update_title   (AlWindow *self);
 void     _al_window_update_frames  (AlWindow *self);
+
+/* al-window-analysis.c */
+void     _al_window_init_analysis  (AlWindow *self);
+void     _al_window_clear_results  (AlWindow *self);
 
 /* al-window-recent.c */
 void     _al_window_init_recent    (AlWindow *self);

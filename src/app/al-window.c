@@ -43,6 +43,8 @@ al_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), AL_TYPE_WINDOW);
   G_OBJECT_CLASS (al_window_parent_class)->dispose (object);
 }
@@ -56,6 +58,8 @@ al_window_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->raster, al_raster_unref);
   g_clear_error (&self->load_error);
+  g_clear_error (&self->analysis_error);
+  g_clear_pointer (&self->results, al_results_unref);
   g_clear_object (&self->recent_menu);
   G_OBJECT_CLASS (al_window_parent_class)->finalize (object);
 }
@@ -71,6 +75,9 @@ al_window_class_init (AlWindowClass *klass)
 
   g_type_ensure (AL_TYPE_CANVAS);
   g_type_ensure (AL_TYPE_LEVELS_POPOVER);
+  g_type_ensure (AL_TYPE_LAYERS_PANEL);
+  g_type_ensure (AL_TYPE_CLASSIFICATION_PANEL);
+  g_type_ensure (AL_TYPE_METADATA_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atomlens/AtomLens/ui/al-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AlWindow, toast_overlay);
@@ -87,6 +94,15 @@ al_window_class_init (AlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlWindow, frame_label);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, pointer_label);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, image_label);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, panel_stack);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, layers_panel);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, classification_panel);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, metadata_panel);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, material_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, analyze_button);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, progress_bar);
 }
 
 static void
@@ -94,7 +110,9 @@ al_window_init (AlWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   al_levels_popover_set_canvas (self->levels_popover, self->canvas);
+  al_layers_panel_set_model (self->layers_panel, G_LIST_MODEL (al_canvas_get_layers (self->canvas)));
   _al_window_init_actions (self);
+  _al_window_init_analysis (self);
   _al_window_init_dnd (self);
   _al_window_init_status (self);
 }

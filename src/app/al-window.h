@@ -5,6 +5,7 @@
 
 #include "al-application.h"
 #include "al-canvas.h"
+#include "al-results.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,18 @@ const GError *al_window_get_load_error    (AlWindow      *self);
 GFile        *al_window_get_file          (AlWindow      *self);
 AlCanvas     *al_window_get_canvas        (AlWindow      *self);
 void          al_window_show_preferences  (AlWindow      *self);
+
+/* Analysis of the shown image (win.analyze does the same): runs the core
+ * pipeline in a worker; progress shows in the header bar and
+ * al_window_cancel() stops it. */
+void          al_window_analyze           (AlWindow      *self);
+void          al_window_cancel            (AlWindow      *self);
+/* Analyze each image as soon as it is open (atomlens --analyze). */
+void          al_window_set_analyze_on_load (AlWindow    *self,
+                                             gboolean     analyze);
+gboolean      al_window_get_analyzing     (AlWindow      *self);
+/* The last finished analysis, or NULL; why the last one failed, or NULL. */
+AlResults    *al_window_get_results       (AlWindow      *self);
+const GError *al_window_get_analysis_error (AlWindow     *self);
 
 G_END_DECLS

@@ -29,4 +29,26 @@ typedef struct
   double visible_y1;
 } AlCanvasView;
 
+static inline void
+al_canvas_view_to_widget (const AlCanvasView *view,
+                          double              x,
+                          double              y,
+                          double             *wx,
+                          double             *wy)
+{
+  *wx = (x - view->offset_x) * view->zoom;
+  *wy = (y - view->offset_y) * view->zoom;
+}
+
+/* TRUE when image point (x, y) is within `margin` image pixels of the view. */
+static inline gboolean
+al_canvas_view_contains (const AlCanvasView *view,
+                         double              x,
+                         double              y,
+                         double              margin)
+{
+  return x >= view->visible_x0 - margin && x <= view->visible_x1 + margin
+         && y >= view->visible_y0 - margin && y <= view->visible_y1 + margin;
+}
+
 G_END_DECLS

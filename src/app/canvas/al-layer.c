@@ -246,3 +246,25 @@ al_layer_changed (AlLayer *layer)
   g_return_if_fail (AL_IS_LAYER (layer));
   g_signal_emit (layer, signals[CHANGED], 0);
 }
+
+cairo_t *
+al_layer_begin_cairo (GtkSnapshot        *snapshot,
+                      const AlCanvasView *view)
+{
+  /* Undo the canvas's image transform (translate by -offset * zoom, then
+   * scale by zoom) so one unit is one screen pixel again. */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, 1.0 / view->zoom, 1.0 / view->zoom);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (view->offset_x * view->zoom,
+                                                          view->offset_y * view->zoom));
+  return gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, view->widget_width,
+                                                                   view->widget_height));
+}
+
+void
+al_layer_end_cairo (GtkSnapshot *snapshot,
+                    cairo_t     *cr)
+{
+  cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
+}

@@ -57,6 +57,16 @@ al_raster_get_image (AlRaster *raster)
   return raster->image;
 }
 
+void
+al_raster_set_pixel_size (AlRaster *raster,
+                          double    nm)
+{
+  if (nm > 0)
+    al_image_set_calibration (raster->image, nm, nm, "nm");
+  else
+    al_image_set_calibration (raster->image, 0, 0, NULL);
+}
+
 static void
 pyramid_clear (gpointer data)
 {

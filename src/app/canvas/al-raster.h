@@ -48,6 +48,10 @@ AlRaster        *al_raster_new            (AlImage      *image);
 AlRaster        *al_raster_ref            (AlRaster     *raster);
 void             al_raster_unref          (AlRaster     *raster);
 const AlImage   *al_raster_get_image      (AlRaster     *raster);
+/* Sets the calibration to `nm` per pixel (0: unknown). Main thread only;
+ * workers never read the calibration, only the pixels. */
+void             al_raster_set_pixel_size (AlRaster     *raster,
+                                           double        nm);
 
 /* The frame's pyramid, built now when not cached (may take long: call from
  * a worker, or after al_raster_has_pyramid). Returns a new reference. */

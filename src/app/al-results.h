@@ -1,0 +1,23 @@
+/* al-results.h: AlResults, one finished analysis shared by reference
+ * between the window, its overlay layers and its panels, so none of them
+ * outlives the atoms it draws. Results are applied on the main thread and
+ * never change afterwards (an edit makes new results). */
+#pragma once
+
+#include "al-pipeline.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AlResults AlResults;
+
+AlResults           *al_results_new        (AlAnalysis *analysis);
+AlResults           *al_results_ref        (AlResults  *results);
+void                 al_results_unref      (AlResults  *results);
+const AlAnalysis    *al_results_get_analysis (AlResults *results);
+/* The results of image frame `frame`, or NULL when it was not analysed. */
+const AlFrameResult *al_results_get_frame  (AlResults  *results,
+                                            guint       frame);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlResults, al_results_unref)
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* al-atoms-layer.h: the atoms of the shown frame, a marker per species. */
+#pragma once
+
+#include "al-layer.h"
+#include "al-results.h"
+
+G_BEGIN_DECLS
+
+#define AL_TYPE_ATOMS_LAYER (al_atoms_layer_get_type ())
+G_DECLARE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL, ATOMS_LAYER, AlLayer)
+
+AlLayer *al_atoms_layer_new (AlResults *results);
+
+G_END_DECLS

@@ -1,0 +1,160 @@
+/* al-classification-panel.c: counts per species and per defect type of one
+ * analysed frame. Densities divide by the analysed field of view. */
+#include "al-classification-panel.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+struct _AlClassificationPanel
+{
+  GtkWidget   parent_instance;
+
+  GtkStack   *stack;
+  GtkListBox *species_list;
+  GtkListBox *defects_list;
+  GHashTable *counts;      /* name -> count, as shown */
+};
+
+G_DEFINE_FINAL_TYPE (AlClassificationPanel, al_classification_panel, GTK_TYPE_WIDGET)
+
+static void
+al_classification_panel_dispose (GObject *object)
+{
+  AlClassificationPanel *self = AL_CLASSIFICATION_PANEL (object);
+  GtkWidget *child;
+
+  g_clear_pointer (&self->counts, g_hash_table_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), AL_TYPE_CLASSIFICATION_PANEL);
+  /* The template's root has no id: unparent it ourselves. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (al_classification_panel_parent_class)->dispose (object);
+}
+
+static void
+al_classification_panel_class_init (AlClassificationPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = al_classification_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/atomlens/AtomLens/ui/al-classification-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, species_list);
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, defects_list);
+}
+
+static void
+al_classification_panel_init (AlClassificationPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      if (GTK_IS_LIST_BOX_ROW (child))
+        gtk_list_box_remove (list, child);
+      child = next;
+    }
+}
+
+static void
+add_row (AlClassificationPanel *self,
+         GtkListBox            *list,
+         const char            *name,
+         guint                  count,
+         double                 area_nm2)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *count_text = g_strdup_printf ("%u", count);
+  GtkWidget *label = gtk_label_new (count_text);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (area_nm2 > 0)
+    {
+      /* Translators: a density; %.4g is a number per square nanometre. */
+      g_autofree char *density = g_strdup_printf (_("%.4g per nm²"), count / area_nm2);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), density);
+    }
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  gtk_list_box_append (list, row);
+  g_hash_table_insert (self->counts, g_strdup (name), GUINT_TO_POINTER (count));
+}
+
+void
+al_classification_panel_set_results (AlClassificationPanel *self,
+                                     AlResults             *results,
+                                     guint                  frame)
+{
+  const AlFrameResult *r = results != NULL ? al_results_get_frame (results, frame) : NULL;
+  const AlAnalysis *analysis;
+  const AlMaterial *material;
+  guint species_counts[AL_MAX_SPECIES + 1] = { 0 };
+  guint defect_counts[AL_N_DEFECT_TYPES] = { 0 };
+  double ps, area_nm2 = 0;
+
+  g_return_if_fail (AL_IS_CLASSIFICATION_PANEL (self));
+  clear_list (self->species_list);
+  clear_list (self->defects_list);
+  g_hash_table_remove_all (self->counts);
+  if (r == NULL || r->atoms == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  analysis = al_results_get_analysis (results);
+  material = analysis->material;
+  ps = r->structure != NULL && r->structure->pixel_size_nm > 0 ? r->structure->pixel_size_nm
+                                                               : analysis->pixel_size_nm;
+  if (ps > 0)
+    area_nm2 = analysis->width * ps * analysis->height * ps;
+
+  for (guint i = 0; i < r->atoms->n_atoms; i++)
+    {
+      int s = r->atoms->species[i];
+      species_counts[s >= 0 && s < AL_MAX_SPECIES ? s : AL_MAX_SPECIES]++;
+    }
+  add_row (self, self->species_list, _("All atoms"), r->atoms->n_atoms, area_nm2);
+  for (guint s = 0; material != NULL && s < material->n_species; s++)
+    add_row (self, self->species_list, material->species[s].name, species_counts[s], area_nm2);
+  if (species_counts[AL_MAX_SPECIES] > 0 || material == NULL)
+    add_row (self, self->species_list, _("Unclassified"),
+             material == NULL ? r->atoms->n_atoms : species_counts[AL_MAX_SPECIES], area_nm2);
+
+  if (r->structure != NULL && r->structure->defects != NULL)
+    {
+      for (guint i = 0; i < al_defects_len (r->structure->defects); i++)
+        {
+          AlDefectType t = al_defects_get (r->structure->defects, i)->type;
+          if (t > AL_DEFECT_NONE && t < AL_N_DEFECT_TYPES)
+            defect_counts[t]++;
+        }
+      for (int t = AL_DEFECT_NONE + 1; t < AL_N_DEFECT_TYPES; t++)
+        if (defect_counts[t] > 0)
+          add_row (self, self->defects_list, al_defect_type_name (t), defect_counts[t], area_nm2);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+gint64
+al_classification_panel_get_count (AlClassificationPanel *self,
+                                   const char            *name)
+{
+  gpointer value;
+
+  g_return_val_if_fail (AL_IS_CLASSIFICATION_PANEL (self), -1);
+  if (!g_hash_table_lookup_extended (self->counts, name, NULL, &value))
+    return -1;
+  return GPOINTER_TO_UINT (value);
+}

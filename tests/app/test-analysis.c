@@ -1,0 +1,241 @@
+/* test-analysis.c: Analyze from the window, on a simulated graphene image:
+ * the panel's counts are those of the core pipeline run on the same image,
+ * the overlays appear as layers, and Cancel stops a run at once. */
+#include <math.h>
+
+#include "al-error.h"
+#include "al-test.h"
+#include "al-window.h"
+#include "io/al-tiff.h"
+#include "panels/al-classification-panel.h"
+#include "simulate/al-simulate.h"
+
+#define WAIT_TIMEOUT_US (120 * G_USEC_PER_SEC)
+#define SIM_SIDE 256
+
+static AlApplication *shared_app;
+
+typedef struct
+{
+  AlWindow *window;
+  char     *dir;
+  char     *path;
+} Fixture;
+
+static void
+wait_while (gboolean (*busy) (AlWindow *),
+            AlWindow *window)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+
+  while (busy (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static char *
+simulate_graphene (const char *dir)
+{
+  AlSimParams params;
+  g_autoptr (GError) error = NULL;
+  AlSimResult *sim;
+  char *path = g_build_filename (dir, "graphene.tif", NULL);
+
+  al_sim_params_init (&params, al_material_get (AL_MATERIAL_GRAPHENE));
+  params.width = params.height = SIM_SIDE;
+  params.n_frames = 1;
+  params.seed = 7;
+  params.rotation_deg = 10;
+  g_assert_true (al_sim_defect_spec_parse (&params.defects, params.material, "V1=0.01", &error));
+  sim = al_simulate_run (&params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (al_tiff_write (path, sim->image, &error));
+  g_assert_no_error (error);
+  al_sim_result_free (sim);
+  return path;
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr (GFile) file = NULL;
+
+  fx->dir = al_test_mkdtemp ();
+  fx->path = simulate_graphene (fx->dir);
+  fx->window = al_window_new (shared_app);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  file = g_file_new_for_path (fx->path);
+  al_window_open_file (fx->window, file);
+  wait_while (al_window_get_loading, fx->window);
+  g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  al_test_rmdir (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->path);
+}
+
+static AlClassificationPanel *
+find_panel (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      AlClassificationPanel *found;
+      if (AL_IS_CLASSIFICATION_PANEL (c))
+        return AL_CLASSIFICATION_PANEL (c);
+      if ((found = find_panel (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Stall;
+
+static gboolean
+tick (gpointer data)
+{
+  Stall *s = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (s->last != 0)
+    s->longest = MAX (s->longest, now - s->last);
+  s->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+select_graphene (AlWindow *window)
+{
+  /* The material drop-down: row 0 "Automatic", then the materials in order. */
+  GtkWidget *header_child = NULL;
+  GtkDropDown *dropdown = NULL;
+  GPtrArray *stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, window);
+  while (stack->len > 0 && dropdown == NULL)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+      if (GTK_IS_DROP_DOWN (w))
+        dropdown = GTK_DROP_DOWN (w);
+      for (header_child = gtk_widget_get_first_child (w); header_child != NULL;
+           header_child = gtk_widget_get_next_sibling (header_child))
+        g_ptr_array_add (stack, header_child);
+    }
+  g_ptr_array_unref (stack);
+  g_assert_nonnull (dropdown);
+  gtk_drop_down_set_selected (dropdown, AL_MATERIAL_GRAPHENE + 1);
+}
+
+static void
+test_analyze (Fixture       *fx,
+              gconstpointer  data)
+{
+  AlCanvas *canvas = al_window_get_canvas (fx->window);
+  AlClassificationPanel *panel = find_panel (GTK_WIDGET (fx->window));
+  g_autoptr (AlImage) image = al_image_load (fx->path, NULL);
+  g_autoptr (AlAnalysis) expected = NULL;
+  g_autoptr (GError) error = NULL;
+  const AlFrameResult *mine, *theirs;
+  AlPipelineParams params;
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (canvas));
+  Stall stall = { 0, 0 };
+  guint tick_id;
+  g_autoptr (AlLayer) atoms_layer = NULL;
+
+  g_assert_nonnull (panel);
+  select_graphene (fx->window);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "analyze"));
+  tick_id = g_timeout_add (1, tick, &stall);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
+  g_assert_true (al_window_get_analyzing (fx->window));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "analyze"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "cancel"));
+  wait_while (al_window_get_analyzing, fx->window);
+  g_source_remove (tick_id);
+  g_test_message ("longest main-loop stall during the analysis: %.1f ms", stall.longest / 1000.0);
+  g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
+  g_assert_nonnull (al_window_get_results (fx->window));
+
+  /* The same analysis run directly gives the counts the panel shows. */
+  al_pipeline_params_init (&params);
+  params.material = al_material_get (AL_MATERIAL_GRAPHENE);
+  expected = al_pipeline_run (image, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  theirs = g_ptr_array_index (expected->frames, 0);
+  mine = al_results_get_frame (al_window_get_results (fx->window), 0);
+  g_assert_nonnull (mine);
+  g_assert_cmpuint (mine->atoms->n_atoms, ==, theirs->atoms->n_atoms);
+  g_assert_cmpuint (theirs->atoms->n_atoms, >, 300);
+  g_assert_cmpint (al_classification_panel_get_count (panel, "All atoms"), ==, theirs->atoms->n_atoms);
+  if (theirs->structure != NULL && theirs->structure->defects != NULL)
+    for (int t = AL_DEFECT_NONE + 1; t < AL_N_DEFECT_TYPES; t++)
+      {
+        guint n = al_defects_count_type (theirs->structure->defects, t);
+        g_assert_cmpint (al_classification_panel_get_count (panel, al_defect_type_name (t)), ==,
+                         n > 0 ? (gint64) n : -1);
+      }
+
+  /* Bonds, atoms and defects are drawn as layers, atoms hit-testable. */
+  g_assert_cmpuint (g_list_model_get_n_items (layers), ==, 3);
+  atoms_layer = g_list_model_get_item (layers, 1);
+  g_assert_cmpstr (al_layer_get_name (atoms_layer), ==, "Atoms");
+  al_canvas_zoom_1to1 (canvas);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (al_layer_hit_test (atoms_layer, mine->atoms->x[0] + 0.3, mine->atoms->y[0], 1.0), ==, 0);
+  g_assert_cmpint (al_layer_hit_test (atoms_layer, -50, -50, 1.0), ==, -1);
+}
+
+static void
+test_cancel (Fixture       *fx,
+             gconstpointer  data)
+{
+  gint64 end;
+
+  al_window_analyze (fx->window);
+  g_assert_true (al_window_get_analyzing (fx->window));
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "cancel", NULL);
+  /* The window is idle again at once, and says why. */
+  g_assert_false (al_window_get_analyzing (fx->window));
+  g_assert_error ((GError *) al_window_get_analysis_error (fx->window), AL_ERROR, AL_ERROR_CANCELLED);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "analyze"));
+  /* The cancelled worker's late answer changes nothing. */
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (al_window_get_results (fx->window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)))),
+                    ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  shared_app = al_application_new ();
+  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+  g_test_add ("/app/analysis/analyze", Fixture, NULL, fixture_setup, test_analyze, fixture_teardown);
+  g_test_add ("/app/analysis/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  status = g_test_run ();
+  g_clear_object (&shared_app);
+  return status;
+}
