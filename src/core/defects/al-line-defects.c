@@ -11,14 +11,19 @@
 /* An open face enclosing less than this area (in hexagons, (3√3/2) d²
  * each) is a cluster of missing columns, not vacuum. */
 #define AL_EDGE_MIN_HOLE_HEXAGONS 8.0
+/* A honeycomb column with this many bonds is inside the crystal. */
+#define AL_EDGE_FULL_DEGREE 3
 /* Fewest atoms in a reported edge. */
 #define AL_EDGE_MIN_ATOMS 3
 /* Bonded atoms whose orientations differ by less than this grow one grain. */
 #define AL_GRAIN_JOIN_DEG 3.0
 /* Fewest atoms of a grain. */
 #define AL_GRAIN_MIN_ATOMS 40
-/* Reach from a boundary atom to the grains it separates, in a. */
-#define AL_GRAIN_REACH_A 1.5
+/* A grain's atom is on the boundary when another grain is this close (in
+ * d): the boundary line then runs within about a bond of it. An atom of
+ * no grain needs two grains within AL_GRAIN_REACH_FREE_NN. */
+#define AL_GRAIN_REACH_NN 2.0
+#define AL_GRAIN_REACH_FREE_NN 2.5
 /* Polyline vertices are this far apart along the boundary, in a. */
 #define AL_BOUNDARY_STEP_A 2.0
 
@@ -66,8 +71,20 @@ face_area (const AlAtoms *atoms,
   return 0.5 * fabs (a);
 }
 
+static guint
+under_bonded_neighbours (const AlBonds *bonds,
+                         guint32        a)
+{
+  guint n = 0;
+
+  for (guint32 h = bonds->offset[a]; h < bonds->offset[a + 1]; h++)
+    n += al_bonds_degree (bonds, bonds->neighbour[h]) < AL_EDGE_FULL_DEGREE;
+  return n;
+}
+
 static void
 emit_edge (const AlAtoms *atoms,
+           const AlBonds *bonds,
            GArray        *run,
            guint          frame,
            guint8        *edge_atoms,
@@ -82,6 +99,11 @@ emit_edge (const AlAtoms *atoms,
   for (guint k = 0; k < run->len; k++)
     {
       guint32 a = g_array_index (run, guint32, k);
+      /* The atoms that lost bonds to the vacuum are the edge, and so are
+       * the fully bonded ones between two of them (the inner atoms of a
+       * zigzag edge); others the face walk passes are the row behind. */
+      if (al_bonds_degree (bonds, a) >= AL_EDGE_FULL_DEGREE && under_bonded_neighbours (bonds, a) < 2)
+        continue;
       g_array_append_val (xy, atoms->x[a]);
       g_array_append_val (xy, atoms->y[a]);
       if (!g_hash_table_add (seen, GUINT_TO_POINTER (a + 1)))
@@ -159,7 +181,7 @@ al_edges_find (const AlAtoms *atoms,
             {
               if (k == n && !border)
                 g_array_append_val (run, a);
-              emit_edge (atoms, run, frame, edge_atoms, defects);
+              emit_edge (atoms, bonds, run, frame, edge_atoms, defects);
               g_array_set_size (run, 0);
             }
           else
@@ -399,7 +421,9 @@ al_grain_boundaries_find (const AlAtoms *atoms,
       GArray *list;
       if (skip && skip[i])
         continue;
-      al_cell_grid_query (bonds->grid, atoms->x[i], atoms->y[i], AL_GRAIN_REACH_A * a, reach_visit, &r);
+      al_cell_grid_query (bonds->grid, atoms->x[i], atoms->y[i],
+                          (grain[i] == G_MAXUINT32 ? AL_GRAIN_REACH_FREE_NN : AL_GRAIN_REACH_NN) * bonds->nn_px,
+                          reach_visit, &r);
       if (r.n < 2)
         continue;
       /* The two grains with most atoms in reach. */

@@ -90,6 +90,13 @@ raw_phase (const AlAtoms    *atoms,
   double gap, rms;
 
   al_bonds_angle_stats (bonds, i, &gap, &rms);
+  /* Columns of no species of the material (contamination, adatoms) and
+   * those bonded to them are no crystal. */
+  if (atoms->species[i] < 0 || (m != NULL && (guint) atoms->species[i] >= m->n_species))
+    return AL_PHASE_DISORDER;
+  for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+    if (atoms->species[bonds->neighbour[h]] < 0)
+      return AL_PHASE_DISORDER;
   if (m != NULL && m->is_tmd)
     {
       MetalDistances md = { atoms, m, i, { 0 }, 0 };

@@ -67,6 +67,17 @@ on_chalcogen_site (const AlAtoms    *atoms,
   return metals > others;
 }
 
+static gboolean
+touches_excluded (const AlBonds *bonds,
+                  const guint8  *excluded,
+                  guint          i)
+{
+  for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+    if (excluded[bonds->neighbour[h]])
+      return TRUE;
+  return FALSE;
+}
+
 static void
 find_tmd_species_defects (const AlAtoms    *atoms,
                           const AlBonds    *bonds,
@@ -92,6 +103,9 @@ find_tmd_species_defects (const AlAtoms    *atoms,
             continue;
         }
       chalcogen_site = on_chalcogen_site (atoms, bonds, m, i);
+      /* Beside another phase or an edge the site is not a 2H one. */
+      if (excluded != NULL && touches_excluded (bonds, excluded, i))
+        continue;
       if (al_species_is_metal (m, s))
         type = chalcogen_site && al_bonds_degree (bonds, i) >= 2 ? AL_DEFECT_MO_S2
                : s != host_metal ? AL_DEFECT_W_MO : AL_DEFECT_NONE;

@@ -101,9 +101,14 @@ al_structure_analyze (AlAtoms                 *atoms,
     {
       al_edges_find (atoms, s->bonds, s->rings, width, height, frame, edge, s->defects);
       s->phases = al_phase_map_build (atoms, s->bonds, material, edge, width, height);
+      /* A boundary's own disorder may read as amorphous: only edges and
+       * other crystal phases are kept out of the boundary search. */
       for (guint i = 0; i < atoms->n_atoms; i++)
-        excluded[i] = edge[i] || s->phases->atom_phase[i] != AL_PHASE_2H;
+        excluded[i] = edge[i] || s->phases->atom_phase[i] == AL_PHASE_1T
+                      || s->phases->atom_phase[i] == AL_PHASE_1TP;
       al_grain_boundaries_find (atoms, s->bonds, excluded, frame, excluded, s->defects);
+      for (guint i = 0; i < atoms->n_atoms; i++)
+        excluded[i] = excluded[i] || s->phases->atom_phase[i] != AL_PHASE_2H;
       if (s->strain != NULL)
         sites = al_empty_sites_find (atoms, s->bonds, s->labels, &s->strain->fit);
       else
