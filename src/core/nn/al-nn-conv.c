@@ -19,7 +19,14 @@
 /* ConvTranspose splits its output channels in at most this many tasks. */
 #define AL_NN_CONVT_MAX_CHUNKS 8
 
-void
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* AVX2 where the CPU has it, picked at load time (see al-nn-winograd.c) */
+#define AL_NN_SIMD_CLONES __attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+#else
+#define AL_NN_SIMD_CLONES
+#endif
+
+AL_NN_SIMD_CLONES void
 al_nn_act_apply (const AlNnAct *act,
                  float         *x,
                  gsize          n)
@@ -52,7 +59,7 @@ al_nn_act_apply (const AlNnAct *act,
 }
 
 /* Bias and activation in one pass over a block still in cache. */
-static void
+AL_NN_SIMD_CLONES static void
 bias_act (const AlNnAct *act,
           float          bias,
           float         *x,
@@ -114,6 +121,8 @@ al_nn_conv_scratch (const AlNnConv *p,
 {
   gsize k = (gsize) (p->c_in / p->groups) * p->kh * p->kw;
 
+  if (p->winograd != NULL)
+    return al_nn_conv_winograd_scratch (p, wo);
   if (is_pointwise (p))
     return 0;
   return k * band_rows (k * wo, ho) * wo;
@@ -230,6 +239,11 @@ al_nn_conv_run (const AlNnConv   *p,
   ConvJob job = { p, x, y, scratch, scratch_per_thread, 0, 0 };
   guint ho = AL_NN_H (y), wo = AL_NN_W (y);
 
+  if (p->winograd != NULL)
+    {
+      al_nn_conv_winograd_run (p, x, y, pool, scratch, scratch_per_thread);
+      return;
+    }
   job.rows_per_band = band_rows ((gsize) k * wo, ho);
   /* Enough bands that every thread has work on small tiles too. */
   if (al_nn_pool_n_threads (pool) > 1 && p->groups == 1)

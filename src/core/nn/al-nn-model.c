@@ -259,6 +259,16 @@ al_nn_model_finish (AlNnModel *model,
     return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_CORRUPT, "the network has no operators"),
            FALSE;
   fuse_nodes (model);
+  for (guint k = 0; k < model->n_nodes; k++)
+    {
+      AlNnConv *c = &model->nodes[k].p.conv;
+      if (model->nodes[k].kind == AL_NN_OP_CONV && al_nn_conv_winograd_eligible (c)
+          && g_getenv ("AL_NN_NO_WINOGRAD") == NULL)
+        {
+          c->winograd = al_nn_model_take_blob (model, (gsize) 16 * c->c_out * c->c_in);
+          al_nn_conv_winograd_weights (c, c->winograd);
+        }
+    }
   analyse_graph (model);
   parse_metadata (model);
   if (model->classes != NULL && g_strv_length (model->classes) != model->out_channels)

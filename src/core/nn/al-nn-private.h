@@ -84,8 +84,16 @@ typedef struct
   float *weight;                 /* Conv: c_out × c_in/g × kh × kw; ConvTranspose: c_in × c_out/g × kh × kw */
   float *bias;                   /* c_out, or NULL */
   AlNnAct act;                   /* fused activation */
+  float *winograd;               /* 16 × c_out × c_in transformed weights, or NULL */
 } AlNnConv;
 
+/* Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions (al-nn-winograd.c):
+ * al_nn_conv_run takes that path when p->winograd is set. */
+gboolean al_nn_conv_winograd_eligible (const AlNnConv *p);
+void     al_nn_conv_winograd_weights  (const AlNnConv *p, float *u);
+gsize    al_nn_conv_winograd_scratch  (const AlNnConv *p, guint wo);
+void     al_nn_conv_winograd_run      (const AlNnConv *p, const AlNnTensor *x, AlNnTensor *y,
+                                       AlNnPool *pool, float *scratch, gsize scratch_per_thread);
 gboolean al_nn_conv_out_size  (const AlNnConv *p, guint h, guint w, guint *ho, guint *wo);
 gboolean al_nn_conv_transpose_out_size (const AlNnConv *p, guint h, guint w, guint *ho, guint *wo);
 /* Floats of scratch each thread needs for an output of ho × wo. */

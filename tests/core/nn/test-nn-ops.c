@@ -5,7 +5,7 @@
 #include "nn/al-nn-private.h"
 #include "nn-test-util.h"
 
-#define N_CASES 40
+#define N_CASES 60
 #define TOLERANCE 1e-4
 
 static AlNnPool *pool2;
@@ -60,6 +60,7 @@ static void
 test_conv (void)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (1);
+  guint n_winograd = 0;
 
   for (guint i = 0; i < N_CASES; i++)
     {
@@ -80,6 +81,13 @@ test_conv (void)
       p.pad_l = g_rand_int_range (rand, 0, 3), p.pad_r = g_rand_int_range (rand, 0, 3);
       if (i % 5 == 0)   /* the 1×1 path without im2col */
         p.kh = p.kw = p.stride_h = p.stride_w = 1, p.pad_t = p.pad_b = p.pad_l = p.pad_r = 0;
+      if (i % 4 == 2)   /* the Winograd path: 3×3, stride 1, enough channels */
+        {
+          p.groups = g = 1;
+          p.c_in = g_rand_int_range (rand, 8, 20), p.c_out = g_rand_int_range (rand, 8, 20);
+          p.kh = p.kw = 3, p.stride_h = p.stride_w = p.dil_h = p.dil_w = 1;
+          p.pad_t = g_rand_int_range (rand, 0, 3), p.pad_l = g_rand_int_range (rand, 0, 3);
+        }
       random_act (rand, &p.act);
       per = (gsize) (p.c_in / g) * p.kh * p.kw;
       p.weight = g_new (float, per * p.c_out);
@@ -88,11 +96,17 @@ test_conv (void)
       p.bias = i % 3 ? g_new (float, p.c_out) : NULL;
       for (guint k = 0; p.bias != NULL && k < p.c_out; k++)
         p.bias[k] = (float) g_rand_double_range (rand, -1, 1);
+      if (al_nn_conv_winograd_eligible (&p))
+        {
+          p.winograd = g_new (float, 16 * (gsize) p.c_in * p.c_out);
+          al_nn_conv_winograd_weights (&p, p.winograd);
+        }
       xd = random_tensor (rand, &x, p.c_in, h, w);
       if (!al_nn_conv_out_size (&p, h, w, &ho, &wo))
         {
           g_free (p.weight);
           g_free (p.bias);
+          g_free (p.winograd);
           continue;
         }
       yd = g_new (float, (gsize) p.c_out * ho * wo);
@@ -122,9 +136,12 @@ test_conv (void)
               ref[(co * ho + oy) * wo + ox] = ref_act (&p.act, acc);
             }
       g_assert_cmpfloat (nn_max_abs_diff (yd, ref, (gsize) p.c_out * ho * wo), <=, TOLERANCE);
+      n_winograd += p.winograd != NULL;
       g_free (p.weight);
       g_free (p.bias);
+      g_free (p.winograd);
     }
+  g_assert_cmpuint (n_winograd, >=, 5);
 }
 
 static void
