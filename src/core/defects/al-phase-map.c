@@ -106,7 +106,10 @@ raw_phase (const AlAtoms    *atoms,
         return AL_PHASE_UNKNOWN;
       if (deg == 3)
         return rms < AL_PHASE_MAX_ANGLE_RMS_DEG ? AL_PHASE_2H : AL_PHASE_DISORDER;
-      if (deg < 5)
+      /* Bonds lost to a vacancy say nothing about the phase around. */
+      if (deg < 3)
+        return AL_PHASE_UNKNOWN;
+      if (deg == 4)
         return AL_PHASE_DISORDER;
       al_cell_grid_query (bonds->grid, atoms->x[i], atoms->y[i], 1.35 * a, metal_visit, &md);
       if (md.n < 4)
@@ -114,6 +117,8 @@ raw_phase (const AlAtoms    *atoms,
       qsort (md.d, md.n, sizeof (double), compare_double);
       return md.d[0] / md.d[MIN (md.n, 6u) - 1] < AL_PHASE_1TP_RATIO ? AL_PHASE_1TP : AL_PHASE_1T;
     }
+  if (deg < 3)
+    return AL_PHASE_UNKNOWN;
   return deg == 3 && rms < AL_PHASE_MAX_ANGLE_RMS_DEG ? AL_PHASE_2H : AL_PHASE_DISORDER;
 }
 
