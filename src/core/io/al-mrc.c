@@ -19,6 +19,7 @@
 
 #include "al-half.h"
 #include "al-io-bytes.h"
+#include "al-io-release.h"
 
 #define MRC_HEADER_BYTES 1024
 /* Byte offsets of the header words we read. */
@@ -312,11 +313,12 @@ convert (const guint8 *src,
     }
 }
 
-AlImage *
-al_mrc_load_bytes (const guint8 *data,
-                   gsize         size,
-                   const char   *name,
-                   GError      **error)
+static AlImage *
+load (const guint8 *data,
+      gsize         size,
+      const char   *name,
+      gboolean      mapped,
+      GError      **error)
 {
   MrcHeader h = { 0 };
   AlSampleType type;
@@ -351,14 +353,30 @@ al_mrc_load_bytes (const guint8 *data,
   image = al_io_image_new ((guint) h.n[0], (guint) h.n[1], (guint) h.n[2], error);
   if (image == NULL)
     return NULL;
-  convert (h.data + data_at, type, h.mode == MODE_FLOAT16, h.le,
-           al_image_frame_samples (image) * image->n_frames, image->pixels);
+  for (guint f = 0; f < image->n_frames; f++)
+    {
+      gsize n = al_image_frame_samples (image);
+      convert (h.data + data_at + (guint64) f * n * al_sample_type_size (type), type,
+               h.mode == MODE_FLOAT16, h.le, n, al_image_frame (image, f));
+      /* A file mapping's converted pages are given back frame by frame. */
+      if (mapped)
+        al_io_release_mapped (data, size);
+    }
   g_free (image->dtype);
   image->dtype = g_strdup (dtype);
   image->format = g_strdup ("MRC");
   set_calibration (image, &h);
   set_metadata (image, &h);
   return image;
+}
+
+AlImage *
+al_mrc_load_bytes (const guint8 *data,
+                   gsize         size,
+                   const char   *name,
+                   GError      **error)
+{
+  return load (data, size, name, FALSE, error);
 }
 
 static AlImage *
@@ -370,8 +388,8 @@ mrc_load (const char *path,
 
   if (mapped == NULL)
     return NULL;
-  return al_mrc_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                            g_mapped_file_get_length (mapped), name, error);
+  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
+               g_mapped_file_get_length (mapped), name, TRUE, error);
 }
 
 const AlImageReader al_mrc_reader = {

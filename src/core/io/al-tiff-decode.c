@@ -10,6 +10,7 @@
 #include "al-tiff-private.h"
 
 #include "al-half.h"
+#include "al-io-release.h"
 
 #include <string.h>
 
@@ -19,6 +20,8 @@
 #define AL_LUMA_B 0.0722f
 /* One decoded strip or tile may take at most this many bytes. */
 #define AL_TIFF_MAX_CHUNK_BYTES (G_GUINT64_CONSTANT (1) << 30)
+/* Decoded bytes between two releases of the mapped file's pages. */
+#define AL_TIFF_RELEASE_BYTES (32u << 20)
 
 typedef enum
 {
@@ -245,9 +248,25 @@ accumulate_rows (const guint8     *chunk,
     }
 }
 
+/* Gives the mapped file's pages back every AL_TIFF_RELEASE_BYTES of
+ * decoded data, so one large page costs its floats, not also its file. */
+static void
+release_now_and_then (AlTiffContext       *ctx,
+                      gsize                decoded)
+{
+  if (!ctx->mapped)
+    return;
+  ctx->decoded_since_release += decoded;
+  if (ctx->decoded_since_release >= AL_TIFF_RELEASE_BYTES)
+    {
+      al_io_release_mapped (ctx->data, ctx->file_size);
+      ctx->decoded_since_release = 0;
+    }
+}
+
 static gboolean
 decode_strips (TIFF                *tif,
-               const AlTiffContext *ctx,
+               AlTiffContext       *ctx,
                const AlTiffPage    *page,
                const Layout        *layout,
                float               *frame,
@@ -292,13 +311,14 @@ decode_strips (TIFF                *tif,
           }
         accumulate_rows (chunk, row_bytes, page, layout, separate ? (int) p : -1, n_rows,
                          page->width, frame + (gsize) row0 * page->width);
+        release_now_and_then (ctx, got);
       }
   return TRUE;
 }
 
 static gboolean
 decode_tiles (TIFF                *tif,
-              const AlTiffContext *ctx,
+              AlTiffContext       *ctx,
               const AlTiffPage    *page,
               const Layout        *layout,
               float               *frame,
@@ -346,6 +366,7 @@ decode_tiles (TIFF                *tif,
             }
           accumulate_rows (chunk, row_bytes, page, layout, separate ? (int) p : -1, n_rows, n_cols,
                            frame + (gsize) y * page->width + x);
+          release_now_and_then (ctx, got);
         }
   return TRUE;
 }
@@ -464,7 +485,7 @@ al_tiff_page_decode_plain (TIFF             *tif,
 
 gboolean
 al_tiff_page_decode (TIFF                *tif,
-                     const AlTiffContext *ctx,
+                     AlTiffContext       *ctx,
                      const AlTiffPage    *page,
                      float               *frame,
                      GError             **error)

@@ -80,6 +80,10 @@ typedef struct
    * many bytes each takes. */
   guint64       contiguous_at;
   guint64       frame_bytes;
+  /* `data` is a read-only file mapping whose pages may be given back
+   * after each frame. */
+  gboolean      mapped;
+  guint64       decoded_since_release;
 } AlTiffContext;
 
 gboolean    al_tiff_page_info   (TIFF                *tif,
@@ -101,7 +105,7 @@ void        al_tiff_page_decode_plain (TIFF             *tif,
                                        float            *frame);
 /* Converts the current page into `frame` (width × height floats, zeroed). */
 gboolean    al_tiff_page_decode (TIFF                *tif,
-                                 const AlTiffContext *ctx,
+                                 AlTiffContext       *ctx,
                                  const AlTiffPage    *page,
                                  float               *frame,
                                  GError             **error);

@@ -7,6 +7,7 @@
 #include "al-tiff-private.h"
 
 #include "al-io-bytes.h"
+#include "al-io-release.h"
 
 #include <string.h>
 
@@ -261,13 +262,19 @@ read_frames (TIFF          *tif,
         break;
       if (!al_tiff_page_decode (tif, ctx, &page, al_image_frame (image, frame), error))
         return FALSE;
+      if (ctx->mapped)
+        al_io_release_mapped (ctx->data, ctx->file_size);
       frame++;
     }
   while (ctx->page++, TIFFReadDirectory (tif));
   for (; frame < image->n_frames && ctx->contiguous_at > 0; frame++)
-    al_tiff_page_decode_plain (tif, &page,
-                               ctx->data + ctx->contiguous_at + (frame - 1) * ctx->frame_bytes,
-                               al_image_frame (image, frame));
+    {
+      al_tiff_page_decode_plain (tif, &page,
+                                 ctx->data + ctx->contiguous_at + (frame - 1) * ctx->frame_bytes,
+                                 al_image_frame (image, frame));
+      if (ctx->mapped)
+        al_io_release_mapped (ctx->data, ctx->file_size);
+    }
   return TRUE;
 }
 
@@ -306,14 +313,15 @@ check_header (const guint8 *data,
   return TRUE;
 }
 
-AlImage *
-al_tiff_load_bytes (const guint8 *data,
-                    gsize         size,
-                    const char   *name,
-                    GError      **error)
+static AlImage *
+load (const guint8 *data,
+      gsize         size,
+      const char   *name,
+      gboolean      mapped,
+      GError      **error)
 {
   AlTiffLog log = { NULL };
-  AlTiffContext ctx = { name, 0, size, &log, data, 0, 0 };
+  AlTiffContext ctx = { name, 0, size, &log, data, 0, 0, mapped, 0 };
   AlTiffPage first;
   guint n_frames = 0;
   GError *local = NULL;
@@ -352,6 +360,15 @@ al_tiff_load_bytes (const guint8 *data,
   return image;
 }
 
+AlImage *
+al_tiff_load_bytes (const guint8 *data,
+                    gsize         size,
+                    const char   *name,
+                    GError      **error)
+{
+  return load (data, size, name, FALSE, error);
+}
+
 /* The file is mapped, not read: pages are fetched as libtiff touches them,
  * and plain strips are converted straight from the mapping. */
 static AlImage *
@@ -363,8 +380,8 @@ tiff_load (const char *path,
 
   if (mapped == NULL)
     return NULL;
-  return al_tiff_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                             g_mapped_file_get_length (mapped), name, error);
+  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
+               g_mapped_file_get_length (mapped), name, TRUE, error);
 }
 
 const AlImageReader al_tiff_reader = {
