@@ -57,8 +57,10 @@
 #define AL_DETECT_PROFILE_RADIUS 0.5
 /* Sigma of the position prior of a fit, in nearest-neighbour distances. */
 #define AL_DETECT_POSITION_PRIOR 0.2
+/* Sweeps of the joint fit after each round of new candidates. */
+#define AL_DETECT_SWEEPS 4
 /* Rounds of looking for columns in the residual of the fit. */
-#define AL_DETECT_RESIDUAL_ROUNDS 3
+#define AL_DETECT_RESIDUAL_ROUNDS 2
 /* A residual peak is a candidate this many noise sigmas up. */
 #define AL_DETECT_RESIDUAL_SIGMAS 2.5
 /* Pixels sampled for the residual's noise. */
@@ -727,7 +729,8 @@ al_detect_run (const float          *frame,
 
   /* Columns hidden by brighter neighbours (S2 next to Mo, at low dose)
    * show up once the fitted columns are taken away. */
-  rp.max_sweeps = 6;
+  rp.max_sweeps = AL_DETECT_SWEEPS;
+  rp.warm = TRUE;
   for (guint round = 0; round < AL_DETECT_RESIDUAL_ROUNDS; round++)
     {
       al_progress_report (progress, "Refining positions", 0.5 + 0.2 * round);

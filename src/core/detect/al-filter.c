@@ -9,6 +9,10 @@
 #define AL_FILTER_KERNEL_SIGMAS 3.5
 /* Three box passes approximate a Gaussian to a few per cent (central limit). */
 #define AL_FILTER_BOX_PASSES 3
+/* The background is computed on blocks of scale / this many pixels. */
+#define AL_FILTER_BLOCK_PER_SCALE 3.0
+/* Smaller blocks gain too little for the interpolation error they cost. */
+#define AL_FILTER_MIN_BLOCK 4
 /* The noise estimate looks at no more than about this many pixels. */
 #define AL_FILTER_NOISE_SAMPLES 262144
 /* MAD of a normal distribution is 0.6745 sigma. */
@@ -97,7 +101,8 @@ al_filter_gaussian (const float *in,
   convolve_transpose (tmp, out, height, width, k, radius);
 }
 
-/* A running box mean of half-width r along lines, written transposed. */
+/* A running box mean of half-width r along lines, written transposed.
+ * Mirrored indices only near the ends; the middle runs without them. */
 static void
 box_transpose (const float *in,
                float       *out,
@@ -115,20 +120,22 @@ box_transpose (const float *in,
         acc += src[mirror (i, n)];
       for (guint i = 0; i < n; i++)
         {
-          acc += src[mirror ((gint64) i + r, n)] - src[mirror ((gint64) i - r - 1, n)];
+          gint64 add = (gint64) i + r, sub = (gint64) i - r - 1;
+          if (add < (gint64) n && sub >= 0)
+            acc += src[add] - src[sub];
+          else
+            acc += src[mirror (add, n)] - src[mirror (sub, n)];
           out[(gsize) i * count + c] = (float) (acc * norm);
         }
     }
 }
 
-/* A smooth background: a Gaussian-like blur of width `scale_px` made of
- * repeated box means, so its cost does not grow with the scale. */
-void
-al_filter_background (const float *in,
-                      float       *out,
-                      guint        width,
-                      guint        height,
-                      double       scale_px)
+static void
+box_blur (const float *in,
+          float       *out,
+          guint        width,
+          guint        height,
+          double       scale_px)
 {
   g_autofree float *a = g_new (float, (gsize) width * height);
   g_autofree float *b = g_new (float, (gsize) width * height);
@@ -141,6 +148,62 @@ al_filter_background (const float *in,
       box_transpose (src, a, width, height, r);
       box_transpose (a, p == AL_FILTER_BOX_PASSES - 1 ? out : b, height, width, r);
       src = b;
+    }
+}
+
+/* A smooth background: a Gaussian-like blur of width `scale_px` made of
+ * repeated box means, so its cost does not grow with the scale. Wide
+ * blurs run on a block-averaged copy (a background has no detail at the
+ * block size) and come back by bilinear interpolation. */
+void
+al_filter_background (const float *in,
+                      float       *out,
+                      guint        width,
+                      guint        height,
+                      double       scale_px)
+{
+  guint k = (guint) CLAMP (floor (scale_px / AL_FILTER_BLOCK_PER_SCALE), 1, 16);
+
+  if (k < AL_FILTER_MIN_BLOCK)
+    k = 1;
+  guint sw, sh;
+  g_autofree float *small = NULL;
+  g_autofree float *blur = NULL;
+
+  sw = (width + k - 1) / k;
+  sh = (height + k - 1) / k;
+  if (k == 1 || sw < 2 || sh < 2)
+    {
+      box_blur (in, out, width, height, scale_px);
+      return;
+    }
+  small = g_new0 (float, (gsize) sw * sh);
+  blur = g_new (float, (gsize) sw * sh);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      small[(gsize) (y / k) * sw + x / k] += in[(gsize) y * width + x];
+  for (guint by = 0; by < sh; by++)
+    for (guint bx = 0; bx < sw; bx++)
+      {
+        guint nx = MIN (k, width - bx * k), ny = MIN (k, height - by * k);
+        small[(gsize) by * sw + bx] /= (float) (nx * ny);
+      }
+  box_blur (small, blur, sw, sh, scale_px / k);
+  for (guint y = 0; y < height; y++)
+    {
+      /* Block b's mean sits at pixel (b + 0.5) k - 0.5. */
+      double fy = CLAMP ((y + 0.5) / k - 0.5, 0.0, sh - 1.0);
+      guint y0 = MIN ((guint) fy, sh - 2);
+      float ty = (float) (fy - y0);
+      for (guint x = 0; x < width; x++)
+        {
+          double fx = CLAMP ((x + 0.5) / k - 0.5, 0.0, sw - 1.0);
+          guint x0 = MIN ((guint) fx, sw - 2);
+          float tx = (float) (fx - x0);
+          const float *r0 = blur + (gsize) y0 * sw + x0, *r1 = r0 + sw;
+          out[(gsize) y * width + x] = (1 - ty) * ((1 - tx) * r0[0] + tx * r0[1])
+                                       + ty * ((1 - tx) * r1[0] + tx * r1[1]);
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 #include "detect/al-filter.h"
 
 #define AL_REFINE_MAX_PARAMS 5
-#define AL_REFINE_MAX_ITERATIONS 25
+#define AL_REFINE_MAX_ITERATIONS 15
 /* LM stops when a step moves the column less than this, px. */
 #define AL_REFINE_STEP_PX 1e-3
 /* Columns are drawn into the model image out to this many sigmas. */
@@ -60,6 +60,7 @@ typedef struct
   const float          *bg_map;    /* NULL: a background per column is fitted */
   int                   parity;    /* >= 0: fit only pixels with (x + y) % 2 == parity */
   const double         *origin;    /* x, y where each column started (prior centre) */
+  const guint8         *active;    /* NULL: fit all; else only columns marked */
   double                prior_inv_var;
   gboolean              fix_width;
   double                fixed_width;
@@ -77,7 +78,7 @@ al_refine_params_init (AlRefineParams *params,
   params->min_width_px = 0.4 * width_px;
   params->max_width_px = 2.5 * width_px;
   params->max_sweeps = 6;
-  params->converged_px = 0.002;
+  params->converged_px = 0.005;
   params->fix_width = TRUE;
   params->weighted = TRUE;
   params->n_threads = 1;
@@ -398,7 +399,7 @@ sweep_thread (gpointer data)
     {
       if ((i & 255) == 0 && g_cancellable_is_cancelled (job->cancellable))
         break;
-      if (job->old[i].ok)
+      if (job->old[i].ok && (job->active == NULL || job->active[i]))
         fit_column (job, i, &job->old[i], &job->new[i]);
       else
         job->new[i] = job->old[i];
@@ -574,6 +575,43 @@ run_sweep (SweepJob *proto,
     g_thread_join (threads[t]);
 }
 
+/* Marks the columns worth fitting again: those that moved in the last
+ * sweep, or have a neighbour (within a window) that did. The others would
+ * come out where they are. */
+static void
+mark_active (const AlColumnFit *columns,
+             guint              n_columns,
+             const float       *moved,
+             guint              width,
+             guint              height,
+             int                radius,
+             double             tolerance,
+             guint8            *active)
+{
+  double cell = MAX (2.0 * radius, 1.0);
+  guint gw = (guint) (width / cell) + 1, gh = (guint) (height / cell) + 1;
+  g_autofree float *cell_move = g_new0 (float, (gsize) gw * gh);
+  float tol = (float) (0.5 * tolerance);
+
+  for (guint i = 0; i < n_columns; i++)
+    {
+      int gx = CLAMP ((int) (columns[i].x / cell), 0, (int) gw - 1);
+      int gy = CLAMP ((int) (columns[i].y / cell), 0, (int) gh - 1);
+      float *m = &cell_move[(gsize) gy * gw + gx];
+      *m = MAX (*m, moved[i]);
+    }
+  for (guint i = 0; i < n_columns; i++)
+    {
+      int gx = CLAMP ((int) (columns[i].x / cell), 0, (int) gw - 1);
+      int gy = CLAMP ((int) (columns[i].y / cell), 0, (int) gh - 1);
+      float m = 0.0f;
+      for (int y = MAX (gy - 1, 0); y <= MIN (gy + 1, (int) gh - 1); y++)
+        for (int x = MAX (gx - 1, 0); x <= MIN (gx + 1, (int) gw - 1); x++)
+          m = MAX (m, cell_move[(gsize) y * gw + x]);
+      active[i] = m >= tol;
+    }
+}
+
 /* Refines `columns` in place. Their x, y, amplitude, width and background
  * must hold a starting guess with ok = TRUE; a column whose fit fails or
  * wanders off comes back with ok = FALSE. */
@@ -591,6 +629,9 @@ al_refine_columns (const float          *image,
   g_autofree AlColumnFit *next = NULL;
   g_autofree double *start = NULL;
   g_autofree float *bg_map = NULL;
+  g_autofree float *moved = NULL;
+  g_autofree guint8 *active = NULL;
+  guint first_weighted;
   NoiseModel noise;
   gboolean have_noise = FALSE;
   SweepJob job = { 0 };
@@ -628,12 +669,24 @@ al_refine_columns (const float          *image,
   job.origin = start;
   job.prior_inv_var = params->position_prior_px > 0 ? 1.0 / pow (params->position_prior_px, 2) : 0.0;
 
+  first_weighted = params->warm && params->known_width ? 0 : 1;
+  moved = g_new (float, n_columns);
+  active = g_new (guint8, n_columns);
+  for (guint i = 0; i < n_columns; i++)
+    moved[i] = G_MAXFLOAT;
+
   for (guint sweep = 0; sweep < params->max_sweeps; sweep++)
     {
       double max_move = 0.0;
 
       al_refine_render (model, width, height, columns, n_columns);
-      if (sweep == 1 && params->weighted)
+      if (sweep > first_weighted)
+        {
+          mark_active (columns, n_columns, moved, width, height, job.radius,
+                       params->converged_px, active);
+          job.active = active;
+        }
+      if (sweep == first_weighted && params->weighted)
         have_noise = fit_noise_model (image, model, width, height, columns, n_columns,
                                       job.radius, &noise);
       if (sweep == 0 && params->known_width)
@@ -646,6 +699,7 @@ al_refine_columns (const float          *image,
           job.fixed_width = median_width (columns, n_columns);
           job.fix_width = job.fixed_width > 0.0;
         }
+      /* The background map needs every column roughly right: after a sweep. */
       if (sweep == 1 && params->background_scale_px > 0 && job.fix_width)
         {
           /* The background under the columns: what the columns leave, smoothed. */
@@ -665,12 +719,16 @@ al_refine_columns (const float          *image,
         return FALSE;
 
       for (guint i = 0; i < n_columns; i++)
-        if (next[i].ok && columns[i].ok)
-          max_move = MAX (max_move, hypot (next[i].x - columns[i].x, next[i].y - columns[i].y));
+        {
+          moved[i] = next[i].ok && columns[i].ok
+                       ? (float) hypot (next[i].x - columns[i].x, next[i].y - columns[i].y)
+                       : 0.0f;
+          max_move = MAX (max_move, moved[i]);
+        }
       /* Jacobi sweeps over strongly overlapping columns overshoot in turn
        * (each subtracts the other's last, too bright model): damp them once
        * the noise model and width are settled. */
-      if (sweep >= 2)
+      if (sweep > first_weighted)
         for (guint i = 0; i < n_columns; i++)
           if (next[i].ok && columns[i].ok)
             {
@@ -684,7 +742,7 @@ al_refine_columns (const float          *image,
         if (hypot (columns[i].x - start[2 * i], columns[i].y - start[2 * i + 1]) > params->max_shift_px)
           columns[i].ok = FALSE;
       /* The weighted, fixed-width sweeps are the answer: never stop before them. */
-      if (sweep >= 2 && max_move < params->converged_px)
+      if (sweep > first_weighted && max_move < params->converged_px)
         break;
     }
   return TRUE;

@@ -41,6 +41,9 @@ typedef struct
   double   converged_px;   /* stop sweeping when no column moves more */
   gboolean fix_width;      /* after the first sweep, fit positions with the median width */
   gboolean known_width;    /* width_px is the columns' width: fixed from the start */
+  /* The columns come from an earlier weighted fit: weight and take the
+   * background from the first sweep on (needs known_width). */
+  gboolean warm;
   gboolean weighted;       /* weight by the fitted noise model after the first sweep */
   /* > 0: after the first sweep the background is not fitted per column but
    * taken from the image minus the columns, smoothed at this scale (px):
