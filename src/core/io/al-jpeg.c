@@ -28,6 +28,7 @@ typedef struct
   struct jpeg_error_mgr          base;   /* first: libjpeg casts to it */
   jmp_buf                        jump;
   char                           message[JMSG_LENGTH_MAX];
+  int                            code;       /* libjpeg's J_MESSAGE_CODE */
   gboolean                       truncated;
 } JpegErrors;
 
@@ -49,6 +50,7 @@ on_error_exit (j_common_ptr cinfo)
   JpegErrors *errors = (JpegErrors *) cinfo->err;
 
   errors->base.format_message (cinfo, errors->message);
+  errors->code = errors->base.msg_code;
   longjmp (errors->jump, 1);
 }
 
@@ -190,6 +192,9 @@ al_jpeg_load_bytes (const guint8 *data,
           r->image = NULL;
         }
     }
+  else if (r->errors.code == JERR_BAD_PRECISION || r->errors.code == JERR_SOF_UNSUPPORTED)
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED,
+                 "“%s” is a kind of JPEG AtomLens does not read (%s)", name, r->errors.message);
   else if (r->errors.truncated)
     g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED, "“%s” is cut short: %s", name,
                  r->errors.message);

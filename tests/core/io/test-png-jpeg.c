@@ -320,6 +320,16 @@ test_jpeg_hostile (void)
   g_assert_true (g_file_set_contents (bad, (const char *) soi_only, sizeof soi_only, NULL));
   expect_error (bad, AL_IO_ERROR_CORRUPT, "damaged JPEG file");
 
+  /* 12-bit samples (SOF0's precision byte patched): not for this libjpeg. */
+  for (gsize i = 2; i + 4 < n; i++)
+    if (contents[i] == 0xff && contents[i + 1] == 0xc0)
+      {
+        contents[i + 4] = 12;
+        break;
+      }
+  g_assert_true (g_file_set_contents (bad, (char *) contents, (gssize) n, NULL));
+  expect_error (bad, AL_IO_ERROR_UNSUPPORTED, "a kind of JPEG AtomLens does not read");
+
   write_jpeg (path, 4, FALSE, JCS_CMYK);
   expect_error (path, AL_IO_ERROR_UNSUPPORTED, "CMYK");
   al_test_rmdir (dir);
