@@ -369,6 +369,65 @@ al_tiff_read_calibration (TIFF    *tif,
     al_image_set_metadata (image, "Calibration", source);
 }
 
+static void
+set_scaled (AlImage    *image,
+            const char *key,
+            const char *from,
+            double      factor)
+{
+  const char *text = al_image_get_metadata (image, from);
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  double v = parse_number (text);
+
+  if (v > 0.0 && al_image_get_metadata (image, key) == NULL)
+    al_image_set_metadata (image, key, g_ascii_formatd (buffer, sizeof buffer, "%.10g", v * factor));
+}
+
+static void
+set_copy (AlImage    *image,
+          const char *key,
+          const char *from)
+{
+  const char *text = al_image_get_metadata (image, from);
+
+  if (text != NULL && *text != '\0' && al_image_get_metadata (image, key) == NULL)
+    al_image_set_metadata (image, key, text);
+}
+
+/* The keys every reader fills alike for the metadata panel ("Instrument",
+ * "Voltage (kV)", ...), from the FEI text and the TIFF tags. */
+static void
+summarise (AlImage *image)
+{
+  const char *make = al_image_get_metadata (image, "Make");
+  const char *model = al_image_get_metadata (image, "Model");
+  const char *stamp = al_image_get_metadata (image, "DateTime");
+
+  set_copy (image, "Instrument", "FEI.System.SystemType");
+  set_scaled (image, "Voltage (kV)", "FEI.Beam.HV", 1e-3);
+  set_scaled (image, "Dwell time (µs)", "FEI.Scan.Dwelltime", 1e6);
+  set_copy (image, "Acquisition date", "FEI.User.Date");
+  set_copy (image, "Acquisition time", "FEI.User.Time");
+  set_copy (image, "Operator", "FEI.User.User");
+  set_copy (image, "Detector", "FEI.Detectors.Name");
+  if (model != NULL && al_image_get_metadata (image, "Instrument") == NULL)
+    {
+      g_autofree char *name = make != NULL && !g_str_has_prefix (model, make)
+                                ? g_strdup_printf ("%s %s", make, model) : g_strdup (model);
+      al_image_set_metadata (image, "Instrument", name);
+    }
+  set_copy (image, "Operator", "Artist");
+  /* TIFF's "YYYY:MM:DD HH:MM:SS". */
+  if (stamp != NULL && strlen (stamp) == 19 && stamp[4] == ':' && stamp[7] == ':'
+      && al_image_get_metadata (image, "Acquisition date") == NULL)
+    {
+      g_autofree char *date = g_strndup (stamp, 10);
+      date[4] = date[7] = '-';
+      al_image_set_metadata (image, "Acquisition date", date);
+      al_image_set_metadata (image, "Acquisition time", stamp + 11);
+    }
+}
+
 void
 al_tiff_read_metadata (TIFF    *tif,
                        AlImage *image)
@@ -391,4 +450,5 @@ al_tiff_read_metadata (TIFF    *tif,
         al_image_set_metadata (image, tags[i].key, text);
     }
   read_fei_metadata (tif, image);
+  summarise (image);
 }

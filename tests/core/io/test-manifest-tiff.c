@@ -29,6 +29,8 @@ typedef struct
   const char *unit;
   double      frame_scale;  /* 0: none */
   const char *frame_unit;
+  const char *key;          /* a metadata entry the file must give, or NULL */
+  const char *value;
 } Expected;
 
 static const Expected expected[] = {
@@ -46,7 +48,8 @@ static const Expected expected[] = {
   { "rosettasciio/tiff/test_loading_image_saved_with_imageJ_stack.tif", 0.16867, 0.16867, 1e-5,
     "µm", 2.5, "µm" },
   /* test_read_FEI_SEM_scale_metadata_8bits: 3.3724 µm, rtol 1e-5 */
-  { "rosettasciio/tiff/FEI-Helios-Ebeam-8bits.tif", 3.3724, 3.3724, 3.3724e-5, "µm" },
+  { "rosettasciio/tiff/FEI-Helios-Ebeam-8bits.tif", 3.3724, 3.3724, 3.3724e-5, "µm", 0, NULL,
+    "Voltage (kV)", "5" },
   /* MRC header: cell 256 Å over 128 pixels, so 2 Å */
   { "openNCEM/temp.mrc", 2.0, 2.0, 1e-9, "Å", 0, NULL },
 };
@@ -188,6 +191,8 @@ test_row (gconstpointer data)
   g_assert_cmpstr (image->dtype, ==, columns[COL_DTYPE]);
   check_calibration (image, e);
   check_values (image, columns[COL_VALUES]);
+  if (e->key != NULL)
+    g_assert_cmpstr (al_image_get_metadata (image, e->key), ==, e->value);
 }
 
 static void

@@ -311,6 +311,10 @@ test_calibration (void)
       g_assert_cmpstr (al_image_get_metadata (image, "DateTime"), ==, "2024:05:17 14:03:11");
       g_assert_cmpstr (al_image_get_metadata (image, "Make"), ==, "Thermo Fisher Scientific");
       g_assert_cmpstr (al_image_get_metadata (image, "Model"), ==, "Spectra 300");
+      g_assert_cmpstr (al_image_get_metadata (image, "Instrument"), ==,
+                       "Thermo Fisher Scientific Spectra 300");
+      g_assert_cmpstr (al_image_get_metadata (image, "Acquisition date"), ==, "2024-05-17");
+      g_assert_cmpstr (al_image_get_metadata (image, "Acquisition time"), ==, "14:03:11");
       /* Text tags are kept without their trailing newlines. */
       if (c->description != NULL)
         {
