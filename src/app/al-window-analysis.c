@@ -274,6 +274,18 @@ al_window_get_analyzing (AlWindow *self)
   return self->analysis_cancellable != NULL;
 }
 
+void
+al_window_set_results (AlWindow  *self,
+                       AlResults *results)
+{
+  g_return_if_fail (AL_IS_WINDOW (self));
+  if (results != NULL)
+    al_results_ref (results);
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results;
+  show_results (self);
+}
+
 AlResults *
 al_window_get_results (AlWindow *self)
 {

@@ -36,6 +36,10 @@ void          al_window_cancel            (AlWindow      *self);
 void          al_window_set_analyze_on_load (AlWindow    *self,
                                              gboolean     analyze);
 gboolean      al_window_get_analyzing     (AlWindow      *self);
+/* Shows `results` (of the shown image) as layers and panel rows, as a
+ * finished analysis does; NULL clears them. */
+void          al_window_set_results       (AlWindow      *self,
+                                           AlResults     *results);
 /* The last finished analysis, or NULL; why the last one failed, or NULL. */
 AlResults    *al_window_get_results       (AlWindow      *self);
 const GError *al_window_get_analysis_error (AlWindow     *self);

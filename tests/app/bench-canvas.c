@@ -7,7 +7,9 @@
  * Without IMAGE it writes an 8192 x 8192 float32 TIFF of a noisy hexagonal
  * lattice to a temporary folder. It reports the load time and memory, then
  * pans at several zooms, timing each frame from the frame clock's
- * before-paint to after-paint (layout, the canvas's snapshot and rendering).
+ * before-paint to after-paint (layout, the canvas's snapshot and rendering),
+ * in wall time and in the main thread's CPU time (which a busy machine does
+ * not inflate).
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "al-test.h"
 #include "al-window.h"
 #include "io/al-tiff.h"
+#include "graph/al-bonds.h"
 
 #define BENCH_SIDE 8192
 #define PAN_FRAMES 150
@@ -33,7 +36,10 @@ typedef struct
   AlCanvas *canvas;
   GArray   *frame_ms;
   GArray   *snapshot_ms;
+  GArray   *frame_cpu_ms;
+  GArray   *snapshot_cpu_ms;
   gint64    paint_start;
+  gint64    paint_start_cpu;
   int       frames_left;
   double    direction;
   gboolean  zooming;
@@ -79,6 +85,7 @@ on_before_paint (GdkFrameClock *clock,
                  Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
+  b->paint_start_cpu = _al_thread_cpu_time_us ();
   b->canvas->snapshot_us = -1;
 }
 
@@ -88,11 +95,15 @@ on_after_paint (GdkFrameClock *clock,
 {
   double ms = (g_get_monotonic_time () - b->paint_start) / 1000.0;
   double snap = b->canvas->snapshot_us / 1000.0;
+  double cpu = (_al_thread_cpu_time_us () - b->paint_start_cpu) / 1000.0;
+  double snap_cpu = b->canvas->snapshot_cpu_us / 1000.0;
 
   if (b->frames_left <= 0 || b->canvas->snapshot_us < 0)
     return;
   g_array_append_val (b->frame_ms, ms);
   g_array_append_val (b->snapshot_ms, snap);
+  g_array_append_val (b->frame_cpu_ms, cpu);
+  g_array_append_val (b->snapshot_cpu_ms, snap_cpu);
   if (al_tile_cache_get_n_pending (b->canvas->tiles) > 0)
     b->n_fallback++;
 }
@@ -124,6 +135,50 @@ pan_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* About 10^5 atoms: a honeycomb over the whole image, with bonds and a
+ * point defect every few hundred atoms. */
+#define OVERLAY_NN_PX 22.7
+#define OVERLAY_DEFECT_EVERY 300
+
+static AlResults *
+make_overlay_results (void)
+{
+  const AlMaterial *graphene = al_material_get (AL_MATERIAL_GRAPHENE);
+  AlAnalysis *analysis = al_analysis_new ();
+  AlFrameResult *r = al_frame_result_new (0);
+  double a = OVERLAY_NN_PX * sqrt (3.0), row = a * sqrt (3.0) / 2;
+  AlBondParams bond_params = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  r->atoms = al_atoms_new (0);
+  for (int j = 0; j * row < BENCH_SIDE; j++)
+    for (int i = -1; i * a < BENCH_SIDE; i++)
+      {
+        double x = i * a + (j % 2) * a / 2, y = j * row;
+        if (x >= 0 && x < BENCH_SIDE)
+          al_atoms_append (r->atoms, x, y, 0);
+        if (x + a / 2 >= 0 && x + a / 2 < BENCH_SIDE && y + OVERLAY_NN_PX / 2 < BENCH_SIDE)
+          al_atoms_append (r->atoms, x + a / 2, y + OVERLAY_NN_PX / 2, 0);
+      }
+  r->structure = g_new0 (AlStructure, 1);
+  bond_params.nn_px = OVERLAY_NN_PX;
+  r->structure->bonds = al_bonds_build (r->atoms, graphene, &bond_params, &error);
+  if (r->structure->bonds == NULL)
+    g_error ("%s", error->message);
+  r->structure->defects = al_defects_new ();
+  for (guint i = 0; i < r->atoms->n_atoms; i += OVERLAY_DEFECT_EVERY)
+    {
+      guint32 member = i;
+      al_defects_add (r->structure->defects, AL_DEFECT_V1, 0, r->atoms->x[i], r->atoms->y[i], &member, 1);
+    }
+  analysis->material = graphene;
+  analysis->width = analysis->height = BENCH_SIDE;
+  g_ptr_array_add (analysis->frames, r);
+  printf ("overlay: %u atoms, %u bonds, %u defects\n", r->atoms->n_atoms, r->structure->bonds->n_bonds,
+          al_defects_len (r->structure->defects));
+  return al_results_new (analysis);
+}
+
 static int
 compare_double (gconstpointer a,
                 gconstpointer b)
@@ -147,7 +202,7 @@ report (const char *what,
       printf ("  %-9s no frames\n", what);
       return;
     }
-  printf ("  %-9s median %6.2f ms  mean %6.2f  p95 %6.2f  max %6.2f  (%u frames)\n", what,
+  printf ("  %-10s median %6.2f ms  mean %6.2f  p95 %6.2f  max %6.2f  (%u frames)\n", what,
           v[values->len / 2], sum / values->len, v[(guint) (values->len * 0.95)],
           v[values->len - 1], values->len);
 }
@@ -158,6 +213,8 @@ pan_at (Bench  *b,
 {
   g_array_set_size (b->frame_ms, 0);
   g_array_set_size (b->snapshot_ms, 0);
+  g_array_set_size (b->frame_cpu_ms, 0);
+  g_array_set_size (b->snapshot_cpu_ms, 0);
   b->n_fallback = 0;
   b->direction = 1;
   b->zooming = zoom <= 0;
@@ -185,7 +242,9 @@ pan_at (Bench  *b,
             al_pyramid_level_for_zoom (b->canvas->pyramid, al_canvas_get_zoom (b->canvas)),
             PAN_PX_PER_FRAME);
   report ("frame", b->frame_ms);
+  report ("frame cpu", b->frame_cpu_ms);
   report ("snapshot", b->snapshot_ms);
+  report ("snap cpu", b->snapshot_cpu_ms);
   printf ("  frames drawn while tiles were pending (coarser stand-ins): %u; tile cache %.0f MiB\n",
           b->n_fallback, al_tile_cache_get_bytes (b->canvas->tiles) / 1048576.0);
 }
@@ -222,6 +281,8 @@ main (int    argc,
   b.canvas->timing = TRUE;
   b.frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   b.snapshot_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  b.frame_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  b.snapshot_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   gtk_window_set_default_size (GTK_WINDOW (b.window), 1200, 800);
   gtk_window_present (GTK_WINDOW (b.window));
   while (gtk_widget_get_width (GTK_WIDGET (b.window)) == 0)
@@ -251,6 +312,17 @@ main (int    argc,
     pan_at (&b, zooms[i]);
   printf ("memory after panning: RSS %.0f MiB, peak %.0f MiB\n",
           status_kib ("VmRSS:") / 1024.0, status_kib ("VmHWM:") / 1024.0);
+
+  /* The same with ~10^5 atoms, their bonds and defects drawn over it. */
+  {
+    g_autoptr (AlResults) results = make_overlay_results ();
+    static const double overlay_zooms[] = { 0.3, 1.0 };
+
+    al_window_set_results (b.window, results);
+    for (guint i = 0; i < G_N_ELEMENTS (overlay_zooms); i++)
+      pan_at (&b, overlay_zooms[i]);
+    pan_at (&b, 0);
+  }
 
   gtk_window_destroy (GTK_WINDOW (b.window));
   g_array_unref (b.frame_ms);

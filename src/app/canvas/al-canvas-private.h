@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+/* CPU time of the calling thread, µs: frame costs that a loaded machine's
+ * scheduling does not inflate. */
+gint64   _al_thread_cpu_time_us        (void);
+
 /* Tiles are square, this many texels of their mip level a side. */
 #define AL_TILE_SIZE 512
 /* Tiles the cache keeps before dropping the least recently drawn (bytes). */
@@ -99,6 +103,7 @@ struct _AlCanvas
   gboolean      log_timing;
   gint64        frame_start_us;
   gint64        snapshot_us;
+  gint64        snapshot_cpu_us;   /* the main thread's CPU time in it */
   gulong        before_paint_id;
   gulong        after_paint_id;
 };

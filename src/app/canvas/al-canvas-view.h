@@ -22,6 +22,7 @@ typedef struct
   guint  image_height;
   guint  frame;
   double pixel_size;       /* nm per pixel; 0 when uncalibrated */
+  int    scale_factor;     /* device pixels per widget pixel (HiDPI) */
   /* The visible part of the image, in image coordinates. */
   double visible_x0;
   double visible_y0;

@@ -279,6 +279,7 @@ al_canvas_get_view (AlCanvas     *self,
   view->widget_width = gtk_widget_get_width (GTK_WIDGET (self));
   view->widget_height = gtk_widget_get_height (GTK_WIDGET (self));
   view->frame = self->frame;
+  view->scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   if (self->raster == NULL)
     return;
   image = al_raster_get_image (self->raster);

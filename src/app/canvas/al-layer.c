@@ -3,11 +3,18 @@
  * hidden or fully transparent is never asked to draw. */
 #include "al-layer.h"
 
+/* Surfaces kept for al_layer_begin_cairo: two, used in turn, so the one
+ * GTK may still show from the last frame is never drawn over. */
+#define N_SURFACES 2
+
 typedef struct
 {
-  char    *name;
-  double   opacity;
-  gboolean visible;
+  char            *name;
+  double           opacity;
+  gboolean         visible;
+  cairo_surface_t *surfaces[N_SURFACES];
+  guint            next_surface;
+  AlCanvasView     view;           /* of the drawing in progress */
 } AlLayerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AlLayer, al_layer, G_TYPE_OBJECT)
@@ -50,6 +57,8 @@ al_layer_finalize (GObject *object)
   AlLayerPrivate *priv = al_layer_get_instance_private (AL_LAYER (object));
 
   g_free (priv->name);
+  for (guint i = 0; i < N_SURFACES; i++)
+    g_clear_pointer (&priv->surfaces[i], cairo_surface_destroy);
   G_OBJECT_CLASS (al_layer_parent_class)->finalize (object);
 }
 
@@ -247,24 +256,71 @@ al_layer_changed (AlLayer *layer)
   g_signal_emit (layer, signals[CHANGED], 0);
 }
 
+/* Marks are drawn into an image surface of the widget's size and handed to
+ * GTK as one texture: a Cairo render node would record every mark and
+ * replay the recording at each frame, which for 10^5 small marks costs
+ * many times the drawing itself. The surfaces are reused from frame to
+ * frame (fresh ones cost page faults on every frame). */
 cairo_t *
-al_layer_begin_cairo (GtkSnapshot        *snapshot,
+al_layer_begin_cairo (AlLayer            *layer,
+                      GtkSnapshot        *snapshot,
                       const AlCanvasView *view)
 {
+  AlLayerPrivate *priv = al_layer_get_instance_private (layer);
+  int scale = MAX (view->scale_factor, 1);
+  int w = MAX (view->widget_width, 1) * scale, h = MAX (view->widget_height, 1) * scale;
+  cairo_surface_t **surface = &priv->surfaces[priv->next_surface];
+  cairo_t *cr;
+
+  priv->next_surface = (priv->next_surface + 1) % N_SURFACES;
+  if (*surface == NULL || cairo_image_surface_get_width (*surface) != w
+      || cairo_image_surface_get_height (*surface) != h)
+    {
+      g_clear_pointer (surface, cairo_surface_destroy);
+      *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_surface_set_device_scale (*surface, scale, scale);
+    }
+  priv->view = *view;
+  cr = cairo_create (*surface);
+  cairo_save (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  return cr;
+}
+
+static void
+release_surface (gpointer data)
+{
+  cairo_surface_destroy (data);
+}
+
+void
+al_layer_end_cairo (AlLayer     *layer,
+                    GtkSnapshot *snapshot,
+                    cairo_t     *cr)
+{
+  AlLayerPrivate *priv = al_layer_get_instance_private (layer);
+  const AlCanvasView *view = &priv->view;
+  cairo_surface_t *surface = cairo_surface_reference (cairo_get_target (cr));
+  int h = cairo_image_surface_get_height (surface);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * h,
+                                      release_surface, surface);
+  texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface), h, GDK_MEMORY_DEFAULT,
+                                    bytes, cairo_image_surface_get_stride (surface));
   /* Undo the canvas's image transform (translate by -offset * zoom, then
-   * scale by zoom) so one unit is one screen pixel again. */
+   * scale by zoom) to place the texture on the widget. */
   gtk_snapshot_save (snapshot);
   gtk_snapshot_scale (snapshot, 1.0 / view->zoom, 1.0 / view->zoom);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (view->offset_x * view->zoom,
                                                           view->offset_y * view->zoom));
-  return gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, view->widget_width,
-                                                                   view->widget_height));
-}
-
-void
-al_layer_end_cairo (GtkSnapshot *snapshot,
-                    cairo_t     *cr)
-{
-  cairo_destroy (cr);
+  gtk_snapshot_append_texture (snapshot, texture,
+                               &GRAPHENE_RECT_INIT (0, 0, view->widget_width, view->widget_height));
   gtk_snapshot_restore (snapshot);
 }

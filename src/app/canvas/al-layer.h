@@ -56,9 +56,11 @@ void         al_layer_changed     (AlLayer            *layer);
 /* For subclasses that draw marks of a fixed size on screen: a Cairo
  * context in widget coordinates over the whole canvas (map image points
  * with al_canvas_view_to_widget ()); end it with al_layer_end_cairo (). */
-cairo_t     *al_layer_begin_cairo (GtkSnapshot        *snapshot,
+cairo_t     *al_layer_begin_cairo (AlLayer            *layer,
+                                   GtkSnapshot        *snapshot,
                                    const AlCanvasView *view);
-void         al_layer_end_cairo   (GtkSnapshot        *snapshot,
+void         al_layer_end_cairo   (AlLayer            *layer,
+                                   GtkSnapshot        *snapshot,
                                    cairo_t            *cr);
 
 G_END_DECLS

@@ -1,11 +1,12 @@
 /* al-atoms-layer.c: one marker per atomic column, coloured and shaped by
- * species, sized to the lattice on screen. Only atoms in view are drawn;
- * when markers would be tiny they become plain squares, which Cairo fills
- * far faster than arcs (10^5 atoms stay interactive). */
+ * species, sized to the lattice on screen. Only atoms in view are visited
+ * (through a grid of cells); when markers would be tiny they become plain
+ * squares without anti-aliasing, which Cairo fills far faster than arcs. */
 #include "al-atoms-layer.h"
 
 #include <glib/gi18n.h>
 
+#include "al-atom-grid.h"
 #include "al-overlay-style.h"
 
 /* Marker half-size as a fraction of the nearest-neighbour distance, and
@@ -21,6 +22,8 @@ struct _AlAtomsLayer
   AlLayer    parent_instance;
   AlResults *results;
   guint      frame;    /* the frame last drawn, for hit tests */
+  const AlFrameResult *grid_for;
+  AlAtomGrid *grid;
 };
 
 G_DEFINE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL_TYPE_LAYER)
@@ -33,6 +36,36 @@ nn_px (const AlFrameResult *r)
   return 0;
 }
 
+typedef struct
+{
+  const AlCanvasView *view;
+  const AlAtoms      *atoms;
+  cairo_t            *cr[AL_MAX_SPECIES + 1];  /* one path per species, the last for others */
+  gboolean            used[AL_MAX_SPECIES + 1];
+  double              radius;
+  double              margin;
+  gboolean            detailed;
+} DrawAtoms;
+
+static void
+add_atom (guint    i,
+          gpointer user_data)
+{
+  DrawAtoms *d = user_data;
+  int s = d->atoms->species[i];
+  guint slot = s >= 0 && s < AL_MAX_SPECIES ? (guint) s : AL_MAX_SPECIES;
+  double wx, wy;
+
+  if (!al_canvas_view_contains (d->view, d->atoms->x[i], d->atoms->y[i], d->margin))
+    return;
+  al_canvas_view_to_widget (d->view, d->atoms->x[i], d->atoms->y[i], &wx, &wy);
+  if (d->detailed)
+    al_overlay_marker_path (d->cr[slot], al_overlay_species_shape (slot), wx, wy, d->radius);
+  else
+    cairo_rectangle (d->cr[slot], wx - d->radius, wy - d->radius, 2 * d->radius, 2 * d->radius);
+  d->used[slot] = TRUE;
+}
+
 static void
 al_atoms_layer_snapshot (AlLayer            *layer,
                          GtkSnapshot        *snapshot,
@@ -40,59 +73,57 @@ al_atoms_layer_snapshot (AlLayer            *layer,
 {
   AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
   const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
-  const AlAtoms *atoms;
-  double nn, radius, margin;
-  gboolean detailed;
-  guint n_species = 1;
+  DrawAtoms d = { view, NULL, { NULL }, { FALSE }, 0, 0, FALSE };
+  double nn;
   cairo_t *cr;
 
   self->frame = view->frame;
   if (r == NULL || r->atoms == NULL || r->atoms->n_atoms == 0)
     return;
-  atoms = r->atoms;
-  nn = nn_px (r);
-  radius = nn > 0 ? CLAMP (MARKER_OF_NN * nn * view->zoom, MARKER_MIN_PX, MARKER_MAX_PX) : 3.0;
-  detailed = radius >= MARKER_DETAIL_PX;
-  margin = radius / view->zoom + 1;
-  for (guint i = 0; i < atoms->n_atoms; i++)
-    n_species = MAX (n_species, (guint) MAX (atoms->species[i], 0) + 1);
-
-  cr = al_layer_begin_cairo (snapshot, view);
-  cairo_set_line_width (cr, 1.0);
-  /* One path and one fill per species. */
-  for (guint s = 0; s < n_species; s++)
+  if (self->grid_for != r)
     {
-      AlMarkerShape shape = al_overlay_species_shape (s);
-      double rgb[3];
-      gboolean any = FALSE;
-
-      for (guint i = 0; i < atoms->n_atoms; i++)
-        {
-          double wx, wy;
-          if ((guint) MAX (atoms->species[i], 0) != s
-              || !al_canvas_view_contains (view, atoms->x[i], atoms->y[i], margin))
-            continue;
-          al_canvas_view_to_widget (view, atoms->x[i], atoms->y[i], &wx, &wy);
-          if (detailed)
-            al_overlay_marker_path (cr, shape, wx, wy, radius);
-          else
-            cairo_rectangle (cr, wx - radius, wy - radius, 2 * radius, 2 * radius);
-          any = TRUE;
-        }
-      if (!any)
-        continue;
-      al_overlay_species_color (s, rgb);
-      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.9);
-      if (detailed)
-        {
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
-          cairo_stroke (cr);
-        }
-      else
-        cairo_fill (cr);
+      g_clear_pointer (&self->grid, al_atom_grid_free);
+      self->grid = al_atom_grid_new (r->atoms);
+      self->grid_for = r;
     }
-  al_layer_end_cairo (snapshot, cr);
+  d.atoms = r->atoms;
+  nn = nn_px (r);
+  d.radius = nn > 0 ? CLAMP (MARKER_OF_NN * nn * view->zoom, MARKER_MIN_PX, MARKER_MAX_PX) : 3.0;
+  d.detailed = d.radius >= MARKER_DETAIL_PX;
+  d.margin = d.radius / view->zoom + 1;
+
+  cr = al_layer_begin_cairo (layer, snapshot, view);
+  /* One context per species on the same surface: one pass over the atoms
+   * builds every species' path. */
+  for (guint s = 0; s <= AL_MAX_SPECIES; s++)
+    {
+      d.cr[s] = cairo_create (cairo_get_target (cr));
+      cairo_set_line_width (d.cr[s], 1.0);
+      /* Small squares need no anti-aliasing, and fill far faster without. */
+      if (!d.detailed)
+        cairo_set_antialias (d.cr[s], CAIRO_ANTIALIAS_NONE);
+    }
+  al_atom_grid_visit (self->grid, view, d.margin, add_atom, &d);
+  for (guint s = 0; s <= AL_MAX_SPECIES; s++)
+    {
+      double rgb[3];
+
+      if (d.used[s])
+        {
+          al_overlay_species_color (s, rgb);
+          cairo_set_source_rgba (d.cr[s], rgb[0], rgb[1], rgb[2], 0.9);
+          if (d.detailed)
+            {
+              cairo_fill_preserve (d.cr[s]);
+              cairo_set_source_rgba (d.cr[s], 0, 0, 0, 0.6);
+              cairo_stroke (d.cr[s]);
+            }
+          else
+            cairo_fill (d.cr[s]);
+        }
+      cairo_destroy (d.cr[s]);
+    }
+  al_layer_end_cairo (layer, snapshot, cr);
 }
 
 static gint64
@@ -120,6 +151,7 @@ al_atoms_layer_hit_test (AlLayer *layer,
 static void
 al_atoms_layer_finalize (GObject *object)
 {
+  g_clear_pointer (&AL_ATOMS_LAYER (object)->grid, al_atom_grid_free);
   g_clear_pointer (&AL_ATOMS_LAYER (object)->results, al_results_unref);
   G_OBJECT_CLASS (al_atoms_layer_parent_class)->finalize (object);
 }

@@ -7,8 +7,11 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-/* Bonds shorter than this on screen are not drawn (px). */
-#define BOND_MIN_SCREEN_PX 5.0
+#include "al-atom-grid.h"
+
+/* Bonds shorter than this on screen are not drawn (px): denser, they
+ * would only grey the image, at great cost. */
+#define BOND_MIN_SCREEN_PX 8.0
 /* Relative length deviation that takes the colour to its extreme. */
 #define BOND_COLOR_RANGE 0.1
 #define BOND_WIDTH_PX 1.5
@@ -17,6 +20,8 @@ struct _AlBondsLayer
 {
   AlLayer    parent_instance;
   AlResults *results;
+  const AlFrameResult *grid_for;
+  AlAtomGrid *grid;
 };
 
 G_DEFINE_FINAL_TYPE (AlBondsLayer, al_bonds_layer, AL_TYPE_LAYER)
@@ -35,6 +40,49 @@ bond_color (double  deviation,
     rgb[c] = grey[c] + t * (end[c] - grey[c]);
 }
 
+/* Bonds fall in a few colour classes by length, one path (and one Cairo
+ * context on the shared surface) each. */
+#define N_CLASSES 5
+
+typedef struct
+{
+  const AlCanvasView *view;
+  const AlAtoms      *atoms;
+  const AlBonds      *bonds;
+  cairo_t            *cr[N_CLASSES];
+  gboolean            used[N_CLASSES];
+  double              margin;
+} DrawBonds;
+
+static void
+add_bonds_of (guint    i,
+              gpointer user_data)
+{
+  DrawBonds *d = user_data;
+  const AlBonds *bonds = d->bonds;
+  const AlAtoms *atoms = d->atoms;
+  double wx0, wy0;
+
+  if (!al_canvas_view_contains (d->view, atoms->x[i], atoms->y[i], d->margin))
+    return;
+  al_canvas_view_to_widget (d->view, atoms->x[i], atoms->y[i], &wx0, &wy0);
+  for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+    {
+      guint j = bonds->neighbour[h];
+      double dev = bonds->length[bonds->bond[h]] / bonds->nn_px - 1, wx1, wy1;
+      int c;
+
+      /* Each bond once: from its lower end, or from the end in view. */
+      if (j < i && al_canvas_view_contains (d->view, atoms->x[j], atoms->y[j], d->margin))
+        continue;
+      c = (int) floor ((CLAMP (dev / BOND_COLOR_RANGE, -1, 0.999) + 1) / 2 * N_CLASSES);
+      al_canvas_view_to_widget (d->view, atoms->x[j], atoms->y[j], &wx1, &wy1);
+      cairo_move_to (d->cr[c], wx0, wy0);
+      cairo_line_to (d->cr[c], wx1, wy1);
+      d->used[c] = TRUE;
+    }
+}
+
 static void
 al_bonds_layer_snapshot (AlLayer            *layer,
                          GtkSnapshot        *snapshot,
@@ -42,55 +90,50 @@ al_bonds_layer_snapshot (AlLayer            *layer,
 {
   AlBondsLayer *self = AL_BONDS_LAYER (layer);
   const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
-  const AlBonds *bonds;
-  const AlAtoms *atoms;
+  DrawBonds d = { view, NULL, NULL, { NULL }, { FALSE }, 0 };
   cairo_t *cr;
-  /* A few colour classes, one stroke each. */
-  enum { N_CLASSES = 5 };
 
   if (r == NULL || r->structure == NULL || r->structure->bonds == NULL || r->atoms == NULL)
     return;
-  bonds = r->structure->bonds;
-  atoms = r->atoms;
-  if (bonds->n_bonds == 0 || bonds->nn_px * view->zoom < BOND_MIN_SCREEN_PX)
+  d.bonds = r->structure->bonds;
+  d.atoms = r->atoms;
+  if (d.bonds->n_bonds == 0 || d.bonds->offset == NULL
+      || d.bonds->nn_px * view->zoom < BOND_MIN_SCREEN_PX)
     return;
+  if (self->grid_for != r)
+    {
+      g_clear_pointer (&self->grid, al_atom_grid_free);
+      self->grid = al_atom_grid_new (r->atoms);
+      self->grid_for = r;
+    }
+  d.margin = d.bonds->nn_px;
 
-  cr = al_layer_begin_cairo (snapshot, view);
-  cairo_set_line_width (cr, BOND_WIDTH_PX);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  for (int cls = 0; cls < N_CLASSES; cls++)
+  cr = al_layer_begin_cairo (layer, snapshot, view);
+  for (int c = 0; c < N_CLASSES; c++)
+    {
+      d.cr[c] = cairo_create (cairo_get_target (cr));
+      cairo_set_line_width (d.cr[c], BOND_WIDTH_PX);
+    }
+  al_atom_grid_visit (self->grid, view, d.margin, add_bonds_of, &d);
+  for (int c = 0; c < N_CLASSES; c++)
     {
       double rgb[3];
-      gboolean any = FALSE;
 
-      for (guint k = 0; k < bonds->n_bonds; k++)
+      if (d.used[c])
         {
-          guint a = bonds->a[k], b = bonds->b[k];
-          double dev = bonds->length[k] / bonds->nn_px - 1, wx0, wy0, wx1, wy1;
-          int c = (int) floor ((CLAMP (dev / BOND_COLOR_RANGE, -1, 0.999) + 1) / 2 * N_CLASSES);
-
-          if (c != cls
-              || (!al_canvas_view_contains (view, atoms->x[a], atoms->y[a], bonds->nn_px)
-                  && !al_canvas_view_contains (view, atoms->x[b], atoms->y[b], bonds->nn_px)))
-            continue;
-          al_canvas_view_to_widget (view, atoms->x[a], atoms->y[a], &wx0, &wy0);
-          al_canvas_view_to_widget (view, atoms->x[b], atoms->y[b], &wx1, &wy1);
-          cairo_move_to (cr, wx0, wy0);
-          cairo_line_to (cr, wx1, wy1);
-          any = TRUE;
+          bond_color (((c + 0.5) / N_CLASSES * 2 - 1) * BOND_COLOR_RANGE, rgb);
+          cairo_set_source_rgba (d.cr[c], rgb[0], rgb[1], rgb[2], 0.8);
+          cairo_stroke (d.cr[c]);
         }
-      if (!any)
-        continue;
-      bond_color (((cls + 0.5) / N_CLASSES * 2 - 1) * BOND_COLOR_RANGE, rgb);
-      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.8);
-      cairo_stroke (cr);
+      cairo_destroy (d.cr[c]);
     }
-  al_layer_end_cairo (snapshot, cr);
+  al_layer_end_cairo (layer, snapshot, cr);
 }
 
 static void
 al_bonds_layer_finalize (GObject *object)
 {
+  g_clear_pointer (&AL_BONDS_LAYER (object)->grid, al_atom_grid_free);
   g_clear_pointer (&AL_BONDS_LAYER (object)->results, al_results_unref);
   G_OBJECT_CLASS (al_bonds_layer_parent_class)->finalize (object);
 }

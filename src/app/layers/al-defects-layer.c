@@ -71,7 +71,7 @@ al_defects_layer_snapshot (AlLayer            *layer,
   ring = MAX (RING_OF_NN * frame_nn_px (r) * view->zoom, RING_MIN_PX);
   margin = ring / view->zoom;
 
-  cr = al_layer_begin_cairo (snapshot, view);
+  cr = al_layer_begin_cairo (layer, snapshot, view);
   cairo_set_line_width (cr, LINE_WIDTH_PX);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -107,7 +107,7 @@ al_defects_layer_snapshot (AlLayer            *layer,
           cairo_set_line_width (cr, LINE_WIDTH_PX);
         }
     }
-  al_layer_end_cairo (snapshot, cr);
+  al_layer_end_cairo (layer, snapshot, cr);
 }
 
 static gint64
