@@ -211,6 +211,16 @@ test_truncated (void)
   g_unlink (path);
 }
 
+/* AddressSanitizer builds: libhdf5 1.10 itself reads freed or foreign
+ * memory on some damaged object headers (tests/fuzz/known-libhdf5). */
+#if defined(__SANITIZE_ADDRESS__)
+#define AL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AL_ASAN 1
+#endif
+#endif
+
 static void
 test_flipped_bytes (void)
 {
@@ -218,6 +228,11 @@ test_flipped_bytes (void)
   g_autofree char *contents = NULL;
   gsize size;
 
+#ifdef AL_ASAN
+  g_test_skip ("libhdf5 1.10 reads freed memory on some damaged headers (see "
+               "tests/fuzz/known-libhdf5/README); flipped bytes run in builds without ASan");
+  return;
+#endif
   emd_writer_berkeley (path, W, H, 2);
   g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
   /* Every 13th byte: HDF5 parses the whole structure on open, so this
