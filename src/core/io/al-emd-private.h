@@ -8,6 +8,25 @@
 
 G_BEGIN_DECLS
 
+/* TRUE only in a probing child process (al-emd-probe.c). */
+extern gboolean al_emd_probing;
+
+/* Opens and reads an EMD file (a path, or bytes when data is not NULL). */
+AlImage *al_emd_read_unlocked (const char   *path,
+                               const guint8 *data,
+                               gsize         size,
+                               const char   *name,
+                               GError      **error);
+
+/* Reads the file once in a child process; FALSE with an error when the
+ * child crashed (libhdf5 on a damaged file), TRUE otherwise (also when no
+ * child could be started: the file is then read directly). */
+gboolean al_emd_probe_in_child (const char   *path,
+                                const guint8 *data,
+                                gsize         size,
+                                const char   *name,
+                                GError      **error);
+
 /* Reads a 2D or 3D dataset as frames. Axes are given as indices into the
  * dataset's dimensions; frame_axis is -1 for a single image. Sizes, the
  * stored bytes and the sample type are checked before anything is

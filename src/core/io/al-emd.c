@@ -2,7 +2,8 @@
  *
  * Velox files are recognised by their /Data/Image group; anything else is
  * searched for a Berkeley EMD group. All HDF5 work happens under the HDF5
- * lock (al-hdf5.h).
+ * lock (al-hdf5.h), and a file is first read by a child process
+ * (al-emd-probe.c), since libhdf5 can crash on damaged files.
  */
 #include "al-emd.h"
 
@@ -157,8 +158,9 @@ al_emd_read_frames (hid_t       dataset,
                    (unsigned long long) (frame_samples * n_frames), (unsigned long long) stored);
       goto out;
     }
-  image = al_io_image_new ((guint) dims[column_axis], (guint) dims[row_axis], (guint) n_frames,
-                           error);
+  /* A probing child (al-emd-probe.c) reads every frame into one buffer. */
+  image = al_io_image_new ((guint) dims[column_axis], (guint) dims[row_axis],
+                           al_emd_probing ? 1 : (guint) n_frames, error);
   if (image == NULL)
     goto out;
 
@@ -173,7 +175,7 @@ al_emd_read_frames (hid_t       dataset,
         start[frame_axis] = f;
       if (H5Sselect_hyperslab (space, H5S_SELECT_SET, start, NULL, count, NULL) < 0
           || H5Dread (dataset, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT,
-                      al_image_frame (image, (guint) f)) < 0)
+                      al_image_frame (image, al_emd_probing ? 0 : (guint) f)) < 0)
         {
           g_autofree char *what = g_strdup_printf ("Cannot read frame %llu of “%s”",
                                                    (unsigned long long) f + 1, name);
@@ -215,17 +217,16 @@ read_file (hid_t       file,
   return image;
 }
 
-static AlImage *
-open_and_read (const char *path,
-               const guint8 *data,
-               gsize         size,
-               const char   *name,
-               GError      **error)
+AlImage *
+al_emd_read_unlocked (const char   *path,
+                      const guint8 *data,
+                      gsize         size,
+                      const char   *name,
+                      GError      **error)
 {
   hid_t access, file;
   AlImage *image = NULL;
 
-  al_hdf5_lock ();
   access = H5Pcreate (H5P_FILE_ACCESS);
   /* Closing the file closes whatever a failed read left open in it. */
   H5Pset_fclose_degree (access, H5F_CLOSE_STRONG);
@@ -248,6 +249,22 @@ open_and_read (const char *path,
     }
   H5Pclose (access);
   H5Eclear2 (H5E_DEFAULT);
+  return image;
+}
+
+static AlImage *
+open_and_read (const char   *path,
+               const guint8 *data,
+               gsize         size,
+               const char   *name,
+               gboolean      probe,
+               GError      **error)
+{
+  AlImage *image = NULL;
+
+  al_hdf5_lock ();
+  if (!probe || al_emd_probe_in_child (path, data, size, name, error))
+    image = al_emd_read_unlocked (path, data, size, name, error);
   al_hdf5_unlock ();
   return image;
 }
@@ -256,6 +273,7 @@ AlImage *
 al_emd_load_bytes (const guint8 *data,
                    gsize         size,
                    const char   *name,
+                   gboolean      probe,
                    GError      **error)
 {
   if (size < sizeof hdf5_signature || !emd_sniff (data, size, NULL))
@@ -264,7 +282,7 @@ al_emd_load_bytes (const guint8 *data,
                    name);
       return NULL;
     }
-  return open_and_read ("in-memory.emd", data, size, name, error);
+  return open_and_read ("in-memory.emd", data, size, name, probe, error);
 }
 
 static AlImage *
@@ -273,7 +291,7 @@ emd_load (const char *path,
 {
   g_autofree char *name = g_path_get_basename (path);
 
-  return open_and_read (path, NULL, 0, name, error);
+  return open_and_read (path, NULL, 0, name, TRUE, error);
 }
 
 const AlImageReader al_emd_reader = {
