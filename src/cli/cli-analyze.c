@@ -1,6 +1,6 @@
 /* cli-analyze.c: `atomlens-cli analyze IMAGE`: find the atoms of an image
- * (or some frames of a series) and write atoms.csv, summary.json and, on
- * request, the annotated figure into --out (DESIGN.md §6). */
+ * (or some frames of a series) and write atoms.csv, bonds.csv, defects.csv,
+ * strain.csv, summary.json and the annotated figure into --out (DESIGN.md §6). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "al-pipeline.h"
 #include "export/al-atoms-csv.h"
 #include "export/al-figure.h"
+#include "export/al-figure-structure.h"
 #include "export/al-structure-csv.h"
 #include "export/al-summary-json.h"
 #include "io/al-io.h"
@@ -49,26 +50,37 @@ parse_frames (const char *spec,
   return *last >= *first;
 }
 
+/* The annotated figure: the frame with its atoms, defects, grain
+ * boundaries and edges, scale bar and legend. By default only of the first
+ * frame analysed (a series stays fast); with --figure of every frame. */
 static gboolean
 write_figures (const AlAnalysis *analysis,
                const AlImage    *image,
                const char       *out_dir,
                const char       *format_name,
+               gboolean          every_frame,
                GError          **error)
 {
   AlFigureFormat format = al_figure_format_from_name (format_name);
+  guint n = every_frame ? analysis->frames->len : 1;
   AlFigureParams fp;
 
   al_figure_params_init (&fp);
   fp.pixel_size_nm = analysis->pixel_size_nm;
-  for (guint i = 0; i < analysis->frames->len; i++)
+  fp.layers = AL_FIGURE_IMAGE | AL_FIGURE_ATOMS | AL_FIGURE_DEFECTS | AL_FIGURE_LINES
+              | AL_FIGURE_SCALE_BAR | AL_FIGURE_LEGEND;
+  for (guint i = 0; i < n; i++)
     {
       const AlFrameResult *r = analysis->frames->pdata[i];
-      g_autofree char *name = analysis->frames->len == 1
+      g_autoptr (AlFigureOverlays) extra = al_figure_overlays_from_structure (r->structure,
+                                                                              AL_FIGURE_STRAIN_EXX);
+      g_autofree char *name = n == 1
         ? g_strdup_printf ("figure.%s", al_figure_format_extension (format))
         : g_strdup_printf ("figure-%04u.%s", r->frame, al_figure_format_extension (format));
       g_autofree char *path = g_build_filename (out_dir, name, NULL);
-      if (!al_figure_render_to_file (&fp, image, r->frame, r->atoms, analysis->material, NULL,
+      if (fp.pixel_size_nm <= 0 && r->structure != NULL)
+        fp.pixel_size_nm = r->structure->pixel_size_nm;
+      if (!al_figure_render_to_file (&fp, image, r->frame, r->atoms, analysis->material, extra,
                                      path, format, error))
         return FALSE;
     }
@@ -122,7 +134,8 @@ al_cli_analyze (int    argc,
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Folder for atoms.csv, bonds.csv, defects.csv, strain.csv, summary.json and the figure (default: .)", "DIR" },
     { "figure", 0, 0, G_OPTION_ARG_STRING, &figure,
-      "Also write the annotated figure: png, svg or pdf", "FORMAT" },
+      "Format of the annotated figure: png (default: of the first frame), svg or pdf (of every frame)",
+      "FORMAT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
       "Worker threads (default: all processors)", "N" },
     { NULL }
@@ -187,7 +200,8 @@ al_cli_analyze (int    argc,
     return al_cli_fail ("%s", error->message);
   if (!write_structure_tables (analysis, out_dir, &error))
     return al_cli_fail ("%s", error->message);
-  if (figure != NULL && !write_figures (analysis, image, out_dir, figure, &error))
+  if (!write_figures (analysis, image, out_dir, figure != NULL ? figure : "png", figure != NULL,
+                      &error))
     return al_cli_fail ("%s", error->message);
 
   json = al_summary_json (analysis, image, (g_get_monotonic_time () - start) * 1e-6);

@@ -28,8 +28,9 @@ typedef struct
 
 typedef struct
 {
-  AlAtoms *atoms;     /* NULL until analysed */
-  GArray  *deleted;   /* double x, y pairs: atoms deleted by hand */
+  AlAtoms     *atoms;      /* NULL until analysed */
+  GArray      *deleted;    /* double x, y pairs: atoms deleted by hand */
+  AlStructure *structure;  /* derived from atoms: not saved, not copied */
 } AlDocumentFrame;
 
 typedef enum

@@ -15,6 +15,7 @@ frame_free (gpointer p)
 
   al_atoms_free (f->atoms);
   g_array_unref (f->deleted);
+  al_structure_free (f->structure);
   g_free (f);
 }
 

@@ -38,6 +38,7 @@ enum
 {
   SIGNAL_CHANGED,
   SIGNAL_FRAME_CHANGED,
+  SIGNAL_STRUCTURE_CHANGED,
   N_SIGNALS
 };
 
@@ -119,6 +120,10 @@ al_document_class_init (AlDocumentClass *klass)
   signals[SIGNAL_FRAME_CHANGED] =
     g_signal_new ("frame-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* A frame's derived structure was set (al_document_set_structure). */
+  signals[SIGNAL_STRUCTURE_CHANGED] =
+    g_signal_new ("structure-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -143,7 +148,12 @@ emit_changes (AlDocument *doc,
               gboolean    could_redo)
 {
   if (frame != G_MAXUINT)
-    g_signal_emit (doc, signals[SIGNAL_FRAME_CHANGED], 0, frame);
+    {
+      AlDocumentFrame *f = al_document_state_frame (doc->state, frame);
+      /* Its bonds and defects index the atoms as they were. */
+      g_clear_pointer (&f->structure, al_structure_free);
+      g_signal_emit (doc, signals[SIGNAL_FRAME_CHANGED], 0, frame);
+    }
   if (was_modified != al_document_get_modified (doc))
     g_object_notify_by_pspec (G_OBJECT (doc), properties[PROP_MODIFIED]);
   if (could_undo != al_document_can_undo (doc))
@@ -381,6 +391,32 @@ al_document_get_atoms (AlDocument *doc,
   g_return_val_if_fail (AL_IS_DOCUMENT (doc), NULL);
   f = al_document_state_frame (doc->state, frame);
   return f != NULL ? f->atoms : NULL;
+}
+
+const AlStructure *
+al_document_get_structure (AlDocument *doc,
+                           guint       frame)
+{
+  AlDocumentFrame *f;
+
+  g_return_val_if_fail (AL_IS_DOCUMENT (doc), NULL);
+  f = al_document_state_frame (doc->state, frame);
+  return f != NULL ? f->structure : NULL;
+}
+
+void
+al_document_set_structure (AlDocument  *doc,
+                           guint        frame,
+                           AlStructure *structure)
+{
+  AlDocumentFrame *f;
+
+  g_return_if_fail (AL_IS_DOCUMENT (doc));
+  f = al_document_state_frame (doc->state, frame);
+  g_return_if_fail (f != NULL && f->atoms != NULL);
+  al_structure_free (f->structure);
+  f->structure = structure;
+  g_signal_emit (doc, signals[SIGNAL_STRUCTURE_CHANGED], 0, frame);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include "al-atoms.h"
 #include "al-image.h"
 #include "al-material.h"
+#include "defects/al-structure.h"
 
 G_BEGIN_DECLS
 
@@ -77,6 +78,16 @@ void              al_document_set_atoms           (AlDocument        *doc,
 void              al_document_apply_analysis      (AlDocument        *doc,
                                                    guint              frame,
                                                    AlAtoms           *atoms);
+
+/* A frame's bonds, rings, defects and strain (AlStructure), derived from its
+ * atoms: kept for the frame's current atoms only (any change of them drops
+ * it, before "frame-changed"), not saved, so recomputed after loading.
+ * Setting it (ownership taken) emits "structure-changed". */
+const AlStructure *al_document_get_structure      (AlDocument        *doc,
+                                                   guint              frame);
+void              al_document_set_structure       (AlDocument        *doc,
+                                                   guint              frame,
+                                                   AlStructure       *structure);
 
 /* Hand corrections, each one undoable step. Indices are into the frame's
  * atoms; a bad frame, index or species is an AL_ERROR_INVALID_ARGUMENT. */

@@ -165,6 +165,26 @@ test_new_document (Fixture      *fx,
   g_assert_cmpstr (g_hash_table_lookup (al_document_get_model_settings (fx->doc), "tile"), ==, "256");
 }
 
+static void
+test_structure_follows_atoms (Fixture      *fx,
+                              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  AlStructureParams sp = { 0 };
+  AlStructure *s = al_structure_analyze ((AlAtoms *) al_document_get_atoms (fx->doc, 0),
+                                         al_document_get_material (fx->doc), 0.05, 0, &sp, NULL, NULL,
+                                         &error);
+
+  g_assert_no_error (error);
+  g_assert_null (al_document_get_structure (fx->doc, 0));
+  al_document_set_structure (fx->doc, 0, s);
+  g_assert_true (al_document_get_structure (fx->doc, 0) == s);
+  g_assert_cmpuint (fx->n_frame_changed, ==, 0);
+  /* An edit makes its bond and defect indices stale: it is dropped. */
+  g_assert_true (al_document_move_atom (fx->doc, 0, 1, 5, 5, NULL));
+  g_assert_null (al_document_get_structure (fx->doc, 0));
+}
+
 /* One edit: its effect checked by `check`, then undo gives back the atoms
  * bit for bit, and redo the edited ones. */
 static void
@@ -754,12 +774,50 @@ test_async (Fixture      *fx,
   g_main_loop_unref (loop);
 }
 
+/* The fuzz corpus seeds (tests/fuzz/corpus/fuzz-document) are valid
+ * documents: each loads, and the history seed replays every kind of step. */
+static void
+test_fuzz_seeds_load (void)
+{
+  const char *root = g_getenv ("AL_SOURCE_ROOT");
+  static const struct { const char *name; guint n_undo, n_redo; } seeds[] = {
+    { "seed-empty.atomlens", 0, 0 },
+    { "seed-atoms.atomlens", 0, 0 },
+    { "seed-history.atomlens", 4, 2 },
+  };
+
+  g_assert_nonnull (root);
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
+    {
+      g_autofree char *path = g_build_filename (root, "tests", "fuzz", "corpus", "fuzz-document",
+                                                seeds[i].name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AlDocument) doc = NULL;
+      AlImage *image = al_image_new (8, 6, 2, NULL);
+      gsize len;
+
+      /* the image of tests/fuzz/fuzz-document-image.h */
+      for (guint k = 0; k < 8 * 6 * 2; k++)
+        image->pixels[k] = (float) ((k * 37) % 11);
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      doc = al_document_parse (text, len, NULL, image, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (al_document_get_n_undo (doc), ==, seeds[i].n_undo);
+      g_assert_cmpuint (al_document_get_n_redo (doc), ==, seeds[i].n_redo);
+      while (al_document_undo (doc))
+        ;
+      g_assert_cmpuint (al_document_get_n_redo (doc), ==, seeds[i].n_undo + seeds[i].n_redo);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 #define ADD(name, fn) g_test_add ("/core/document/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("new", test_new_document);
+  ADD ("structure-follows-atoms", test_structure_follows_atoms);
   ADD ("edits-undo-redo", test_edits_undo_redo);
   ADD ("bad-edits", test_bad_edits);
   ADD ("round-trip", test_round_trip);
@@ -771,5 +829,6 @@ main (int argc, char **argv)
   ADD ("reanalysis-keeps-edits", test_reanalysis_keeps_edits);
   ADD ("async", test_async);
 #undef ADD
+  g_test_add_func ("/core/document/fuzz-seeds-load", test_fuzz_seeds_load);
   return g_test_run ();
 }

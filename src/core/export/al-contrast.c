@@ -1,12 +1,12 @@
 /* al-contrast.c: display levels (percentiles from a histogram) and the
- * sample-to-colour mapping. */
+ * sample-to-colour mapping (levels and gamma as in al-levels.h, then a
+ * colour map). */
 #include "export/al-contrast.h"
+
+#include "al-levels.h"
 
 #include <math.h>
 
-/* Histogram bins for the percentiles: a level error below 1/65536 of the
- * range, far below what a display shows. */
-#define AL_CONTRAST_HISTOGRAM_BINS 65536
 /* Steps of the combined levels-gamma-colour-map table. */
 #define AL_CONTRAST_TABLE_SIZE 4096
 
@@ -44,56 +44,21 @@ finite_range (const float *samples,
   return mn <= mx;
 }
 
-/* The sample value below which `fraction` of the samples lie, from a
- * histogram over [lo, hi], interpolated within its bin. */
-static double
-histogram_quantile (const guint32 *hist,
-                    guint64        total,
-                    double         lo,
-                    double         hi,
-                    double         fraction)
-{
-  double target = fraction * (double) total, below = 0.0, bin_width;
-  guint b;
-
-  bin_width = (hi - lo) / AL_CONTRAST_HISTOGRAM_BINS;
-  for (b = 0; b < AL_CONTRAST_HISTOGRAM_BINS - 1; b++)
-    {
-      if (below + hist[b] >= target)
-        break;
-      below += hist[b];
-    }
-  if (hist[b] == 0)
-    return lo + b * bin_width;
-  return lo + (b + CLAMP ((target - below) / hist[b], 0.0, 1.0)) * bin_width;
-}
-
+/* Percentiles from the same histogram the app's canvas uses (al-levels),
+ * so an exported figure has the levels of the view. */
 static void
 percentile_levels (const AlContrast *contrast,
                    const float      *samples,
                    gsize             n,
-                   double            lo,
-                   double            hi,
                    double           *black,
                    double           *white)
 {
-  g_autofree guint32 *hist = g_new0 (guint32, AL_CONTRAST_HISTOGRAM_BINS);
-  double scale = AL_CONTRAST_HISTOGRAM_BINS / (hi - lo);
-  double p_lo = CLAMP (contrast->low_percentile, 0.0, 100.0) / 100.0;
-  double p_hi = CLAMP (contrast->high_percentile, 0.0, 100.0) / 100.0;
-  guint64 total = 0;
+  g_autoptr (AlHistogram) hist = al_histogram_new (samples, n, AL_HISTOGRAM_DEFAULT_BINS);
+  double p_lo = CLAMP (contrast->low_percentile, 0.0, 100.0);
+  double p_hi = CLAMP (contrast->high_percentile, 0.0, 100.0);
 
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (samples[i]))
-      {
-        guint b = (guint) MIN ((samples[i] - lo) * scale, AL_CONTRAST_HISTOGRAM_BINS - 1.0);
-        /* Saturating: an image of > 4 G equal samples still gives a rank. */
-        if (hist[b] < G_MAXUINT32)
-          hist[b]++;
-        total++;
-      }
-  *black = histogram_quantile (hist, total, lo, hi, MIN (p_lo, p_hi));
-  *white = histogram_quantile (hist, total, lo, hi, MAX (p_lo, p_hi));
+  *black = al_histogram_percentile (hist, MIN (p_lo, p_hi));
+  *white = al_histogram_percentile (hist, MAX (p_lo, p_hi));
 }
 
 gboolean
@@ -122,7 +87,7 @@ al_contrast_levels (const AlContrast *contrast,
       *black = lo;
       *white = hi;
       if (contrast->mode == AL_CONTRAST_PERCENTILE && hi > lo)
-        percentile_levels (contrast, samples, n, lo, hi, black, white);
+        percentile_levels (contrast, samples, n, black, white);
     }
   if (!(*white > *black))
     *white = *black + 1.0;
@@ -149,7 +114,7 @@ al_contrast_apply (const AlContrast *contrast,
   al_colormap_lut (contrast->colormap, lut);
   for (guint k = 0; k < AL_CONTRAST_TABLE_SIZE; k++)
     {
-      double t = pow (k / (double) (AL_CONTRAST_TABLE_SIZE - 1), gamma);
+      double t = pow (k / (double) (AL_CONTRAST_TABLE_SIZE - 1), 1.0 / gamma);
       table[k] = lut[(guint) lround (t * (AL_COLORMAP_LUT_SIZE - 1))];
     }
   for (guint y = 0; y < height; y++)

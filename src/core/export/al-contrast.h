@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "al-levels.h"
 #include "export/al-colormap.h"
 
 G_BEGIN_DECLS
@@ -25,14 +26,14 @@ typedef struct
   double         high_percentile;   /* 0..100, above low */
   double         black;             /* sample values, for AL_CONTRAST_MANUAL */
   double         white;
-  double         gamma;             /* displayed = t^gamma; 1 is linear, < 1 brightens */
+  double         gamma;             /* displayed = t^(1/gamma), as al-levels.h: > 1 lifts the darks */
   AlColormap     colormap;
 } AlContrast;
 
 /* Auto-levels that clip the 0.5 % darkest and brightest samples (hot pixels,
  * holes in the film), linear, grey. */
-#define AL_CONTRAST_DEFAULT_LOW_PERCENTILE  0.5
-#define AL_CONTRAST_DEFAULT_HIGH_PERCENTILE 99.5
+#define AL_CONTRAST_DEFAULT_LOW_PERCENTILE  AL_LEVELS_AUTO_LOW_PERCENT
+#define AL_CONTRAST_DEFAULT_HIGH_PERCENTILE AL_LEVELS_AUTO_HIGH_PERCENT
 
 void     al_contrast_init   (AlContrast       *contrast);
 /* The black and white levels for `n` samples (NaN and inf ignored). FALSE

@@ -162,6 +162,7 @@ draw_legend_symbol (AlFigureContext   *ctx,
   guint n_kinds = ctx->material != NULL ? ctx->material->n_species : 0;
 
   cairo_save (cr);
+  cairo_new_path (cr);  /* not from where the last text ended */
   if (e->kind == 0)
     {
       al_figure_marker_path (cr, e->index, cx, cy, r);
@@ -174,7 +175,7 @@ draw_legend_symbol (AlFigureContext   *ctx,
   else if (e->kind == 1)
     {
       cairo_arc (cr, cx, cy, r * 1.2, 0, 2 * G_PI);
-      al_figure_set_rgb (cr, al_palette_category (e->index), 1.0);
+      al_figure_set_rgb (cr, al_figure_defect_color (e->index), 1.0);
       cairo_set_line_width (cr, 1.5 * ctx->line_width);
       cairo_stroke (cr);
     }
@@ -183,7 +184,7 @@ draw_legend_symbol (AlFigureContext   *ctx,
       cairo_move_to (cr, cx - 2 * r, cy);
       cairo_line_to (cr, cx + r, cy);
       cairo_set_dash (cr, &dash, e->index == AL_DEFECT_EDGE ? 1 : 0, 0);
-      al_figure_set_rgb (cr, al_palette_category (e->index), 1.0);
+      al_figure_set_rgb (cr, al_figure_defect_color (e->index), 1.0);
       cairo_set_line_width (cr, 2 * ctx->line_width);
       cairo_stroke (cr);
     }

@@ -3,6 +3,7 @@
 #include "export/al-figure-private.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "al-error.h"
 
@@ -10,12 +11,19 @@
  * touch, so the atoms read as a continuous field) and their opacity. */
 #define AL_FIGURE_STRAIN_DISK_FRACTION 0.5
 #define AL_FIGURE_STRAIN_ALPHA         0.8
+#define AL_FIGURE_STRAIN_RANGE_PERCENTILE 98.0
 #define AL_FIGURE_BOND_ALPHA           0.8
 /* Bond width as a fraction of the marker radius. */
 #define AL_FIGURE_BOND_WIDTH_FRACTION  0.35
 /* A defect outline clears its member atoms by this many marker radii. */
 #define AL_FIGURE_DEFECT_MARGIN        1.8
 #define AL_FIGURE_LINE_WIDTH_FACTOR    3.0
+/* Smallest outline radius, in neighbour distances: a vacancy's ring must
+ * stand clear of its one member. */
+#define AL_FIGURE_DEFECT_MIN_RADIUS    0.6
+/* Above this many defects in view, labels would bury the image: the
+ * legend's colours name the types instead. */
+#define AL_FIGURE_MAX_DEFECT_LABELS    40
 
 void
 al_figure_set_rgb (cairo_t *cr,
@@ -23,6 +31,25 @@ al_figure_set_rgb (cairo_t *cr,
                    double   alpha)
 {
   cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
+}
+
+AlRgb
+al_figure_defect_color (AlDefectType type)
+{
+  /* Index into Tol's bright scheme: 0 red, 1 cyan, 2 yellow, 3 green,
+   * 4 purple, 5 blue, 6 grey. Lines in the light colours: they are thin. */
+  static const guint8 tol_index[AL_N_DEFECT_TYPES] = {
+    [AL_DEFECT_NONE] = 6,
+    [AL_DEFECT_V_S] = 0, [AL_DEFECT_V_S2] = 1, [AL_DEFECT_V_MO] = 2,
+    [AL_DEFECT_MO_S2] = 3, [AL_DEFECT_W_MO] = 4,
+    [AL_DEFECT_V1] = 0, [AL_DEFECT_V2_585] = 1, [AL_DEFECT_SW] = 2,
+    [AL_DEFECT_SI_C3] = 3, [AL_DEFECT_SI_C4] = 4, [AL_DEFECT_DISLOCATION_57] = 5,
+    [AL_DEFECT_GRAIN_BOUNDARY] = 2, [AL_DEFECT_EDGE] = 1,
+    [AL_DEFECT_PHASE_1T] = 0, [AL_DEFECT_PHASE_2H] = 6, [AL_DEFECT_PHASE_1TP] = 4,
+    [AL_DEFECT_AMORPHOUS] = 3,
+  };
+
+  return al_palette_category ((guint) type < AL_N_DEFECT_TYPES ? tol_index[type] : 6);
 }
 
 /* One shape per species as well as one colour, so that the species stay
@@ -111,17 +138,35 @@ al_figure_draw_image (AlFigureContext *ctx,
   return TRUE;
 }
 
+static int
+compare_float (const void *a,
+               const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The colour range: as given, else the AL_FIGURE_STRAIN_RANGE_PERCENTILE of
+ * |value|, so that a few atoms at holes and edges do not wash out the map. */
 double
 al_figure_strain_range (const AlFigureContext *ctx)
 {
   const AlFigureStrain *s = &ctx->extra->strain;
-  double factor = s->factor != 0.0 ? s->factor : 1.0, range = 0.0;
+  double factor = s->factor != 0.0 ? s->factor : 1.0, range;
+  g_autofree float *mag = NULL;
+  guint n = 0;
 
   if (s->range > 0.0)
     return s->range;
+  mag = g_new (float, MAX (ctx->atoms->n_atoms, 1));
   for (guint i = 0; i < ctx->atoms->n_atoms; i++)
     if (isfinite (s->values[i]))
-      range = MAX (range, fabs (s->values[i] * factor));
+      mag[n++] = (float) fabs (s->values[i] * factor);
+  if (n == 0)
+    return 1.0;
+  qsort (mag, n, sizeof *mag, compare_float);
+  range = mag[(guint) ((n - 1) * AL_FIGURE_STRAIN_RANGE_PERCENTILE / 100.0)];
   return range > 0.0 ? range : 1.0;
 }
 
@@ -256,7 +301,7 @@ al_figure_draw_lines (AlFigureContext *ctx)
       cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
       cairo_stroke_preserve (cr);
       cairo_set_line_width (cr, AL_FIGURE_LINE_WIDTH_FACTOR * ctx->line_width);
-      al_figure_set_rgb (cr, al_palette_category (line->type), 1.0);
+      al_figure_set_rgb (cr, al_figure_defect_color (line->type), 1.0);
       cairo_stroke (cr);
     }
   cairo_restore (cr);
@@ -274,18 +319,20 @@ defect_radius (const AlFigureContext *ctx,
   for (guint m = 0; d->atoms != NULL && m < d->n_atoms; m++)
     if (d->atoms[m] < ctx->atoms->n_atoms)
       r = MAX (r, hypot (ctx->atoms->x[d->atoms[m]] - d->x, ctx->atoms->y[d->atoms[m]] - d->y));
-  r *= ctx->scale;
-  if (r == 0.0 && ctx->nn_px > 0.0)
-    r = ctx->nn_px * ctx->scale * 0.5;
-  return r + AL_FIGURE_DEFECT_MARGIN * ctx->marker_radius;
+  r = r * ctx->scale + AL_FIGURE_DEFECT_MARGIN * ctx->marker_radius;
+  return MAX (r, AL_FIGURE_DEFECT_MIN_RADIUS * ctx->nn_px * ctx->scale);
 }
 
 void
 al_figure_draw_defects (AlFigureContext *ctx)
 {
   cairo_t *cr = ctx->cr;
+  guint n_visible = 0;
   if (ctx->extra == NULL || ctx->extra->n_defects == 0)
     return;
+  for (guint k = 0; k < ctx->extra->n_defects; k++)
+    n_visible += al_figure_visible (ctx, al_figure_ox (ctx, ctx->extra->defects[k].x),
+                                    al_figure_oy (ctx, ctx->extra->defects[k].y), 0);
   cairo_save (cr);
   cairo_set_line_width (cr, 1.5 * ctx->line_width);
   for (guint k = 0; k < ctx->extra->n_defects; k++)
@@ -293,6 +340,8 @@ al_figure_draw_defects (AlFigureContext *ctx)
       const AlFigureDefect *d = &ctx->extra->defects[k];
       double ox = al_figure_ox (ctx, d->x), oy = al_figure_oy (ctx, d->y), r;
       const char *label = d->label != NULL ? d->label : al_defect_type_name (d->type);
+      if (n_visible > AL_FIGURE_MAX_DEFECT_LABELS)
+        label = NULL;
       if (ctx->atoms == NULL && d->radius_px <= 0.0)
         r = ctx->nn_px > 0 ? ctx->nn_px * ctx->scale : 4 * ctx->marker_radius;
       else
@@ -304,7 +353,7 @@ al_figure_draw_defects (AlFigureContext *ctx)
       cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
       cairo_set_line_width (cr, 3.0 * ctx->line_width);
       cairo_stroke_preserve (cr);
-      al_figure_set_rgb (cr, al_palette_category (d->type), 1.0);
+      al_figure_set_rgb (cr, al_figure_defect_color (d->type), 1.0);
       cairo_set_line_width (cr, 1.5 * ctx->line_width);
       cairo_stroke (cr);
       /* The label above right of the outline, on a dark plate to stay legible. */
@@ -319,7 +368,7 @@ al_figure_draw_defects (AlFigureContext *ctx)
                            ext.height + 2 * pad);
           cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
           cairo_fill (cr);
-          al_figure_set_rgb (cr, al_palette_category (d->type), 1.0);
+          al_figure_set_rgb (cr, al_figure_defect_color (d->type), 1.0);
           cairo_move_to (cr, lx, ly - pad);
           cairo_show_text (cr, label);
           cairo_restore (cr);

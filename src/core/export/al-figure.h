@@ -125,6 +125,10 @@ typedef struct
 } AlFigureOverlays;
 
 void           al_figure_params_init     (AlFigureParams          *params);
+/* The colour a defect type is drawn in (Paul Tol's "bright" scheme), the
+ * same in every figure and on the app's canvas. Types that never meet in
+ * one material (TMD and graphene point defects) may share a colour. */
+AlRgb          al_figure_defect_color    (AlDefectType             type);
 /* "png", "svg", "pdf" (any case); -1 when unknown. */
 int            al_figure_format_from_name (const char             *name);
 const char    *al_figure_format_extension (AlFigureFormat          format);

@@ -110,7 +110,7 @@ test_apply_gamma (void)
   g_assert_cmphex (dst[1] & 0xff, ==, 64);
   g_assert_cmphex (dst[2], ==, 0xffffffff);
   g_assert_cmphex (dst[3], ==, 0xff000000);
-  c.gamma = 0.5;   /* 0.25^0.5 = 0.5 */
+  c.gamma = 2.0;   /* 0.25^(1/2) = 0.5 */
   al_contrast_apply (&c, 0.0, 1.0, src, 4, 1, 4, dst, 4);
   g_assert_cmpint (dst[1] & 0xff, ==, 128);
 }
