@@ -15,6 +15,7 @@
 #include "al-error.h"
 #include "al-test.h"
 #include "io/al-io.h"
+#include "io/al-tiff.h"
 
 #define W 64
 #define H 48
@@ -774,6 +775,68 @@ test_async (Fixture      *fx,
   g_main_loop_unref (loop);
 }
 
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  AlDocument **out = data;
+  g_autoptr (GError) error = NULL;
+
+  *out = al_document_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* With a real image file: the document finds it beside itself (also after
+ * the folder moved), loads it in a worker thread, and refuses it changed. */
+static void
+test_image_file (Fixture      *fx,
+                 gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fx->dir, "image.atomlens", NULL);
+  g_autofree char *moved_dir = g_strconcat (fx->dir, "-moved", NULL);
+  g_autofree char *moved = g_build_filename (moved_dir, "image.atomlens", NULL);
+  g_autofree char *moved_image = g_build_filename (moved_dir, "image.tif", NULL);
+  g_autofree char *peeked = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlDocument) back = NULL;
+  g_autoptr (AlDocument) async_back = NULL;
+  g_autoptr (AlImage) other = make_image (fx->image_path, 9);
+
+  g_assert_true (al_tiff_write (fx->image_path, al_document_get_image (fx->doc), &error));
+  g_assert_no_error (error);
+  make_history (fx->doc);
+  g_assert_true (al_document_save (fx->doc, path, &error));
+
+  back = al_document_load (path, &error);
+  g_assert_no_error (error);
+  assert_atoms_equal (al_document_get_atoms (back, 0), al_document_get_atoms (fx->doc, 0));
+  g_assert_cmpuint (al_document_get_image (back)->n_frames, ==, 2);
+  g_clear_object (&back);
+
+  peeked = al_document_peek_image_path (path, &error);
+  g_assert_cmpstr (peeked, ==, fx->image_path);
+
+  /* The whole folder moves: the relative path still finds the image. */
+  g_assert_cmpint (g_rename (fx->dir, moved_dir), ==, 0);
+  al_document_load_async (moved, NULL, load_done, &async_back);
+  while (async_back == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (al_document_get_image_path (async_back), ==, moved_image);
+  assert_atoms_equal (al_document_get_atoms (async_back, 0), al_document_get_atoms (fx->doc, 0));
+
+  /* Someone overwrote the image with another one. */
+  g_assert_true (al_tiff_write (moved_image, other, &error));
+  g_assert_null (al_document_load (moved, &error));
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_MISMATCH);
+  g_clear_error (&error);
+  /* ... or deleted it. */
+  g_assert_cmpint (g_unlink (moved_image), ==, 0);
+  g_assert_null (al_document_load (moved, &error));
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_FOUND);
+  g_assert_cmpint (g_rename (moved_dir, fx->dir), ==, 0);
+}
+
 /* The fuzz corpus seeds (tests/fuzz/corpus/fuzz-document) are valid
  * documents: each loads, and the history seed replays every kind of step. */
 static void
@@ -828,6 +891,7 @@ main (int argc, char **argv)
   ADD ("recovery", test_recovery);
   ADD ("reanalysis-keeps-edits", test_reanalysis_keeps_edits);
   ADD ("async", test_async);
+  ADD ("image-file", test_image_file);
 #undef ADD
   g_test_add_func ("/core/document/fuzz-seeds-load", test_fuzz_seeds_load);
   return g_test_run ();
