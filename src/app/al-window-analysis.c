@@ -125,6 +125,8 @@ show_results (AlWindow *self)
   g_autoptr (AlLayer) defects = NULL;
 
   g_list_store_remove_all (layers);
+  self->atoms_layer = NULL;
+  al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
   if (self->results == NULL)
     {
       al_classification_panel_set_results (self->classification_panel, NULL, 0);
@@ -137,6 +139,7 @@ show_results (AlWindow *self)
   g_list_store_append (layers, bonds);
   g_list_store_append (layers, atoms);
   g_list_store_append (layers, defects);
+  self->atoms_layer = AL_ATOMS_LAYER (atoms);
   al_classification_panel_set_results (self->classification_panel, self->results,
                                        al_canvas_get_frame (self->canvas));
 }
@@ -300,11 +303,63 @@ al_window_get_analysis_error (AlWindow *self)
   return self->analysis_error;
 }
 
+/* A click selects atoms within this distance on screen (px), or within
+ * half the bond length when that is larger. */
+#define SELECT_RADIUS_PX 8.0
+
+gint64
+al_window_select_at (AlWindow *self,
+                     double    x,
+                     double    y)
+{
+  const AlFrameResult *r;
+  double radius;
+  gint64 atom;
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), -1);
+  if (self->results == NULL || self->atoms_layer == NULL)
+    return -1;
+  r = al_results_get_frame (self->results, al_canvas_get_frame (self->canvas));
+  radius = SELECT_RADIUS_PX / al_canvas_get_zoom (self->canvas);
+  if (r != NULL && r->structure != NULL && r->structure->bonds != NULL)
+    radius = MAX (radius, r->structure->bonds->nn_px / 2);
+  atom = al_layer_hit_test (AL_LAYER (self->atoms_layer), x, y, radius);
+  al_atoms_layer_set_selected (self->atoms_layer, atom);
+  al_inspector_panel_show_atom (self->inspector_panel, self->results,
+                                al_canvas_get_frame (self->canvas), atom);
+  if (atom >= 0)
+    {
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      gtk_stack_set_visible_child_name (self->panel_stack, "inspector");
+    }
+  return atom;
+}
+
+gint64
+al_window_get_selected_atom (AlWindow *self)
+{
+  g_return_val_if_fail (AL_IS_WINDOW (self), -1);
+  return self->atoms_layer != NULL ? al_atoms_layer_get_selected (self->atoms_layer) : -1;
+}
+
+static void
+on_canvas_clicked (AlCanvas *canvas,
+                   double    x,
+                   double    y,
+                   AlWindow *self)
+{
+  al_window_select_at (self, x, y);
+}
+
 static void
 on_frame_changed (AlWindow *self)
 {
   al_classification_panel_set_results (self->classification_panel, self->results,
                                        al_canvas_get_frame (self->canvas));
+  /* Atom indices belong to one frame. */
+  if (self->atoms_layer != NULL)
+    al_atoms_layer_set_selected (self->atoms_layer, -1);
+  al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
 }
 
 static void
@@ -330,6 +385,7 @@ _al_window_init_analysis (AlWindow *self)
   gtk_drop_down_set_model (self->material_dropdown, G_LIST_MODEL (materials));
   g_signal_connect_object (self->canvas, "notify::frame", G_CALLBACK (on_frame_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "clicked", G_CALLBACK (on_canvas_clicked), self, 0);
   g_signal_connect_object (self->metadata_panel, "pixel-size-changed",
                            G_CALLBACK (on_pixel_size_changed), self, 0);
 }

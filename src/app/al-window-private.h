@@ -9,6 +9,8 @@
 #include "al-levels-popover.h"
 #include "al-results.h"
 #include "panels/al-classification-panel.h"
+#include "panels/al-inspector-panel.h"
+#include "layers/al-atoms-layer.h"
 #include "panels/al-layers-panel.h"
 #include "panels/al-metadata-panel.h"
 
@@ -38,6 +40,7 @@ struct _AlWindow
   AlLayersPanel    *layers_panel;
   AlClassificationPanel *classification_panel;
   AlMetadataPanel  *metadata_panel;
+  AlInspectorPanel *inspector_panel;
   GtkDropDown      *material_dropdown;
   GtkWidget        *analyze_button;
   GtkWidget        *progress_box;
@@ -53,6 +56,7 @@ struct _AlWindow
 
   AlResults        *results;          /* the last finished analysis */
   gboolean          analyze_on_load;  /* atomlens --analyze */
+  AlAtomsLayer     *atoms_layer;      /* weak: in the canvas's list */
   GCancellable     *analysis_cancellable;
   GError           *analysis_error;
 };

@@ -78,6 +78,7 @@ al_window_class_init (AlWindowClass *klass)
   g_type_ensure (AL_TYPE_LAYERS_PANEL);
   g_type_ensure (AL_TYPE_CLASSIFICATION_PANEL);
   g_type_ensure (AL_TYPE_METADATA_PANEL);
+  g_type_ensure (AL_TYPE_INSPECTOR_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atomlens/AtomLens/ui/al-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AlWindow, toast_overlay);
@@ -99,6 +100,7 @@ al_window_class_init (AlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlWindow, layers_panel);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, classification_panel);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, metadata_panel);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, inspector_panel);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, material_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, analyze_button);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, progress_box);

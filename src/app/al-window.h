@@ -40,6 +40,13 @@ gboolean      al_window_get_analyzing     (AlWindow      *self);
  * finished analysis does; NULL clears them. */
 void          al_window_set_results       (AlWindow      *self,
                                            AlResults     *results);
+/* Selects the atom nearest image point (x, y), if one is close enough (what
+ * a click on the canvas does): ringed on the canvas, detailed in the
+ * Inspector. Returns its index, or -1. */
+gint64        al_window_select_at         (AlWindow      *self,
+                                           double         x,
+                                           double         y);
+gint64        al_window_get_selected_atom (AlWindow      *self);
 /* The last finished analysis, or NULL; why the last one failed, or NULL. */
 AlResults    *al_window_get_results       (AlWindow      *self);
 const GError *al_window_get_analysis_error (AlWindow     *self);

@@ -8,6 +8,7 @@
 #include "al-window.h"
 #include "io/al-tiff.h"
 #include "panels/al-classification-panel.h"
+#include "panels/al-inspector-panel.h"
 #include "simulate/al-simulate.h"
 
 #define WAIT_TIMEOUT_US (120 * G_USEC_PER_SEC)
@@ -85,18 +86,25 @@ fixture_teardown (Fixture       *fx,
   g_free (fx->path);
 }
 
-static AlClassificationPanel *
-find_panel (GtkWidget *widget)
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
 {
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      AlClassificationPanel *found;
-      if (AL_IS_CLASSIFICATION_PANEL (c))
-        return AL_CLASSIFICATION_PANEL (c);
-      if ((found = find_panel (c)) != NULL)
+      GtkWidget *found;
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;
+      if ((found = find_widget (c, type)) != NULL)
         return found;
     }
   return NULL;
+}
+
+static AlClassificationPanel *
+find_panel (GtkWidget *widget)
+{
+  return AL_CLASSIFICATION_PANEL (find_widget (widget, AL_TYPE_CLASSIFICATION_PANEL));
 }
 
 typedef struct
@@ -198,6 +206,20 @@ test_analyze (Fixture       *fx,
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpint (al_layer_hit_test (atoms_layer, mine->atoms->x[0] + 0.3, mine->atoms->y[0], 1.0), ==, 0);
   g_assert_cmpint (al_layer_hit_test (atoms_layer, -50, -50, 1.0), ==, -1);
+
+  /* Selecting (what a click does): the Inspector shows the atom. */
+  {
+    AlInspectorPanel *inspector =
+      AL_INSPECTOR_PANEL (find_widget (GTK_WIDGET (fx->window), AL_TYPE_INSPECTOR_PANEL));
+    guint k = mine->atoms->n_atoms / 2;
+
+    g_assert_nonnull (inspector);
+    g_assert_cmpint (al_window_select_at (fx->window, mine->atoms->x[k] + 0.2, mine->atoms->y[k] - 0.2), ==, k);
+    g_assert_cmpint (al_window_get_selected_atom (fx->window), ==, k);
+    g_assert_cmpint (al_inspector_panel_get_atom (inspector), ==, k);
+    g_assert_cmpint (al_window_select_at (fx->window, -100, -100), ==, -1);
+    g_assert_cmpint (al_inspector_panel_get_atom (inspector), ==, -1);
+  }
 }
 
 static void

@@ -116,6 +116,22 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
   al_canvas_zoom_about (self, self->pinch_start_zoom * scale, cx, cy);
 }
 
+static void
+on_click_released (GtkGestureClick *click,
+                   int              n_press,
+                   double           wx,
+                   double           wy,
+                   AlCanvas        *self)
+{
+  double x, y;
+
+  /* A click that became a drag is cancelled by GTK and never gets here. */
+  if (n_press != 1 || self->raster == NULL)
+    return;
+  al_canvas_widget_to_image (self, wx, wy, &x, &y);
+  _al_canvas_clicked (self, x, y);
+}
+
 void
 _al_canvas_init_input (AlCanvas *self)
 {
@@ -138,6 +154,11 @@ _al_canvas_init_input (AlCanvas *self)
   g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "released", G_CALLBACK (on_click_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_zoom_new ();

@@ -114,6 +114,9 @@ void     _al_canvas_notify_view        (AlCanvas    *self,
                                         double       old_x,
                                         double       old_y);
 void     _al_canvas_pointer_changed    (AlCanvas    *self);
+void     _al_canvas_clicked            (AlCanvas    *self,
+                                        double       x,
+                                        double       y);
 
 /* al-canvas-zoom.c */
 void     _al_canvas_clamp_offsets      (AlCanvas    *self);

@@ -30,6 +30,7 @@ enum {
 
 enum {
   POINTER_CHANGED,
+  CLICKED,
   N_SIGNALS
 };
 
@@ -91,6 +92,14 @@ void
 _al_canvas_pointer_changed (AlCanvas *self)
 {
   g_signal_emit (self, signals[POINTER_CHANGED], 0);
+}
+
+void
+_al_canvas_clicked (AlCanvas *self,
+                    double    x,
+                    double    y)
+{
+  g_signal_emit (self, signals[CLICKED], 0, x, y);
 }
 
 static void
@@ -340,6 +349,16 @@ al_canvas_class_init (AlCanvasClass *klass)
   signals[POINTER_CHANGED] = g_signal_new ("pointer-changed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
+
+  /**
+   * AlCanvas::clicked:
+   * @x: image x of the click
+   * @y: image y of the click
+   *
+   * A primary-button click that was not a drag.
+   */
+  signals[CLICKED] = g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
 }

@@ -16,6 +16,8 @@
 #define MARKER_MAX_PX 9.0
 /* Below this half-size markers are squares with no outline. */
 #define MARKER_DETAIL_PX 3.0
+/* Space between a selected atom's marker and its ring (px). */
+#define SELECTION_GAP_PX 4.0
 
 struct _AlAtomsLayer
 {
@@ -24,6 +26,7 @@ struct _AlAtomsLayer
   guint      frame;    /* the frame last drawn, for hit tests */
   const AlFrameResult *grid_for;
   AlAtomGrid *grid;
+  gint64     selected;
 };
 
 G_DEFINE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL_TYPE_LAYER)
@@ -123,6 +126,21 @@ al_atoms_layer_snapshot (AlLayer            *layer,
         }
       cairo_destroy (d.cr[s]);
     }
+  if (self->selected >= 0 && self->selected < d.atoms->n_atoms)
+    {
+      double wx, wy;
+
+      /* The selection: a white ring with a dark rim, clear on any contrast. */
+      al_canvas_view_to_widget (view, d.atoms->x[self->selected], d.atoms->y[self->selected], &wx, &wy);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, wx, wy, d.radius + SELECTION_GAP_PX, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+      cairo_set_line_width (cr, 4);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
   al_layer_end_cairo (layer, snapshot, cr);
 }
 
@@ -167,6 +185,25 @@ al_atoms_layer_class_init (AlAtomsLayerClass *klass)
 static void
 al_atoms_layer_init (AlAtomsLayer *self)
 {
+  self->selected = -1;
+}
+
+void
+al_atoms_layer_set_selected (AlAtomsLayer *self,
+                             gint64        atom)
+{
+  g_return_if_fail (AL_IS_ATOMS_LAYER (self));
+  if (self->selected == atom)
+    return;
+  self->selected = atom;
+  al_layer_changed (AL_LAYER (self));
+}
+
+gint64
+al_atoms_layer_get_selected (AlAtomsLayer *self)
+{
+  g_return_val_if_fail (AL_IS_ATOMS_LAYER (self), -1);
+  return self->selected;
 }
 
 AlLayer *

@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 #define AL_TYPE_ATOMS_LAYER (al_atoms_layer_get_type ())
 G_DECLARE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL, ATOMS_LAYER, AlLayer)
 
-AlLayer *al_atoms_layer_new (AlResults *results);
+AlLayer *al_atoms_layer_new          (AlResults    *results);
+/* Rings atom `atom` of the shown frame (-1: none). */
+void     al_atoms_layer_set_selected (AlAtomsLayer *self,
+                                      gint64        atom);
+gint64   al_atoms_layer_get_selected (AlAtomsLayer *self);
 
 G_END_DECLS
