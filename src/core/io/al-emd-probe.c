@@ -9,10 +9,15 @@
  * frame buffer (al_emd_probing), so it needs little memory; the price is
  * reading the file twice (the second time from the page cache).
  *
+ * libhdf5 can also loop forever on a damaged global heap, so the child
+ * gets a deadline that grows with the file's size (slow disks included);
+ * a child past it is killed and the file refused.
+ *
  * The parent holds the HDF5 lock across fork(), so no other thread is
  * inside libhdf5 when the child starts; the child leaves with _exit().
  */
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +30,51 @@ gboolean al_emd_probing = FALSE;
  * anything else (a signal, or a sanitizer's exit status) is a crash. */
 #define PROBE_READ 0
 #define PROBE_REFUSED 42
+/* The child's deadline: a base, plus the file read at a slow disk's rate. */
+#define PROBE_BASE_US (5 * G_USEC_PER_SEC)
+#define PROBE_BYTES_PER_S (10.0 * 1024 * 1024)
+/* How often the parent looks at the child. */
+#define PROBE_POLL_US 2000
+
+static gint64
+probe_deadline (const char *path,
+                const guint8 *data,
+                gsize         size)
+{
+  GStatBuf st;
+
+  if (data == NULL)
+    size = g_stat (path, &st) == 0 ? (gsize) st.st_size : 0;
+  return g_get_monotonic_time () + PROBE_BASE_US
+         + (gint64) (size / PROBE_BYTES_PER_S * G_USEC_PER_SEC);
+}
+
+/* Waits for the child until the deadline; FALSE (child killed) past it. */
+static gboolean
+wait_child (pid_t   pid,
+            gint64  deadline,
+            int    *status)
+{
+  for (;;)
+    {
+      pid_t done = waitpid (pid, status, WNOHANG);
+      if (done == pid)
+        return TRUE;
+      if (done < 0 && errno != EINTR)
+        {
+          *status = 0;   /* cannot wait: treat as read */
+          return TRUE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          kill (pid, SIGKILL);
+          while (waitpid (pid, status, 0) < 0 && errno == EINTR)
+            ;
+          return FALSE;
+        }
+      g_usleep (PROBE_POLL_US);
+    }
+}
 
 gboolean
 al_emd_probe_in_child (const char   *path,
@@ -33,6 +83,7 @@ al_emd_probe_in_child (const char   *path,
                        const char   *name,
                        GError      **error)
 {
+  gint64 deadline = probe_deadline (path, data, size);
   pid_t pid;
   int status = 0;
 
@@ -46,9 +97,12 @@ al_emd_probe_in_child (const char   *path,
       image = al_emd_read_unlocked (path, data, size, name, NULL);
       _exit (image != NULL ? PROBE_READ : PROBE_REFUSED);
     }
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return TRUE;
+  if (!wait_child (pid, deadline, &status))
+    {
+      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
+                   "“%s” is damaged: the HDF5 library does not finish reading it", name);
+      return FALSE;
+    }
   if (WIFEXITED (status)
       && (WEXITSTATUS (status) == PROBE_READ || WEXITSTATUS (status) == PROBE_REFUSED))
     return TRUE;
