@@ -11,6 +11,7 @@ static const AlCliCommand benches[] = {
   { "chem", "Bonds, rings, defects, strain of 100,000 atoms (--accuracy: on simulated images)", al_cli_bench_chem },
   { "gpa", "Geometric phase analysis of a 4096² image", al_cli_bench_gpa },
   { "simulate", "Simulator: seconds for a 2048×2048 MoS2 image with defects", al_cli_bench_simulate },
+  { "detect", "Detection: seconds for a 2048×2048 MoS2 image, 2 threads", al_cli_bench_detect },
 };
 
 int

@@ -11,3 +11,4 @@ int al_cli_bench_gpa (int argc, char **argv);
 /* `bench chem --accuracy`, in cli-bench-accuracy.c */
 int al_cli_bench_chem_accuracy (int argc, char **argv);
 int al_cli_bench_simulate (int argc, char **argv);
+int al_cli_bench_detect (int argc, char **argv);

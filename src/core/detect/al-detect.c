@@ -629,8 +629,10 @@ find_scales (const float          *frame,
 {
   const AlMaterial *m = params->material;
 
+  double hint = m != NULL && params->pixel_size_nm > 0 ? m->a_nm / params->pixel_size_nm : 0.0;
+
   if (MIN (width, height) >= 32
-      && !al_lattice_estimate (frame, width, height, &info->lattice, error))
+      && !al_lattice_estimate_near (frame, width, height, hint, &info->lattice, error))
     return FALSE;
   info->pixel_size_nm = params->pixel_size_nm;
   if (info->pixel_size_nm <= 0)

@@ -31,9 +31,11 @@
 /* Highest index |h|, |k| used when refining the basis. */
 #define AL_LATTICE_MAX_INDEX 4
 /* A spot is indexed when its (h, k) are within this of integers. */
-#define AL_LATTICE_INDEX_TOLERANCE 0.12
+#define AL_LATTICE_INDEX_TOLERANCE 0.06
 /* Two vectors are parallel when sin(angle) is below this. */
 #define AL_LATTICE_MIN_SIN 0.3
+/* A spot near an expected spacing is within this fraction of it. */
+#define AL_LATTICE_HINT_TOLERANCE 0.12
 /* Hexagonal: equal lengths within this fraction, angle within this many degrees. */
 #define AL_LATTICE_HEX_LENGTH_TOL 0.04
 #define AL_LATTICE_HEX_ANGLE_TOL_DEG 3.0
@@ -211,10 +213,29 @@ norm2 (const double v[2])
 static gboolean
 pick_basis (GArray *spots,
             double  g1[2],
-            double  g2[2])
+            double  g2[2],
+            double  expected_bins)
 {
   double strong = MAX (AL_LATTICE_MIN_SCORE,
                        AL_LATTICE_STRONG_FRACTION * g_array_index (spots, Spot, 0).score);
+
+  /* With an expected spacing, the spots of the first order are where to
+   * look, and noise elsewhere does not count. */
+  if (expected_bins > 0)
+    {
+      for (guint i = 0; i < spots->len;)
+        {
+          const Spot *s = &g_array_index (spots, Spot, i);
+          if (fabs (hypot (s->kx, s->ky) / expected_bins - 1.0) > AL_LATTICE_HINT_TOLERANCE)
+            g_array_remove_index (spots, i);
+          else
+            i++;
+        }
+      if (spots->len < 2)
+        return FALSE;
+      strong = MAX (AL_LATTICE_MIN_SCORE,
+                    AL_LATTICE_STRONG_FRACTION * g_array_index (spots, Spot, 0).score);
+    }
   gboolean have1 = FALSE, have2 = FALSE;
 
   for (guint i = 0; i < spots->len; i++)
@@ -223,14 +244,40 @@ pick_basis (GArray *spots,
       double v[2] = { s->kx, s->ky };
       if (s->score < strong)
         continue;
-      if (!have1 || norm2 (v) < norm2 (g1))
+      /* The shortest strong spot; near an expected spacing, the strongest. */
+      if (!have1 || (expected_bins <= 0 && norm2 (v) < norm2 (g1)))
         {
           g1[0] = v[0];
           g1[1] = v[1];
           have1 = TRUE;
         }
     }
+  /* Prefer a hexagonal pair: the shortest strong spot that has a partner of
+   * the same length at 60° (another grain's spots, or a grain boundary's
+   * low-frequency streaks, have none), with its strongest partner. */
   for (guint i = 0; have1 && i < spots->len; i++)
+    {
+      const Spot *si = &g_array_index (spots, Spot, i);
+      double u[2] = { si->kx, si->ky };
+      if (si->score < strong || (have2 && norm2 (u) >= norm2 (g1) * (1 - AL_LATTICE_HEX_LENGTH_TOL)))
+        continue;
+      for (guint j = 0; j < spots->len; j++)
+        {
+          const Spot *sj = &g_array_index (spots, Spot, j);
+          double v[2] = { sj->kx, sj->ky };
+          double cos_angle = (u[0] * v[0] + u[1] * v[1]) / (norm2 (u) * norm2 (v));
+          double angle = acos (CLAMP (fabs (cos_angle), 0.0, 1.0)) * 180.0 / G_PI;
+          if (j == i || sj->score < strong
+              || fabs (norm2 (v) / norm2 (u) - 1.0) > AL_LATTICE_HEX_LENGTH_TOL
+              || fabs (angle - 60.0) > AL_LATTICE_HEX_ANGLE_TOL_DEG)
+            continue;
+          memcpy (g1, u, sizeof u);
+          memcpy (g2, v, sizeof v);
+          have2 = TRUE;
+          break;
+        }
+    }
+  for (guint i = 0; have1 && !have2 && i < spots->len; i++)
     {
       const Spot *s = &g_array_index (spots, Spot, i);
       double v[2] = { s->kx, s->ky };
@@ -320,12 +367,47 @@ fill_lattice (AlLattice *lattice,
 
 /* Estimates the lattice of `frame`. Returns FALSE with an error only for
  * unusable input; an image with no lattice returns TRUE with found = FALSE. */
+static gboolean estimate (const float *frame, guint width, guint height, double period_px,
+                          AlLattice *lattice, GError **error);
+
 gboolean
 al_lattice_estimate (const float *frame,
                      guint        width,
                      guint        height,
                      AlLattice   *lattice,
                      GError     **error)
+{
+  return estimate (frame, width, height, 0.0, lattice, error);
+}
+
+/* As al_lattice_estimate(), for a hexagonal lattice of period near
+ * `period_px` (when > 0), as a known material and pixel size imply: the
+ * free estimate when it agrees, else the spots near the expected spacing
+ * only (at low dose noise can outshine the lattice elsewhere). */
+gboolean
+al_lattice_estimate_near (const float *frame,
+                          guint        width,
+                          guint        height,
+                          double       period_px,
+                          AlLattice   *lattice,
+                          GError     **error)
+{
+  if (!estimate (frame, width, height, 0.0, lattice, error))
+    return FALSE;
+  if (period_px <= 0
+      || (lattice->found && lattice->hexagonal
+          && fabs (lattice->period_px / period_px - 1.0) < AL_LATTICE_HINT_TOLERANCE))
+    return TRUE;
+  return estimate (frame, width, height, period_px, lattice, error);
+}
+
+static gboolean
+estimate (const float *frame,
+          guint        width,
+          guint        height,
+          double       period_px,
+          AlLattice   *lattice,
+          GError     **error)
 {
   g_autofree float *power = NULL;
   g_autoptr (GArray) spots = NULL;
@@ -348,7 +430,8 @@ al_lattice_estimate (const float *frame,
   power = power_spectrum (frame, width, height, n);
   normalise_radially (power, n);
   spots = find_spots (power, n);
-  if (spots->len < 2 || !pick_basis (spots, g1, g2))
+  if (spots->len < 2
+      || !pick_basis (spots, g1, g2, period_px > 0 ? 2.0 * n / (sqrt (3.0) * period_px) : 0.0))
     return TRUE;
 
   lattice->n_spots = refine_basis (spots, g1, g2);

@@ -32,6 +32,12 @@ gboolean al_lattice_estimate          (const float       *frame,
                                        guint              height,
                                        AlLattice         *lattice,
                                        GError           **error);
+gboolean al_lattice_estimate_near     (const float       *frame,
+                                       guint              width,
+                                       guint              height,
+                                       double             period_px,
+                                       AlLattice         *lattice,
+                                       GError           **error);
 double   al_lattice_pixel_size        (const AlLattice   *lattice,
                                        const AlMaterial  *material);
 double   al_lattice_neighbour_px      (const AlLattice   *lattice,

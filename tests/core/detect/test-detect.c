@@ -33,6 +33,36 @@ test_lattice_fft (void)
                                   0.316 / a_px, 0.003 * 0.316 / a_px);
 }
 
+/* Two grains at 0° and 21°: the basis is one grain's (hexagonal, right
+ * period), not a mix of both; likewise with the expected period given. */
+static void
+test_lattice_two_grains (void)
+{
+  const guint side = 256;
+  g_autoptr (GArray) left = synth_honeycomb (side, side, 12.0, 0.0, 300, 120, 0);
+  g_autoptr (GArray) right = synth_honeycomb (side, side, 12.0, 21.0 * G_PI / 180.0, 300, 120, 0);
+  g_autoptr (GArray) both = g_array_new (FALSE, FALSE, sizeof (SynthColumn));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8);
+  g_autofree float *img = NULL;
+  AlLattice lat;
+
+  for (guint i = 0; i < left->len; i++)
+    if (g_array_index (left, SynthColumn, i).x < side / 2.0)
+      g_array_append_val (both, g_array_index (left, SynthColumn, i));
+  for (guint i = 0; i < right->len; i++)
+    if (g_array_index (right, SynthColumn, i).x >= side / 2.0)
+      g_array_append_val (both, g_array_index (right, SynthColumn, i));
+  img = synth_render ((SynthColumn *) both->data, both->len, side, side, 1.6, 10, rand);
+  for (int hinted = 0; hinted < 2; hinted++)
+    {
+      /* (a hint agreeing with the free estimate keeps it) */
+      g_assert_true (al_lattice_estimate_near (img, side, side, hinted ? 12.5 : 0.0, &lat, NULL));
+      g_test_message ("hinted %d: found %d hex %d period %.3f a1 %.2f %.2f a2 %.2f %.2f spots %u", hinted, lat.found, lat.hexagonal, lat.period_px, lat.a1[0], lat.a1[1], lat.a2[0], lat.a2[1], lat.n_spots);
+      g_assert_true (lat.found && lat.hexagonal);
+      g_assert_cmpfloat_with_epsilon (lat.period_px, 12.0, 0.15);
+    }
+}
+
 static void
 test_lattice_none (void)
 {
@@ -280,6 +310,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/detect/lattice-fft", test_lattice_fft);
   g_test_add_func ("/core/detect/lattice-none", test_lattice_none);
+  g_test_add_func ("/core/detect/lattice-two-grains", test_lattice_two_grains);
   g_test_add_func ("/core/detect/noise-sigma", test_noise_sigma);
   g_test_add_func ("/core/detect/refine-subpixel", test_refine_subpixel);
   g_test_add_func ("/core/detect/overlapping-pair", test_overlapping_pair);
