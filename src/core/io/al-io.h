@@ -46,9 +46,31 @@ typedef struct
                       const char   *path);
   AlImage  *(*load)  (const char   *path,
                       GError      **error);
+  /* Frames [first, first + n_frames) only (n_frames 0: to the last), the
+   * others neither converted nor held; NULL when the reader reads all. */
+  AlImage  *(*load_frames) (const char *path,
+                            guint       first,
+                            guint       n_frames,
+                            GError    **error);
 } AlImageReader;
 
 AlImage *al_image_load (const char  *path,
                         GError     **error);
+/* Frames [first, first + n_frames) of a series (n_frames 0: to the last
+ * frame): a window of a long in-situ series costs the memory of that window
+ * with the readers that can skip frames (TIFF, MRC). Frame 0 of the result
+ * is frame `first` of the file. */
+AlImage *al_image_load_frames (const char  *path,
+                               guint        first,
+                               guint        n_frames,
+                               GError     **error);
+
+/* For readers: checks a frame range against the file's `n_in_file` frames
+ * and turns n_frames 0 into "to the last". */
+gboolean al_io_check_frames   (const char  *path,
+                               guint        n_in_file,
+                               guint        first,
+                               guint       *n_frames,
+                               GError     **error);
 
 G_END_DECLS

@@ -318,6 +318,8 @@ load (const guint8 *data,
       gsize         size,
       const char   *name,
       gboolean      mapped,
+      guint         first,
+      guint         n_wanted,
       GError      **error)
 {
   MrcHeader h = { 0 };
@@ -350,13 +352,15 @@ load (const guint8 *data,
                    name, h.n[0], h.n[1], h.n[2], n_bytes, data_at, h.size);
       return NULL;
     }
-  image = al_io_image_new ((guint) h.n[0], (guint) h.n[1], (guint) h.n[2], error);
+  if (!al_io_check_frames (name, (guint) h.n[2], first, &n_wanted, error))
+    return NULL;
+  image = al_io_image_new ((guint) h.n[0], (guint) h.n[1], n_wanted, error);
   if (image == NULL)
     return NULL;
   for (guint f = 0; f < image->n_frames; f++)
     {
       gsize n = al_image_frame_samples (image);
-      convert (h.data + data_at + (guint64) f * n * al_sample_type_size (type), type,
+      convert (h.data + data_at + (guint64) (first + f) * n * al_sample_type_size (type), type,
                h.mode == MODE_FLOAT16, h.le, n, al_image_frame (image, f));
       /* A file mapping's converted pages are given back frame by frame. */
       if (mapped)
@@ -376,12 +380,14 @@ al_mrc_load_bytes (const guint8 *data,
                    const char   *name,
                    GError      **error)
 {
-  return load (data, size, name, FALSE, error);
+  return load (data, size, name, FALSE, 0, 0, error);
 }
 
 static AlImage *
-mrc_load (const char *path,
-          GError    **error)
+mrc_load_frames (const char *path,
+                 guint       first,
+                 guint       n_frames,
+                 GError    **error)
 {
   g_autofree char *name = g_path_get_basename (path);
   g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
@@ -389,11 +395,19 @@ mrc_load (const char *path,
   if (mapped == NULL)
     return NULL;
   return load ((const guint8 *) g_mapped_file_get_contents (mapped),
-               g_mapped_file_get_length (mapped), name, TRUE, error);
+               g_mapped_file_get_length (mapped), name, TRUE, first, n_frames, error);
+}
+
+static AlImage *
+mrc_load (const char *path,
+          GError    **error)
+{
+  return mrc_load_frames (path, 0, 0, error);
 }
 
 const AlImageReader al_mrc_reader = {
   .format = "MRC",
   .sniff = mrc_sniff,
   .load = mrc_load,
+  .load_frames = mrc_load_frames,
 };

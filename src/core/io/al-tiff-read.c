@@ -231,13 +231,18 @@ count_frames (TIFF          *tif,
   return TRUE;
 }
 
+/* Decodes file frames [first, first + image->n_frames) into the image;
+ * the others are passed over. Calibration and metadata come from the first
+ * page whatever the range. */
 static gboolean
 read_frames (TIFF          *tif,
              AlTiffContext *ctx,
+             guint          first,
              AlImage       *image,
              GError       **error)
 {
-  guint frame = 0;
+  guint end = first + image->n_frames;
+  guint k = 0;   /* the file's frame index */
   AlTiffPage page;
 
   if (!TIFFSetDirectory (tif, 0))
@@ -253,25 +258,28 @@ read_frames (TIFF          *tif,
         return FALSE;
       if (page.reduced)
         continue;
-      if (frame == 0)
+      if (k == 0)
         {
           al_tiff_read_metadata (tif, image);
           al_tiff_read_calibration (tif, image->n_frames, image);
         }
-      if (frame >= image->n_frames)
+      if (k >= end)
         break;
-      if (!al_tiff_page_decode (tif, ctx, &page, al_image_frame (image, frame), error))
-        return FALSE;
-      if (ctx->mapped)
-        al_io_release_mapped (ctx->data, ctx->file_size);
-      frame++;
+      if (k >= first)
+        {
+          if (!al_tiff_page_decode (tif, ctx, &page, al_image_frame (image, k - first), error))
+            return FALSE;
+          if (ctx->mapped)
+            al_io_release_mapped (ctx->data, ctx->file_size);
+        }
+      k++;
     }
   while (ctx->page++, TIFFReadDirectory (tif));
-  for (; frame < image->n_frames && ctx->contiguous_at > 0; frame++)
+  for (k = MAX (k, first); k < end && ctx->contiguous_at > 0; k++)
     {
       al_tiff_page_decode_plain (tif, &page,
-                                 ctx->data + ctx->contiguous_at + (frame - 1) * ctx->frame_bytes,
-                                 al_image_frame (image, frame));
+                                 ctx->data + ctx->contiguous_at + (guint64) (k - 1) * ctx->frame_bytes,
+                                 al_image_frame (image, k - first));
       if (ctx->mapped)
         al_io_release_mapped (ctx->data, ctx->file_size);
     }
@@ -318,6 +326,8 @@ load (const guint8 *data,
       gsize         size,
       const char   *name,
       gboolean      mapped,
+      guint         first_frame,
+      guint         n_wanted,
       GError      **error)
 {
   AlTiffLog log = { NULL };
@@ -338,9 +348,10 @@ load (const guint8 *data,
       al_tiff_log_clear (&log);
       return NULL;
     }
-  if (count_frames (tif, &ctx, &first, &n_frames, error))
+  if (count_frames (tif, &ctx, &first, &n_frames, error)
+      && al_io_check_frames (name, n_frames, first_frame, &n_wanted, error))
     {
-      image = al_image_new (first.width, first.height, n_frames, &local);
+      image = al_image_new (first.width, first.height, n_wanted, &local);
       if (image == NULL)
         {
           g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE, "“%s”: %s", name, local->message);
@@ -352,7 +363,7 @@ load (const guint8 *data,
       g_free (image->dtype);
       image->dtype = g_strdup (al_tiff_page_dtype (&first));
       image->format = g_strdup (TIFFIsBigTIFF (tif) ? "BigTIFF" : "TIFF");
-      if (!read_frames (tif, &ctx, image, error))
+      if (!read_frames (tif, &ctx, first_frame, image, error))
         g_clear_pointer (&image, al_image_free);
     }
   TIFFClose (tif);
@@ -366,14 +377,16 @@ al_tiff_load_bytes (const guint8 *data,
                     const char   *name,
                     GError      **error)
 {
-  return load (data, size, name, FALSE, error);
+  return load (data, size, name, FALSE, 0, 0, error);
 }
 
 /* The file is mapped, not read: pages are fetched as libtiff touches them,
  * and plain strips are converted straight from the mapping. */
 static AlImage *
-tiff_load (const char *path,
-           GError    **error)
+tiff_load_frames (const char *path,
+                  guint       first,
+                  guint       n_frames,
+                  GError    **error)
 {
   g_autofree char *name = g_path_get_basename (path);
   g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
@@ -381,11 +394,19 @@ tiff_load (const char *path,
   if (mapped == NULL)
     return NULL;
   return load ((const guint8 *) g_mapped_file_get_contents (mapped),
-               g_mapped_file_get_length (mapped), name, TRUE, error);
+               g_mapped_file_get_length (mapped), name, TRUE, first, n_frames, error);
+}
+
+static AlImage *
+tiff_load (const char *path,
+           GError    **error)
+{
+  return tiff_load_frames (path, 0, 0, error);
 }
 
 const AlImageReader al_tiff_reader = {
   .format = "TIFF",
   .sniff = tiff_sniff,
   .load = tiff_load,
+  .load_frames = tiff_load_frames,
 };

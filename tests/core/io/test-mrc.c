@@ -325,6 +325,33 @@ test_hostile_headers (void)
 }
 
 static void
+test_load_frames (void)
+{
+  MrcSpec s = { .mode = 1, .nz = 6, .cell = { 14.0f, 10.0f, 12.0f } };
+  g_autoptr (GBytes) bytes = make_mrc (&s);
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "series.mrc", NULL);
+  g_autoptr (AlImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL));
+  image = al_image_load_frames (path, 4, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->n_frames, ==, 2);
+  for (guint z = 0; z < 2; z++)
+    for (guint y = 0; y < NY; y++)
+      for (guint x = 0; x < NX; x++)
+        g_assert_cmpfloat (al_image_frame (image, z)[y * NX + x], ==, value_at (&s, x, y, z + 4));
+  g_assert_cmpfloat (image->frame_scale, ==, 2.0);
+  g_clear_pointer (&image, al_image_free);
+  image = al_image_load_frames (path, 6, 1, &error);
+  g_assert_null (image);
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_FAILED);
+  al_test_rmdir (dir);
+}
+
+static void
 test_random_damage (void)
 {
   MrcSpec s = { .mode = 1, .nz = 3, .n_symbt = 64, .cell = { 7.0f, 5.0f, 2.0f } };
@@ -360,6 +387,7 @@ main (int    argc,
   g_test_add_func ("/core/io/mrc/layouts", test_layouts);
   g_test_add_func ("/core/io/mrc/refused", test_refused);
   g_test_add_func ("/core/io/mrc/hostile-headers", test_hostile_headers);
+  g_test_add_func ("/core/io/mrc/load-frames", test_load_frames);
   g_test_add_func ("/core/io/mrc/random-damage", test_random_damage);
   return g_test_run ();
 }

@@ -337,6 +337,28 @@ test_jpeg_hostile (void)
 
 /* Seeded damage anywhere in valid files: success or AL_IO_ERROR, never a
  * crash (the fuzz targets do this at length). */
+/* Readers without a frame window: al_image_load_frames keeps the range. */
+static void
+test_load_frames_whole (void)
+{
+  PngCase c = { "grey8", PNG_COLOR_TYPE_GRAY, 8, FALSE };
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "one.png", NULL);
+  g_autoptr (AlImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+
+  write_png (path, &c);
+  image = al_image_load_frames (path, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->n_frames, ==, 1);
+  g_assert_cmpstr (image->format, ==, "PNG");
+  g_clear_pointer (&image, al_image_free);
+  image = al_image_load_frames (path, 1, 0, &error);
+  g_assert_null (image);
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_FAILED);
+  al_test_rmdir (dir);
+}
+
 static void
 test_random_damage (void)
 {
@@ -384,6 +406,7 @@ main (int    argc,
   g_test_add_func ("/core/io/png/hostile", test_png_hostile);
   g_test_add_func ("/core/io/jpeg/kinds", test_jpeg);
   g_test_add_func ("/core/io/jpeg/hostile", test_jpeg_hostile);
+  g_test_add_func ("/core/io/png-jpeg/load-frames", test_load_frames_whole);
   g_test_add_func ("/core/io/png-jpeg/random-damage", test_random_damage);
   return g_test_run ();
 }

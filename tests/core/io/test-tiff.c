@@ -403,6 +403,53 @@ test_imagej_contiguous_stack (void)
   al_test_rmdir (dir);
 }
 
+/* A window of a series: only those frames are converted and held. */
+static void
+test_load_frames (void)
+{
+  TiffVariant v = { "float32", 32, FP, 1, C, 0, 0, FALSE, FALSE, FALSE, 5 };
+  TiffRaw raw = { .width = 6, .height = 4, .bits = 16, .n_data = 4 * 6 * 4 * 2,
+                  .description = "ImageJ=1.53t\nimages=4\nslices=4\n" };
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "series.tif", NULL);
+  g_autofree char *big = g_build_filename (dir, "imagej.tif", NULL);
+  g_autoptr (GBytes) bytes = tiff_maker_raw (&raw);
+  g_autoptr (AlImage) middle = NULL;
+  g_autoptr (AlImage) tail = NULL;
+  g_autoptr (AlImage) ij = NULL;
+  g_autoptr (AlImage) none = NULL;
+  g_autoptr (GError) error = NULL;
+
+  tiff_maker_write (path, &v, NULL, NULL);
+  middle = al_image_load_frames (path, 1, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (middle->n_frames, ==, 2);
+  g_assert_cmpfloat (al_image_frame (middle, 0)[7], ==, tiff_maker_value (&v, 7, 0, 1, 0));
+  g_assert_cmpfloat (al_image_frame (middle, 1)[7], ==, tiff_maker_value (&v, 7, 0, 2, 0));
+  tail = al_image_load_frames (path, 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tail->n_frames, ==, 2);
+  g_assert_cmpfloat (al_image_frame (tail, 1)[TIFF_MAKER_WIDTH + 1], ==,
+                     tiff_maker_value (&v, 1, 1, 4, 0));
+  none = al_image_load_frames (path, 4, 2, &error);
+  g_assert_null (none);
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "has 5 frames: frames 5 to 6 do not exist"));
+
+  /* ImageJ's one-directory stacks: frames 2 and 3 from their offsets. */
+  g_assert_true (g_file_set_contents (big, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL));
+  ij = al_image_load_frames (big, 2, 2, NULL);
+  g_assert_nonnull (ij);
+  g_assert_cmpuint (ij->n_frames, ==, 2);
+  for (guint i = 0; i < 2 * 6 * 4; i++)
+    {
+      guint byte = 2 * (i + 2 * 6 * 4);
+      g_assert_cmpfloat (ij->pixels[i], ==, byte % 251 + 256 * ((byte + 1) % 251));
+    }
+  al_test_rmdir (dir);
+}
+
 /* Our writer ------------------------------------------------------------- */
 
 static AlImage *
@@ -552,6 +599,7 @@ main (int    argc,
   g_test_add_func ("/core/io/tiff/calibration", test_calibration);
   g_test_add_func ("/core/io/tiff/imagej-frame-axis", test_imagej_frame_axis);
   g_test_add_func ("/core/io/tiff/imagej-contiguous-stack", test_imagej_contiguous_stack);
+  g_test_add_func ("/core/io/tiff/load-frames", test_load_frames);
   g_test_add_func ("/core/io/tiff/write/round-trip", test_write_round_trip);
   g_test_add_func ("/core/io/tiff/write/micrometres-as-nm", test_write_micrometres_as_nm);
   g_test_add_func ("/core/io/tiff/write/uint16", test_write_uint16);
