@@ -145,7 +145,7 @@ detect_frame (AlAnalysis             *analysis,
         return NULL;
       add_detect_timings (analysis, info);
       analysis->material_guessed = TRUE;
-      guess = al_material_guess (atoms, &info->lattice, pixel_size);
+      guess = al_material_guess (atoms, &info->lattice, pixel_size, width, height);
       if (guess == NULL)
         return atoms;
       al_atoms_free (atoms);

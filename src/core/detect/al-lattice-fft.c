@@ -34,6 +34,9 @@
 #define AL_LATTICE_INDEX_TOLERANCE 0.06
 /* Two vectors are parallel when sin(angle) is below this. */
 #define AL_LATTICE_MIN_SIN 0.3
+/* A preferred hexagonal pair has spots this strong, relative to the
+ * strongest spot. */
+#define AL_LATTICE_HEX_MIN_FRACTION 0.1
 /* A spot near an expected spacing is within this fraction of it. */
 #define AL_LATTICE_HINT_TOLERANCE 0.12
 /* Hexagonal: equal lengths within this fraction, angle within this many degrees. */
@@ -259,6 +262,10 @@ pick_basis (GArray *spots,
     {
       const Spot *si = &g_array_index (spots, Spot, i);
       double u[2] = { si->kx, si->ky };
+      /* Only a pair among the main spots: faint hexagonal patterns (pixel
+       * artefacts) must not stand in for a strong lattice of another kind. */
+      if (si->score < AL_LATTICE_HEX_MIN_FRACTION * g_array_index (spots, Spot, 0).score)
+        continue;
       if (si->score < strong || (have2 && norm2 (u) >= norm2 (g1) * (1 - AL_LATTICE_HEX_LENGTH_TOL)))
         continue;
       for (guint j = 0; j < spots->len; j++)
@@ -267,7 +274,7 @@ pick_basis (GArray *spots,
           double v[2] = { sj->kx, sj->ky };
           double cos_angle = (u[0] * v[0] + u[1] * v[1]) / (norm2 (u) * norm2 (v));
           double angle = acos (CLAMP (fabs (cos_angle), 0.0, 1.0)) * 180.0 / G_PI;
-          if (j == i || sj->score < strong
+          if (j == i || sj->score < AL_LATTICE_HEX_MIN_FRACTION * g_array_index (spots, Spot, 0).score
               || fabs (norm2 (v) / norm2 (u) - 1.0) > AL_LATTICE_HEX_LENGTH_TOL
               || fabs (angle - 60.0) > AL_LATTICE_HEX_ANGLE_TOL_DEG)
             continue;

@@ -20,6 +20,9 @@
 #define AL_GUESS_MIN_SEPARATION 2.5
 #define AL_GUESS_EXPONENT 1.7
 #define AL_GUESS_MIN_ATOMS 8
+/* Columns found may differ from a honeycomb's count by this factor (edges,
+ * holes, vacancies, contamination) and still be one. */
+#define AL_GUESS_DENSITY_FACTOR 2.0
 
 static double
 site_ratio (const AlMaterial *m)
@@ -33,17 +36,29 @@ site_ratio (const AlMaterial *m)
 const AlMaterial *
 al_material_guess (const AlAtoms   *atoms,
                    const AlLattice *lattice,
-                   double           pixel_size_nm)
+                   double           pixel_size_nm,
+                   guint            width,
+                   guint            height)
 {
   gboolean candidate[AL_N_MATERIALS];
   g_autofree double *v = NULL;
   double mean[2], var[2], separation, ratio, best = G_MAXDOUBLE;
   const AlMaterial *choice = NULL;
 
-  /* Every preset projects onto a hexagonal lattice. */
+  /* Every preset projects onto a hexagonal lattice... */
   if (atoms == NULL || atoms->n_atoms < AL_GUESS_MIN_ATOMS
       || (lattice != NULL && lattice->found && !lattice->hexagonal))
     return NULL;
+  /* ...a honeycomb with two columns per cell: the columns found must be
+   * about that many (a lattice read off noise or a superstructure is not). */
+  if (lattice != NULL && lattice->found)
+    {
+      double cell = fabs (lattice->a1[0] * lattice->a2[1] - lattice->a1[1] * lattice->a2[0]);
+      double expected = cell > 0 ? 2.0 * width * height / cell : 0.0;
+      if (atoms->n_atoms < expected / AL_GUESS_DENSITY_FACTOR
+          || atoms->n_atoms > expected * AL_GUESS_DENSITY_FACTOR)
+        return NULL;
+    }
   for (int m = 0; m < AL_N_MATERIALS; m++)
     {
       candidate[m] = TRUE;

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 const AlMaterial *al_material_guess (const AlAtoms   *atoms,
                                      const AlLattice *lattice,
-                                     double           pixel_size_nm);
+                                     double           pixel_size_nm,
+                                     guint            width,
+                                     guint            height);
 
 G_END_DECLS
