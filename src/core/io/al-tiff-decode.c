@@ -20,6 +20,8 @@
 #define AL_LUMA_B 0.0722f
 /* One decoded strip or tile may take at most this many bytes. */
 #define AL_TIFF_MAX_CHUNK_BYTES (G_GUINT64_CONSTANT (1) << 30)
+/* Rows converted through libtiff's RGBA renderer at a time, in bytes. */
+#define AL_TIFF_RGBA_BAND_BYTES (1u << 20)
 /* Decoded bytes between two releases of the mapped file's pages. */
 #define AL_TIFF_RELEASE_BYTES (32u << 20)
 
@@ -372,7 +374,8 @@ decode_tiles (TIFF                *tif,
 }
 
 /* libtiff renders palette, YCbCr, CMYK, Lab and packed bilevel or 2/4-bit
- * grey pages as 8-bit RGBA; luminance is taken from that. */
+ * grey pages as 8-bit RGBA; luminance is taken from that, a band of rows at
+ * a time so the RGBA copy stays small whatever the page. */
 static gboolean
 decode_rgba (TIFF                *tif,
              const AlTiffContext *ctx,
@@ -381,31 +384,40 @@ decode_rgba (TIFF                *tif,
              GError             **error)
 {
   char reason[1024] = "";
-  gsize n = (gsize) page->width * page->height;
+  guint32 band = MAX (1, AL_TIFF_RGBA_BAND_BYTES / ((gsize) page->width * 4));
   g_autofree guint32 *raster = NULL;
+  TIFFRGBAImage rgba;
+  gboolean ok = TRUE;
 
-  if (!TIFFRGBAImageOK (tif, reason))
+  if (!TIFFRGBAImageOK (tif, reason) || !TIFFRGBAImageBegin (&rgba, tif, 1, reason))
     {
       g_autofree char *what = g_strdup_printf ("“%s”, page %u holds samples AtomLens cannot read (%s)",
                                                ctx->name, ctx->page + 1, reason);
       g_set_error_literal (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, what);
       return FALSE;
     }
-  raster = g_try_new (guint32, n);
+  band = MIN (band, page->height);
+  raster = g_try_new (guint32, (gsize) page->width * band);
+  rgba.req_orientation = ORIENTATION_TOPLEFT;
+  for (guint32 row = 0; ok && raster != NULL && row < page->height; row += band)
+    {
+      guint32 n_rows = MIN (band, page->height - row);
+      gsize n = (gsize) page->width * n_rows;
+      float *dst = frame + (gsize) row * page->width;
+
+      rgba.row_offset = (int) row;
+      rgba.col_offset = 0;
+      ok = TIFFRGBAImageGet (&rgba, raster, page->width, n_rows);
+      for (gsize i = 0; ok && i < n; i++)
+        dst[i] = AL_LUMA_R * TIFFGetR (raster[i]) + AL_LUMA_G * TIFFGetG (raster[i])
+                 + AL_LUMA_B * TIFFGetB (raster[i]);
+    }
+  TIFFRGBAImageEnd (&rgba);
   if (raster == NULL)
-    {
-      set_page_error (error, AL_IO_ERROR_TOO_LARGE, ctx, "not enough memory to convert its colours");
-      return FALSE;
-    }
-  if (!TIFFReadRGBAImageOriented (tif, page->width, page->height, raster, ORIENTATION_TOPLEFT, 1))
-    {
-      set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its image data cannot be decoded");
-      return FALSE;
-    }
-  for (gsize i = 0; i < n; i++)
-    frame[i] = AL_LUMA_R * TIFFGetR (raster[i]) + AL_LUMA_G * TIFFGetG (raster[i])
-               + AL_LUMA_B * TIFFGetB (raster[i]);
-  return TRUE;
+    set_page_error (error, AL_IO_ERROR_TOO_LARGE, ctx, "not enough memory to convert its colours");
+  else if (!ok)
+    set_page_error (error, AL_IO_ERROR_CORRUPT, ctx, "its image data cannot be decoded");
+  return raster != NULL && ok;
 }
 
 /* "Min is white" grey: 0 is white, so the brightest value is the maximum. */

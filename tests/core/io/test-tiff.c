@@ -164,6 +164,46 @@ test_palette (void)
   al_test_rmdir (dir);
 }
 
+/* A palette page taller than one band of the RGBA renderer (1 MiB): the
+ * bands join without a seam. */
+static void
+test_palette_bands (void)
+{
+  const guint32 width = 300, height = 1000;
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "bands.tif", NULL);
+  g_autofree guint8 *row = g_malloc (width);
+  g_autoptr (AlImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+  static guint16 map[256];
+  TIFF *tif = TIFFOpen (path, "w");
+
+  for (guint i = 0; i < 256; i++)
+    map[i] = (guint16) (i * 257);
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, width);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, height);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_PALETTE);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 16);
+  TIFFSetField (tif, TIFFTAG_COLORMAP, map, map, map);
+  for (guint32 y = 0; y < height; y++)
+    {
+      for (guint32 x = 0; x < width; x++)
+        row[x] = (guint8) ((x + 3 * y) % 256);
+      g_assert_cmpint (TIFFWriteScanline (tif, row, y, 0), ==, 1);
+    }
+  TIFFClose (tif);
+
+  image = al_image_load (path, &error);
+  g_assert_no_error (error);
+  for (guint32 y = 0; y < height; y++)
+    for (guint32 x = 0; x < width; x += 37)
+      g_assert_cmpfloat_with_epsilon (image->pixels[(gsize) y * width + x], (x + 3 * y) % 256, 1e-3);
+  al_test_rmdir (dir);
+}
+
 /* A stack whose last page is smaller is refused with a clear message. */
 static void
 mixed_size_tags (TIFF    *tif,
@@ -594,6 +634,7 @@ main (int    argc,
     }
   g_test_add_func ("/core/io/tiff/min-is-white", test_min_is_white);
   g_test_add_func ("/core/io/tiff/palette", test_palette);
+  g_test_add_func ("/core/io/tiff/palette-bands", test_palette_bands);
   g_test_add_func ("/core/io/tiff/pages-of-different-sizes", test_pages_of_different_sizes);
   g_test_add_func ("/core/io/tiff/reduced-pages-skipped", test_reduced_pages_skipped);
   g_test_add_func ("/core/io/tiff/calibration", test_calibration);
