@@ -38,6 +38,22 @@ static const AlAccel accels[] = {
   { "win.show-sidebar", { "F9", NULL } },
   { "win.analyze", { "<Control>r", NULL } },
   { "win.cancel", { "Escape", NULL } },
+  { "win.undo", { "<Control>z", NULL } },
+  { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
+  { "win.delete-atom", { "Delete", "KP_Delete", NULL } },
+  { "win.set-species(0)", { "1", NULL } },
+  { "win.set-species(1)", { "2", NULL } },
+  { "win.set-species(2)", { "3", NULL } },
+  { "win.set-species(3)", { "4", NULL } },
+  { "win.set-species(4)", { "5", NULL } },
+  { "win.set-species(5)", { "6", NULL } },
+  { "win.set-species(6)", { "7", NULL } },
+  { "win.set-species(7)", { "8", NULL } },
+  { "win.set-species(8)", { "9", NULL } },
+  { "win.tool::select", { "s", NULL } },
+  { "win.tool::add", { "a", NULL } },
+  { "win.tool::move", { "m", NULL } },
+  { "win.tool::delete", { "d", NULL } },
 };
 
 /* The schema from the system, or, for an uninstalled build (./run, the

@@ -1,7 +1,8 @@
 /* al-results.h: AlResults, one finished analysis shared by reference
  * between the window, its overlay layers and its panels, so none of them
  * outlives the atoms it draws. Results are applied on the main thread and
- * never change afterwards (an edit makes new results). */
+ * never change afterwards (an edit makes new results: the edited frame
+ * over the results it was made from, which keep the other frames). */
 #pragma once
 
 #include "al-pipeline.h"
@@ -11,6 +12,10 @@ G_BEGIN_DECLS
 typedef struct _AlResults AlResults;
 
 AlResults           *al_results_new        (AlAnalysis *analysis);
+/* Results in which `frame` (ownership taken) replaces that frame of
+ * `base`; the analysis header (material, size, pixel size) is base's. */
+AlResults           *al_results_new_edited (AlResults     *base,
+                                            AlFrameResult *frame);
 AlResults           *al_results_ref        (AlResults  *results);
 void                 al_results_unref      (AlResults  *results);
 const AlAnalysis    *al_results_get_analysis (AlResults *results);

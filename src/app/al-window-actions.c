@@ -209,6 +209,7 @@ _al_window_update_actions (AlWindow *self)
   set_enabled (self, "analyze", image && !al_window_get_analyzing (self));
   set_enabled (self, "cancel", loading || al_window_get_analyzing (self));
   set_enabled (self, "previous-frame", image && frame > 0);
+  _al_window_update_edit_actions (self);
 }
 
 void

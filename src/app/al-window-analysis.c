@@ -116,41 +116,63 @@ analysis_thread (GTask        *task,
     g_task_return_pointer (task, al_results_new (analysis), (GDestroyNotify) al_results_unref);
 }
 
-static void
-show_results (AlWindow *self)
+/* Shows `results` (ownership taken; NULL: none) as layers and panel rows.
+ * After an edit (`keep`), the layers keep their visibility and opacity and
+ * the selection stays. */
+void
+_al_window_show_results (AlWindow  *self,
+                         AlResults *results,
+                         gboolean   keep)
 {
   GListStore *layers = al_canvas_get_layers (self->canvas);
-  g_autoptr (AlLayer) bonds = NULL;
-  g_autoptr (AlLayer) atoms = NULL;
-  g_autoptr (AlLayer) defects = NULL;
+  guint frame = al_canvas_get_frame (self->canvas);
+  const AlFrameResult *r = results != NULL ? al_results_get_frame (results, frame) : NULL;
+  gint64 selected = keep ? al_window_get_selected_atom (self) : -1;
+  AlLayer *made[3];
 
-  g_list_store_remove_all (layers);
-  self->atoms_layer = NULL;
-  al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
-  if (self->results == NULL)
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results;
+  if (results == NULL)
     {
+      g_list_store_remove_all (layers);
+      self->atoms_layer = NULL;
+      al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
       al_classification_panel_set_results (self->classification_panel, NULL, 0);
       return;
     }
   /* Bottom to top: bonds under the atoms they join, defects on top. */
-  bonds = al_bonds_layer_new (self->results);
-  atoms = al_atoms_layer_new (self->results);
-  defects = al_defects_layer_new (self->results);
-  g_list_store_append (layers, bonds);
-  g_list_store_append (layers, atoms);
-  g_list_store_append (layers, defects);
-  self->atoms_layer = AL_ATOMS_LAYER (atoms);
-  al_classification_panel_set_results (self->classification_panel, self->results,
-                                       al_canvas_get_frame (self->canvas));
+  made[0] = al_bonds_layer_new (results);
+  made[1] = al_atoms_layer_new (results);
+  made[2] = al_defects_layer_new (results);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    {
+      g_autoptr (AlLayer) old = keep ? g_list_model_get_item (G_LIST_MODEL (layers), i) : NULL;
+      if (old != NULL)
+        {
+          al_layer_set_visible (made[i], al_layer_get_visible (old));
+          al_layer_set_opacity (made[i], al_layer_get_opacity (old));
+        }
+    }
+  g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
+                       (gpointer *) made, G_N_ELEMENTS (made));
+  self->atoms_layer = AL_ATOMS_LAYER (made[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    g_object_unref (made[i]);
+  if (r == NULL || selected < 0 || (guint64) selected >= r->atoms->n_atoms)
+    selected = -1;
+  al_atoms_layer_set_selected (self->atoms_layer, selected);
+  al_inspector_panel_show_atom (self->inspector_panel, results, frame, selected);
+  al_classification_panel_set_results (self->classification_panel, results, frame);
+  _al_window_update_actions (self);
 }
 
 void
 _al_window_clear_results (AlWindow *self)
 {
   al_window_cancel (self);
-  g_clear_pointer (&self->results, al_results_unref);
   g_clear_error (&self->analysis_error);
-  show_results (self);
+  _al_window_clear_document (self);
+  _al_window_show_results (self, NULL, FALSE);
 }
 
 static void
@@ -202,10 +224,8 @@ on_analyzed (GObject      *source,
         adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Analysis cancelled")));
       return;
     }
-  g_clear_pointer (&self->results, al_results_unref);
-  self->results = al_results_ref (results);
   start = g_get_monotonic_time ();
-  show_results (self);
+  _al_window_take_analysis (self, results);
   g_debug ("analysis results applied in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   adw_flap_set_reveal_flap (self->flap, TRUE);
   gtk_stack_set_visible_child_name (self->panel_stack, "classification");
@@ -282,11 +302,9 @@ al_window_set_results (AlWindow  *self,
                        AlResults *results)
 {
   g_return_if_fail (AL_IS_WINDOW (self));
-  if (results != NULL)
-    al_results_ref (results);
-  g_clear_pointer (&self->results, al_results_unref);
-  self->results = results;
-  show_results (self);
+  /* Results from elsewhere have no document: nothing to correct. */
+  _al_window_clear_document (self);
+  _al_window_show_results (self, results != NULL ? al_results_ref (results) : NULL, FALSE);
 }
 
 AlResults *
@@ -327,6 +345,7 @@ al_window_select_at (AlWindow *self,
   al_atoms_layer_set_selected (self->atoms_layer, atom);
   al_inspector_panel_show_atom (self->inspector_panel, self->results,
                                 al_canvas_get_frame (self->canvas), atom);
+  _al_window_update_actions (self);
   if (atom >= 0)
     {
       adw_flap_set_reveal_flap (self->flap, TRUE);
@@ -348,7 +367,7 @@ on_canvas_clicked (AlCanvas *canvas,
                    double    y,
                    AlWindow *self)
 {
-  al_window_select_at (self, x, y);
+  _al_window_canvas_clicked (self, x, y);
 }
 
 static void

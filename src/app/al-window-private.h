@@ -6,6 +6,7 @@
 #pragma once
 
 #include "al-window.h"
+#include "al-document.h"
 #include "al-levels-popover.h"
 #include "al-results.h"
 #include "panels/al-classification-panel.h"
@@ -59,6 +60,8 @@ struct _AlWindow
   AlAtomsLayer     *atoms_layer;      /* weak: in the canvas's list */
   GCancellable     *analysis_cancellable;
   GError           *analysis_error;
+  AlDocument       *document;         /* the atoms with their hand edits */
+  gboolean          applying_analysis;
 };
 
 /* al-window-actions.c */
@@ -77,6 +80,20 @@ void     _al_window_update_frames  (AlWindow *self);
 /* al-window-analysis.c */
 void     _al_window_init_analysis  (AlWindow *self);
 void     _al_window_clear_results  (AlWindow *self);
+
+void     _al_window_show_results   (AlWindow  *self,
+                                    AlResults *results,
+                                    gboolean   keep);
+
+/* al-window-edit.c */
+void     _al_window_init_edit      (AlWindow  *self);
+void     _al_window_update_edit_actions (AlWindow *self);
+void     _al_window_take_analysis  (AlWindow  *self,
+                                    AlResults *results);
+void     _al_window_clear_document (AlWindow  *self);
+void     _al_window_canvas_clicked (AlWindow  *self,
+                                    double     x,
+                                    double     y);
 
 /* al-window-recent.c */
 void     _al_window_init_recent    (AlWindow *self);

@@ -45,6 +45,7 @@ _al_window_update_title (AlWindow *self)
   g_autofree char *folder = NULL;
   g_autofree char *size = NULL;
   g_autoptr (GFile) parent = NULL;
+  g_autofree char *title = NULL;
 
   if (image == NULL || self->file == NULL)
     {
@@ -57,9 +58,14 @@ _al_window_update_title (AlWindow *self)
   name = g_file_get_basename (self->file);
   parent = g_file_get_parent (self->file);
   folder = parent != NULL ? g_file_get_parse_name (parent) : NULL;
-  adw_window_title_set_title (self->window_title, name);
+  /* Unsaved hand corrections or analysis: a bullet before the name. */
+  if (self->document != NULL && al_document_get_modified (self->document))
+    title = g_strdup_printf ("• %s", name);
+  else
+    title = g_strdup (name);
+  adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, folder);
-  gtk_window_set_title (GTK_WINDOW (self), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
   if (image->pixel_size > 0)
     /* Translators: image size in pixels, sample type, then nm per pixel. */
     size = g_strdup_printf (_("%u × %u %s, %.4g nm/px"), image->width, image->height,

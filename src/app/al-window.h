@@ -6,6 +6,7 @@
 #include "al-application.h"
 #include "al-canvas.h"
 #include "al-results.h"
+#include "al-document.h"
 
 G_BEGIN_DECLS
 
@@ -50,5 +51,25 @@ gint64        al_window_get_selected_atom (AlWindow      *self);
 /* The last finished analysis, or NULL; why the last one failed, or NULL. */
 AlResults    *al_window_get_results       (AlWindow      *self);
 const GError *al_window_get_analysis_error (AlWindow     *self);
+
+/* Hand corrections of the shown frame, through the window's document (made
+ * by the first analysis), each one undoable (win.undo, win.redo). They fail
+ * before an analysis. The canvas tool (win.tool: "select", "add", "move",
+ * "delete") makes a click do the same. */
+AlDocument   *al_window_get_document      (AlWindow      *self);
+/* Adds an atom at image point (x, y) and selects it; its index, or -1. */
+gint64        al_window_add_atom          (AlWindow      *self,
+                                           double         x,
+                                           double         y,
+                                           GError       **error);
+gboolean      al_window_move_selected     (AlWindow      *self,
+                                           double         x,
+                                           double         y,
+                                           GError       **error);
+gboolean      al_window_delete_selected   (AlWindow      *self,
+                                           GError       **error);
+gboolean      al_window_set_selected_species (AlWindow   *self,
+                                           int            species,
+                                           GError       **error);
 
 G_END_DECLS

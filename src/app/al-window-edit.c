@@ -1,0 +1,332 @@
+/* al-window-edit.c: hand corrections. The window's AlDocument holds the
+ * atoms and their undo history; every edit goes through it, and when a
+ * frame's atoms change (an edit, undo or redo) its bonds and defects are
+ * recomputed and shown as new results over the old ones. The canvas tool
+ * (win.tool) decides what a click does: select, add an atom, move the
+ * selected atom there, or delete the atom under it. */
+#include "al-window-private.h"
+
+#include <glib/gi18n.h>
+
+#include "al-error.h"
+
+static const AlFrameResult *
+shown_frame (AlWindow *self,
+             guint     frame)
+{
+  return self->results != NULL ? al_results_get_frame (self->results, frame) : NULL;
+}
+
+/* Bonds and defects of the document's atoms of `frame`, as new results. */
+static void
+rebuild_frame (AlWindow *self,
+               guint     frame)
+{
+  const AlAnalysis *analysis;
+  const AlFrameResult *old = shown_frame (self, frame);
+  const AlAtoms *atoms = al_document_get_atoms (self->document, frame);
+  g_autoptr (GError) error = NULL;
+  AlFrameResult *r;
+  gint64 start = g_get_monotonic_time ();
+
+  if (old == NULL || atoms == NULL)
+    return;
+  analysis = al_results_get_analysis (self->results);
+  r = al_frame_result_new (frame);
+  r->atoms = al_atoms_copy (atoms);
+  r->detect = old->detect;
+  if (old->structure != NULL)
+    {
+      AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height };
+      r->structure = al_structure_analyze (r->atoms, analysis->material, analysis->pixel_size_nm,
+                                           frame, &sp, NULL, NULL, &error);
+      if (r->structure == NULL)
+        g_warning ("Bonds and defects not recomputed after an edit: %s", error->message);
+    }
+  _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
+  g_debug ("frame %u recomputed after an edit in %.1f ms", frame,
+           (g_get_monotonic_time () - start) / 1000.0);
+}
+
+static void
+on_document_frame_changed (AlDocument *doc,
+                           guint       frame,
+                           AlWindow   *self)
+{
+  if (!self->applying_analysis)
+    rebuild_frame (self, frame);
+}
+
+static void
+on_document_changed (AlWindow *self)
+{
+  _al_window_update_title (self);
+  _al_window_update_actions (self);
+}
+
+void
+_al_window_clear_document (AlWindow *self)
+{
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+}
+
+/* A finished analysis: into the document, keeping hand edits made since
+ * the document began (the core merges them), or into a new document. */
+void
+_al_window_take_analysis (AlWindow  *self,
+                          AlResults *results)
+{
+  const AlAnalysis *analysis = al_results_get_analysis (results);
+  gboolean fresh = self->document == NULL;
+
+  if (fresh)
+    {
+      self->document = al_document_new (al_image_copy (al_raster_get_image (self->raster)));
+      g_signal_connect (self->document, "frame-changed", G_CALLBACK (on_document_frame_changed), self);
+      g_signal_connect_swapped (self->document, "changed", G_CALLBACK (on_document_changed), self);
+    }
+  if (analysis->material != NULL)
+    al_document_set_material (self->document, analysis->material);
+  _al_window_show_results (self, al_results_ref (results), FALSE);
+  /* A new document's atoms are the analysis's: nothing to recompute. */
+  self->applying_analysis = fresh;
+  for (guint i = 0; i < analysis->frames->len; i++)
+    {
+      const AlFrameResult *r = g_ptr_array_index (analysis->frames, i);
+      al_document_apply_analysis (self->document, r->frame, al_atoms_copy (r->atoms));
+    }
+  self->applying_analysis = FALSE;
+  on_document_changed (self);
+}
+
+AlDocument *
+al_window_get_document (AlWindow *self)
+{
+  g_return_val_if_fail (AL_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+static gboolean
+check_editable (AlWindow *self,
+                GError  **error)
+{
+  if (self->document == NULL || al_window_get_analyzing (self))
+    {
+      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
+                           _("Analyze the image before correcting its atoms"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The species a new atom gets: the selected atom's, else the first. */
+static int
+new_atom_species (AlWindow *self)
+{
+  const AlFrameResult *r = shown_frame (self, al_canvas_get_frame (self->canvas));
+  gint64 sel = al_window_get_selected_atom (self);
+
+  if (r != NULL && sel >= 0 && (guint64) sel < r->atoms->n_atoms)
+    return MAX (0, r->atoms->species[sel]);
+  return 0;
+}
+
+gint64
+al_window_add_atom (AlWindow *self,
+                    double    x,
+                    double    y,
+                    GError  **error)
+{
+  guint frame = al_canvas_get_frame (self->canvas), index = 0;
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), -1);
+  if (!check_editable (self, error)
+      || !al_document_add_atom (self->document, frame, x, y, new_atom_species (self), &index, error))
+    return -1;
+  al_atoms_layer_set_selected (self->atoms_layer, index);
+  return index;
+}
+
+gboolean
+al_window_move_selected (AlWindow *self,
+                         double    x,
+                         double    y,
+                         GError  **error)
+{
+  gint64 sel = al_window_get_selected_atom (self);
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
+  if (!check_editable (self, error))
+    return FALSE;
+  if (sel < 0)
+    {
+      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
+      return FALSE;
+    }
+  return al_document_move_atom (self->document, al_canvas_get_frame (self->canvas), sel, x, y,
+                                error);
+}
+
+gboolean
+al_window_delete_selected (AlWindow *self,
+                           GError  **error)
+{
+  gint64 sel = al_window_get_selected_atom (self);
+  guint index = (guint) sel;
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
+  if (!check_editable (self, error))
+    return FALSE;
+  if (sel < 0)
+    {
+      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
+      return FALSE;
+    }
+  al_atoms_layer_set_selected (self->atoms_layer, -1);
+  return al_document_delete_atoms (self->document, al_canvas_get_frame (self->canvas), &index, 1,
+                                   error);
+}
+
+gboolean
+al_window_set_selected_species (AlWindow *self,
+                                int       species,
+                                GError  **error)
+{
+  gint64 sel = al_window_get_selected_atom (self);
+  guint index = (guint) sel;
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
+  if (!check_editable (self, error))
+    return FALSE;
+  if (sel < 0)
+    {
+      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
+      return FALSE;
+    }
+  return al_document_set_species (self->document, al_canvas_get_frame (self->canvas), &index, 1,
+                                  species, error);
+}
+
+/* An edit the user asked for that the core refused: say why. */
+static void
+report (AlWindow *self,
+        GError   *error)
+{
+  if (error != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+void
+_al_window_canvas_clicked (AlWindow *self,
+                           double    x,
+                           double    y)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "tool");
+  const char *tool = g_variant_get_string (state, NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (g_str_equal (tool, "add"))
+    al_window_add_atom (self, x, y, &error);
+  else if (g_str_equal (tool, "move") && al_window_get_selected_atom (self) >= 0)
+    al_window_move_selected (self, x, y, &error);
+  else if (g_str_equal (tool, "delete"))
+    {
+      if (al_window_select_at (self, x, y) >= 0)
+        al_window_delete_selected (self, &error);
+    }
+  else
+    al_window_select_at (self, x, y);
+  report (self, error);
+}
+
+static void
+undo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AlWindow *self = user_data;
+
+  if (self->document != NULL)
+    al_document_undo (self->document);
+}
+
+static void
+redo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AlWindow *self = user_data;
+
+  if (self->document != NULL)
+    al_document_redo (self->document);
+}
+
+static void
+delete_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  al_window_delete_selected (AL_WINDOW (user_data), &error);
+  report (AL_WINDOW (user_data), error);
+}
+
+static void
+set_species_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  al_window_set_selected_species (AL_WINDOW (user_data), g_variant_get_int32 (parameter), &error);
+  report (AL_WINDOW (user_data), error);
+}
+
+static void
+tool_changed (GSimpleAction *action,
+              GVariant      *value,
+              gpointer       user_data)
+{
+  const char *tool = g_variant_get_string (value, NULL);
+
+  if (g_str_equal (tool, "select") || g_str_equal (tool, "add") || g_str_equal (tool, "move")
+      || g_str_equal (tool, "delete"))
+    g_simple_action_set_state (action, value);
+}
+
+static const GActionEntry edit_actions[] = {
+  { "undo", undo_activated },
+  { "redo", redo_activated },
+  { "delete-atom", delete_activated },
+  { "set-species", set_species_activated, "i" },
+  { "tool", NULL, "s", "'select'", tool_changed },
+};
+
+void
+_al_window_update_edit_actions (AlWindow *self)
+{
+  gboolean editable = self->document != NULL && !al_window_get_analyzing (self);
+  gboolean selected = editable && al_window_get_selected_atom (self) >= 0;
+  const char *names[] = { "undo", "redo", "delete-atom", "set-species" };
+  gboolean enabled[] = {
+    editable && al_document_can_undo (self->document),
+    editable && al_document_can_redo (self->document),
+    selected, selected,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), names[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled[i]);
+    }
+}
+
+void
+_al_window_init_edit (AlWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), edit_actions, G_N_ELEMENTS (edit_actions),
+                                   self);
+}

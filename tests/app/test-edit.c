@@ -1,0 +1,281 @@
+/* test-edit.c: hand corrections from the window on an analysed simulated
+ * MoS2 image: add (a click with the add tool), move, delete and set the
+ * species of atoms, each undone and redone through win.undo / win.redo;
+ * the panel counts, the title and the actions follow the document. */
+#include <math.h>
+
+#include "al-test.h"
+#include "al-window.h"
+#include "io/al-tiff.h"
+#include "panels/al-classification-panel.h"
+#include "simulate/al-simulate.h"
+
+#define WAIT_TIMEOUT_US (120 * G_USEC_PER_SEC)
+#define SIM_SIDE 256
+
+static AlApplication *shared_app;
+
+typedef struct
+{
+  AlWindow *window;
+  char     *dir;
+} Fixture;
+
+static void
+wait_while (gboolean (*busy) (AlWindow *),
+            AlWindow *window)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+
+  while (busy (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static char *
+simulate_mos2 (const char *dir)
+{
+  AlSimParams params;
+  g_autoptr (GError) error = NULL;
+  AlSimResult *sim;
+  char *path = g_build_filename (dir, "mos2.tif", NULL);
+
+  al_sim_params_init (&params, al_material_get (AL_MATERIAL_MOS2));
+  params.width = params.height = SIM_SIDE;
+  params.n_frames = 1;
+  params.seed = 11;
+  params.rotation_deg = 5;
+  sim = al_simulate_run (&params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (al_tiff_write (path, sim->image, &error));
+  g_assert_no_error (error);
+  al_sim_result_free (sim);
+  return path;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  GtkDropDown *materials;
+
+  fx->dir = al_test_mkdtemp ();
+  path = simulate_mos2 (fx->dir);
+  fx->window = al_window_new (shared_app);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  file = g_file_new_for_path (path);
+  al_window_open_file (fx->window, file);
+  wait_while (al_window_get_loading, fx->window);
+  g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
+  /* The material drop-down: row 0 "Automatic", then the materials in order. */
+  materials = GTK_DROP_DOWN (find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (materials);
+  gtk_drop_down_set_selected (materials, AL_MATERIAL_MOS2 + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
+  wait_while (al_window_get_analyzing, fx->window);
+  g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  al_test_rmdir (fx->dir);
+  g_free (fx->dir);
+}
+
+static const AlAtoms *
+shown_atoms (Fixture *fx)
+{
+  const AlFrameResult *r = al_results_get_frame (al_window_get_results (fx->window), 0);
+
+  g_assert_nonnull (r);
+  return r->atoms;
+}
+
+static gint64
+panel_atoms (Fixture *fx)
+{
+  AlClassificationPanel *panel =
+    AL_CLASSIFICATION_PANEL (find_widget (GTK_WIDGET (fx->window), AL_TYPE_CLASSIFICATION_PANEL));
+
+  return al_classification_panel_get_count (panel, "All atoms");
+}
+
+static void
+act (Fixture    *fx,
+     const char *name)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), name));
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), name, NULL);
+}
+
+static void
+set_tool (Fixture    *fx,
+          const char *tool)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (fx->window), "tool", g_variant_new_string (tool));
+}
+
+static void
+click (Fixture *fx,
+       double   x,
+       double   y)
+{
+  g_signal_emit_by_name (al_window_get_canvas (fx->window), "clicked", x, y);
+}
+
+static gboolean
+enabled (Fixture    *fx,
+         const char *name)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), name);
+}
+
+/* An atom well inside the image, away from the edges. */
+static guint
+inner_atom (const AlAtoms *atoms)
+{
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    if (fabs (atoms->x[i] - SIM_SIDE / 2) < 20 && fabs (atoms->y[i] - SIM_SIDE / 2) < 20)
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+test_add_undo (Fixture       *fx,
+               gconstpointer  data)
+{
+  guint n0 = shown_atoms (fx)->n_atoms, k;
+  const AlAtoms *atoms;
+  const char *title;
+
+  g_assert_cmpuint (n0, >, 300);
+  g_assert_cmpint (panel_atoms (fx), ==, n0);
+  g_assert_nonnull (al_window_get_document (fx->window));
+  g_assert_false (enabled (fx, "undo"));
+  g_assert_false (enabled (fx, "redo"));
+  /* An analysis not yet saved: the title says so. */
+  title = gtk_window_get_title (GTK_WINDOW (fx->window));
+  g_assert_true (g_str_has_prefix (title, "• "));
+
+  set_tool (fx, "add");
+  click (fx, 40.25, 50.5);
+  atoms = shown_atoms (fx);
+  g_assert_cmpuint (atoms->n_atoms, ==, n0 + 1);
+  g_assert_cmpint (panel_atoms (fx), ==, n0 + 1);
+  k = (guint) al_window_get_selected_atom (fx->window);
+  g_assert_cmpfloat (atoms->x[k], ==, 40.25);
+  g_assert_cmpfloat (atoms->y[k], ==, 50.5);
+  g_assert_true (atoms->flags[k] & AL_ATOM_ADDED_BY_HAND);
+  g_assert_true (enabled (fx, "undo"));
+
+  act (fx, "undo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0);
+  g_assert_cmpint (panel_atoms (fx), ==, n0);
+  g_assert_false (enabled (fx, "undo"));
+  act (fx, "redo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0 + 1);
+  act (fx, "undo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0);
+}
+
+static void
+test_move_species_delete (Fixture       *fx,
+                          gconstpointer  data)
+{
+  const AlAtoms *atoms = shown_atoms (fx);
+  guint n0 = atoms->n_atoms, k = inner_atom (atoms);
+  double x0 = atoms->x[k], y0 = atoms->y[k];
+  int s0 = atoms->species[k], s1 = s0 == 0 ? 1 : 0;
+  g_autoptr (GVariant) species = g_variant_ref_sink (g_variant_new_int32 (s1));
+
+  /* Select with a click, then move it with the move tool. */
+  set_tool (fx, "select");
+  g_assert_false (enabled (fx, "delete-atom"));
+  click (fx, x0 + 0.3, y0 - 0.2);
+  g_assert_cmpint (al_window_get_selected_atom (fx->window), ==, k);
+  g_assert_true (enabled (fx, "delete-atom"));
+  set_tool (fx, "move");
+  click (fx, x0 + 1.5, y0 - 1.0);
+  atoms = shown_atoms (fx);
+  g_assert_cmpuint (atoms->n_atoms, ==, n0);
+  g_assert_cmpfloat (atoms->x[k], ==, x0 + 1.5);
+  g_assert_cmpfloat (atoms->y[k], ==, y0 - 1.0);
+  g_assert_true (atoms->flags[k] & AL_ATOM_MOVED_BY_HAND);
+  act (fx, "undo");
+  atoms = shown_atoms (fx);
+  g_assert_cmpfloat (atoms->x[k], ==, x0);
+  g_assert_cmpfloat (atoms->y[k], ==, y0);
+  g_assert_cmpint (al_window_get_selected_atom (fx->window), ==, k);
+
+  /* Species: the key 1–9 actions. */
+  g_assert_true (enabled (fx, "set-species"));
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "set-species", species);
+  atoms = shown_atoms (fx);
+  g_assert_cmpint (atoms->species[k], ==, s1);
+  g_assert_true (atoms->flags[k] & AL_ATOM_CLASS_BY_HAND);
+  act (fx, "undo");
+  g_assert_cmpint (shown_atoms (fx)->species[k], ==, s0);
+  act (fx, "redo");
+  g_assert_cmpint (shown_atoms (fx)->species[k], ==, s1);
+  act (fx, "undo");
+
+  /* Delete: the Delete key's action, then the delete tool. */
+  act (fx, "delete-atom");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0 - 1);
+  g_assert_cmpint (panel_atoms (fx), ==, n0 - 1);
+  g_assert_cmpint (al_window_get_selected_atom (fx->window), ==, -1);
+  act (fx, "undo");
+  atoms = shown_atoms (fx);
+  g_assert_cmpuint (atoms->n_atoms, ==, n0);
+  g_assert_cmpfloat (atoms->x[k], ==, x0);
+  set_tool (fx, "delete");
+  click (fx, x0, y0);
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0 - 1);
+  act (fx, "undo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0);
+  g_assert_false (enabled (fx, "undo"));
+  g_assert_true (enabled (fx, "redo"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  shared_app = al_application_new ();
+  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+  g_test_add ("/app/edit/add-undo", Fixture, NULL, fixture_setup, test_add_undo, fixture_teardown);
+  g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
+              fixture_teardown);
+  status = g_test_run ();
+  g_object_unref (shared_app);
+  return status;
+}
