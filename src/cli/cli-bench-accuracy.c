@@ -209,6 +209,7 @@ report_strain (const AlSimResult *sim,
   AlGpaParams gp;
   double b[2][2];
   g_autoptr (GArray) cores = NULL;
+  double bias[3] = { 0 };
 
   if (s->strain == NULL)
     {
@@ -265,6 +266,9 @@ report_strain (const AlSimResult *sim,
                     s->strain->exx[j], t->exx, s->strain->eyy[j], t->eyy);
           sum += pow (s->strain->exx[j] - t->exx, 2) + pow (s->strain->eyy[j] - t->eyy, 2)
                  + pow (s->strain->exy[j] - t->exy, 2);
+          bias[0] += s->strain->exx[j] - t->exx;
+          bias[1] += s->strain->eyy[j] - t->eyy;
+          bias[2] += s->strain->exy[j] - t->exy;
           n++;
         }
       if (maps != NULL && x > ACC_GPA_BORDER_FRACTION * w && x < (1 - ACC_GPA_BORDER_FRACTION) * w
@@ -282,6 +286,9 @@ report_strain (const AlSimResult *sim,
   if (maps && g_getenv ("AL_BENCH_VERBOSE"))
     printf ("    GPA g %.5f %.5f / %.5f %.5f  ref %.5f %.5f / %.5f %.5f\n", maps->g[0][0], maps->g[0][1],
             maps->g[1][0], maps->g[1][1], maps->g_ref[0][0], maps->g_ref[0][1], maps->g_ref[1][0], maps->g_ref[1][1]);
+  if (g_getenv ("AL_BENCH_VERBOSE") && n > 0)
+    printf ("    per-atom bias exx %.4f eyy %.4f exy %.4f; radius %.1f a\n", bias[0] / n, bias[1] / n, bias[2] / n,
+            s->strain->radius_a);
   printf ("  strain per-atom RMSE %.3f %% (%u atoms)   GPA RMSE %.3f %% (%u atoms)\n",
           n ? 100 * sqrt (sum / (3 * n)) : NAN, n, n_gpa ? 100 * sqrt (sum_gpa / (3 * n_gpa)) : NAN, n_gpa);
   (void) found;
@@ -352,11 +359,21 @@ run_scenario (const Scenario *sc,
         return al_cli_fail ("bench chem-accuracy %s: %s", sc->name, error->message);
       found = al_atoms_copy (((AlFrameResult *) analysis->frames->pdata[0])->atoms);
       s = ((AlFrameResult *) analysis->frames->pdata[0])->structure;
+      if (g_getenv ("AL_BENCH_RADIUS_A"))
+        {
+          AlStructureParams sp = { { 0 }, { 0 }, p.width, p.height };
+          sp.strain.radius_a = g_ascii_strtod (g_getenv ("AL_BENCH_RADIUS_A"), NULL);
+          own = al_structure_analyze (((AlFrameResult *) analysis->frames->pdata[0])->atoms, m, pixel,
+                                      0, &sp, NULL, NULL, &error);
+          s = own;
+        }
     }
   else
     {
       g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) seed);
       AlStructureParams sp = { { 0 }, { 0 }, p.width, p.height };
+      if (g_getenv ("AL_BENCH_RADIUS_A"))
+        sp.strain.radius_a = g_ascii_strtod (g_getenv ("AL_BENCH_RADIUS_A"), NULL);
       found = al_atoms_copy (truth);
       for (guint i = 0; i < found->n_atoms; i++)
         {

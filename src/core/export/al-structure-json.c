@@ -161,7 +161,7 @@ static void
 add_lattice_fit (JsonBuilder         *b,
                  const AlAnalysis    *analysis)
 {
-  double sa = 0.0, sa2 = 0.0, sa1 = 0.0, sa2b = 0.0, sg = 0.0, spread = 0.0, rms = 0.0;
+  double sa = 0.0, sa2 = 0.0, sa1 = 0.0, sa2b = 0.0, sg = 0.0, spread = 0.0, rms = 0.0, radius = 0.0;
   double mean_e[4] = { 0 }, sd_e[4] = { 0 };
   guint n = 0;
   const char *reference = "none";
@@ -181,6 +181,7 @@ add_lattice_fit (JsonBuilder         *b,
       sa2b += s->a2_px * px;
       sg += s->gamma_deg;
       spread += s->a_local_spread_px * px;
+      radius += s->radius_a;
       rms += s->fit_rms_px * px * 1000.0;
       al_strain_stats (s, m, sd);
       for (int k = 0; k < 4; k++)
@@ -202,6 +203,7 @@ add_lattice_fit (JsonBuilder         *b,
   put_double (b, "gamma_deg", n ? sg / n : NAN);
   put_double (b, "a_local_spread_nm", n ? spread / n : NAN);
   put_double (b, "fit_rms_pm", n ? rms / n : NAN);
+  put_double (b, "strain_radius_a", n ? radius / n : NAN);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "strain");

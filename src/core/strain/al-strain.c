@@ -12,6 +12,13 @@
 /* Measured/ideal length ratios outside this window are mislabelled pairs. */
 #define AL_STRAIN_MIN_RATIO 0.6
 #define AL_STRAIN_MAX_RATIO 1.6
+/* Added to each column's position variance before weighting, px: keeps
+ * weights finite when the detection reports no error. */
+#define AL_STRAIN_SIGMA_FLOOR_PX 0.02
+#define AL_STRAIN_NOISE_FACTOR 1.35
+#define AL_STRAIN_TARGET_NOISE 0.0015
+#define AL_STRAIN_MIN_RADIUS_A 2.0
+#define AL_STRAIN_MAX_RADIUS_A 5.0
 /* Fits of the bonded shells: a first one, then refits without outliers. */
 #define AL_STRAIN_SHELL_ROUNDS 3
 /* In the neighbourhood fit, an atom further than this (fraction of d) from
@@ -188,7 +195,7 @@ typedef struct
   double                 f0[4];
   double                 max_miss;   /* px */
   /* Sums for a centred fit r = t + F·b. */
-  double                 sr[2], sb[2], srb[4], sbb[4];
+  double                 sr[2], sb[2], srb[4], sbb[4], sw;
   guint                  n;
 } Region;
 
@@ -212,18 +219,25 @@ region_visit (guint    j,
   /* A label that disagrees with where the atom is lies across a defect. */
   if ((rx - px) * (rx - px) + (ry - py) * (ry - py) > g->max_miss * g->max_miss)
     return TRUE;
-  g->sr[0] += rx;
-  g->sr[1] += ry;
-  g->sb[0] += bx;
-  g->sb[1] += by;
-  g->srb[0] += rx * bx;
-  g->srb[1] += rx * by;
-  g->srb[2] += ry * bx;
-  g->srb[3] += ry * by;
-  g->sbb[0] += bx * bx;
-  g->sbb[1] += bx * by;
-  g->sbb[2] += by * bx;
-  g->sbb[3] += by * by;
+  /* Weighted by the inverse variance of the column's position, when the
+   * detection gave one: a faint S2 column is placed less well than Mo. */
+  {
+    double sx = g->atoms->sigma_x[j], sy = g->atoms->sigma_y[j];
+    double w = 1.0 / (sx * sx + sy * sy + AL_STRAIN_SIGMA_FLOOR_PX * AL_STRAIN_SIGMA_FLOOR_PX);
+    g->sw += w;
+    g->sr[0] += w * rx;
+    g->sr[1] += w * ry;
+    g->sb[0] += w * bx;
+    g->sb[1] += w * by;
+    g->srb[0] += w * rx * bx;
+    g->srb[1] += w * rx * by;
+    g->srb[2] += w * ry * bx;
+    g->srb[3] += w * ry * by;
+    g->sbb[0] += w * bx * bx;
+    g->sbb[1] += w * bx * by;
+    g->sbb[2] += w * by * bx;
+    g->sbb[3] += w * by * by;
+  }
   g->n++;
   return TRUE;
 }
@@ -242,7 +256,7 @@ local_map_region (const AlAtoms         *atoms,
                   double                 f[4])
 {
   Region g = { atoms, labels, lattice, atom, { f[0], f[1], f[2], f[3] },
-               AL_STRAIN_MAX_MISS_NN * bonds->nn_px, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+               AL_STRAIN_MAX_MISS_NN * bonds->nn_px, { 0 }, { 0 }, { 0 }, { 0 }, 0.0, 0 };
   Accum acc = { { 0 }, { 0 }, 0 };
 
   al_cell_grid_query (grid, atoms->x[atom], atoms->y[atom], radius_px, region_visit, &g);
@@ -251,8 +265,8 @@ local_map_region (const AlAtoms         *atoms,
   for (int k = 0; k < 4; k++)
     {
       int r = k / 2, c = k % 2;
-      acc.s[k] = g.srb[k] - g.sr[r] * g.sb[c] / g.n;
-      acc.t[k] = g.sbb[k] - g.sb[r] * g.sb[c] / g.n;
+      acc.s[k] = g.srb[k] - g.sr[r] * g.sb[c] / g.sw;
+      acc.t[k] = g.sbb[k] - g.sb[r] * g.sb[c] / g.sw;
     }
   acc.n = g.n;
   return solve_affine (&acc, f);
@@ -323,6 +337,22 @@ fill_lattice_figures (AlStrain *strain)
   strain->gamma_deg = acos (CLAMP (dot / (strain->a1_px * strain->a2_px), -1.0, 1.0)) * 180.0 / G_PI;
 }
 
+/* The neighbourhood radius (in a) that brings the per-atom strain noise
+ * down to AL_STRAIN_TARGET_NOISE. For positions with an error σ per
+ * coordinate, a least-squares fit over a disc of radius R of a honeycomb
+ * (2.31/a² columns per area) has a noise of about (σ/a) / (1.35 (R/a)²);
+ * σ comes from the residual of the lattice fit (√2 σ for two coordinates),
+ * which over-states it where the lattice is really displaced. */
+static double
+auto_radius_a (double fit_rms_px,
+               double a_px)
+{
+  double sigma_a = fit_rms_px / (G_SQRT2 * a_px);
+  double r = sqrt (sigma_a / (AL_STRAIN_NOISE_FACTOR * AL_STRAIN_TARGET_NOISE));
+
+  return CLAMP (r, AL_STRAIN_MIN_RADIUS_A, AL_STRAIN_MAX_RADIUS_A);
+}
+
 /* Strain and displacement of every labelled atom. */
 AlStrain *
 al_strain_compute (const AlAtoms         *atoms,
@@ -344,9 +374,14 @@ al_strain_compute (const AlAtoms         *atoms,
   choose_reference (strain, material, pixel_size_nm,
                     params ? params->reference : AL_STRAIN_REFERENCE_AUTO);
   a_ref = al_honeycomb_constant (&strain->reference);
-  radius_px = (params && params->radius_a > 0.0 ? params->radius_a : AL_STRAIN_RADIUS_A) * a_ref;
+  strain->radius_a = params && params->radius_a > 0.0 ? params->radius_a
+                                                       : auto_radius_a (strain->fit_rms_px, a_ref);
+  radius_px = strain->radius_a * a_ref;
   if (params && params->radius_a < 0.0)
-    radius_px = 0.0;
+    {
+      strain->radius_a = 0.0;
+      radius_px = 0.0;
+    }
   /* Cells half the neighbourhood wide: a query then scans 3×3 to 4×4 well
    * filled cells instead of dozens of near-empty bond-sized ones. */
   if (radius_px > 0.0)

@@ -27,17 +27,13 @@ typedef enum
   AL_STRAIN_REFERENCE_MATERIAL,  /* the material's lattice constant */
 } AlStrainReference;
 
-/* Default radius of the neighbourhood each atom's strain is fitted over, in
- * lattice constants: with 3 pm position errors, 2.5 a keeps the per-atom
- * noise near 0.1 % (it falls as 1/radius²) while a dislocation's field is
- * still resolved a few lattice constants from its core. */
-#define AL_STRAIN_RADIUS_A 2.5
-
 typedef struct
 {
   AlStrainReference reference;
   AlPolygon         region;      /* n_vertices 0: the whole field */
-  double            radius_a;    /* 0: AL_STRAIN_RADIUS_A; < 0: bonded shells only */
+  double            radius_a;    /* neighbourhood of the per-atom fit, in a; 0: chosen
+                                  * from the position noise (2–5 a, for 0.15 % noise);
+                                  * < 0: bonded shells only */
 } AlStrainParams;
 
 typedef struct
@@ -60,6 +56,7 @@ typedef struct
   double    a2_px;
   double    gamma_deg;    /* angle between a1 and a2 */
   double    a_local_spread_px;  /* standard deviation of the per-atom lattice constant */
+  double    radius_a;     /* neighbourhood radius used, in a (0: bonded shells) */
   guint     n_valid;      /* atoms with a strain */
 } AlStrain;
 
