@@ -321,7 +321,8 @@ report_lattice (const AlStructure *s,
 static int
 run_scenario (const Scenario *sc,
               gboolean        detect,
-              guint64         seed)
+              guint64         seed,
+              double          dose)
 {
   const AlMaterial *m = al_material_get (sc->material);
   AlSimParams p;
@@ -339,7 +340,7 @@ run_scenario (const Scenario *sc,
 
   al_sim_params_init (&p, m);
   p.width = p.height = sc->size;
-  p.dose = ACC_DOSE;
+  p.dose = dose > 0 ? dose : ACC_DOSE;
   p.noiseless = g_getenv ("AL_BENCH_NOISELESS") != NULL;
   p.seed = seed;
   if ((sc->defects && !al_sim_defect_spec_parse (&p.defects, m, sc->defects, &error))
@@ -394,8 +395,8 @@ run_scenario (const Scenario *sc,
   else
     g_ptr_array_add (found_list, found);
   g_ptr_array_add (truth_list, truth);
-  printf ("%s (%s, %u² px, %.3f nm/px, %.0f e/Å², seed %" G_GUINT64_FORMAT ", %s atoms)\n", sc->name, m->name,
-          sc->size, pixel, ACC_DOSE, seed, detect ? "detected" : "truth + 3 pm");
+  printf ("%s (%s, %u² px, %.3f nm/px, %.3g e/Å², seed %" G_GUINT64_FORMAT ", %s atoms)\n", sc->name, m->name,
+          sc->size, pixel, p.dose, seed, detect ? "detected" : "truth + 3 pm");
   report_defects (sim, s, truth_list, found_list, pixel);
   match = match_atoms (truth_list, found_list, m, pixel);
   report_lines_and_phases (sim, s, truth, found_list->pdata[0], match);
@@ -414,11 +415,13 @@ al_cli_bench_chem_accuracy (int    argc,
   g_autofree char *source = NULL;
   g_autofree char *only = NULL;
   gint64 seed = 1;
+  double dose = 0.0;
   gboolean accuracy = TRUE;
   GOptionEntry entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &source, "truth (simulated columns + 3 pm) or detect", "S" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &only, "Run only this scenario", "NAME" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Simulation seed (default 1)", "S" },
+    { "dose", 0, 0, G_OPTION_ARG_DOUBLE, &dose, "Dose, e⁻/Å² (default 10⁴)", "D" },
     { "accuracy", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &accuracy, NULL, NULL },
     { NULL }
   };
@@ -434,6 +437,6 @@ al_cli_bench_chem_accuracy (int    argc,
   detect = source != NULL && strcmp (source, "detect") == 0;
   for (guint i = 0; i < G_N_ELEMENTS (scenarios) && status == 0; i++)
     if (only == NULL || strcmp (only, scenarios[i].name) == 0)
-      status = run_scenario (&scenarios[i], detect, (guint64) seed);
+      status = run_scenario (&scenarios[i], detect, (guint64) seed, dose);
   return status;
 }
