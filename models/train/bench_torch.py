@@ -33,28 +33,31 @@ def torch_once(size, threads, repeat, frozen):
     with torch.no_grad():
         if frozen:   # TorchScript freezing folds BatchNorm into the convolutions
             model = torch.jit.freeze(torch.jit.trace(model, x[:, :, :64, :64]))
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             model(x)
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("torch ms_per_mp=%.2f rss_mb=%.0f" % (best * 1e3 / (size * size / 1e6), rss))
+    mp = size * size / 1e6
+    print("torch ms_per_mp=%.2f rss_mb=%.0f cpu_ms_per_mp=%.2f" % (best * 1e3 / mp, rss, best_cpu * 1e3 / mp))
 
 
 def run_torch(size, threads, repeat, frozen):
     cmd = [sys.executable, "-W", "ignore", __file__, "--torch-child", str(size), str(threads),
            str(repeat)] + (["--frozen"] if frozen else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    m = re.search(r"torch ms_per_mp=([\d.]+) rss_mb=([\d.]+)", out)
-    return float(m.group(1)), float(m.group(2))
+    m = re.search(r"torch ms_per_mp=([\d.]+) rss_mb=([\d.]+) cpu_ms_per_mp=([\d.]+)", out)
+    return float(m.group(1)), float(m.group(2)), float(m.group(3))
 
 
 def run_ours(cli, model, size, threads, repeat):
     cmd = [cli, "bench", "nn", "--model", model, "--size", str(size), "--threads", str(threads),
            "--repeat", str(repeat)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    m = re.search(r"ms_per_mp=([\d.]+) gflops=([\d.]+) sgemm_peak=([\d.]+) rss_mb=([\d.]+)", out)
+    m = re.search(r"ms_per_mp=([\d.]+) gflops=([\d.]+) sgemm_peak=([\d.]+) rss_mb=([\d.]+) "
+                  r"cpu_ms_per_mp=([\d.]+)", out)
     return tuple(float(g) for g in m.groups())
 
 
@@ -73,8 +76,9 @@ def main():
     args = ap.parse_args()
 
     print("load average before: %.2f %.2f %.2f" % os.getloadavg())
-    print("%6s %3s %12s %12s %7s %8s %9s %9s %9s" % ("size", "thr", "ours ms/MP", "torch ms/MP",
-                                                 "ratio", "GFLOP/s", "of SGEMM", "ours MB", "torch MB"))
+    print("%6s %3s %11s %11s %6s %8s %8s %8s %8s %10s %10s %6s" % (
+        "size", "thr", "ours ms/MP", "torch ms/MP", "ratio", "GFLOP/s", "of SGEMM", "ours MB",
+        "torch MB", "ours CPU", "torch CPU", "ratio"))
     for threads in [int(t) for t in args.threads.split(",")]:
         for size in [int(s) for s in args.sizes.split(",")]:
             ours, torch_t = None, None
@@ -83,12 +87,14 @@ def main():
                 t = run_torch(size, threads, args.repeat, args.frozen)
                 ours = o if ours is None or o[0] < ours[0] else ours
                 torch_t = t if torch_t is None or t[0] < torch_t[0] else torch_t
-            ms, gflops, peak, rss = ours
-            print("%6d %3d %12.1f %12.1f %6.2fx %8.1f %8.0f%% %9.0f %9.0f" % (
+            ms, gflops, peak, rss, cpu = ours
+            print("%6d %3d %11.1f %11.1f %5.2fx %8.1f %7.0f%% %8.0f %8.0f %10.1f %10.1f %5.2fx" % (
                 size, threads, ms, torch_t[0], torch_t[0] / ms, gflops,
-                100 * gflops / peak if peak else 0, rss, torch_t[1]), flush=True)
+                100 * gflops / peak if peak else 0, rss, torch_t[1], cpu, torch_t[2],
+                torch_t[2] / cpu), flush=True)
     print("load average after: %.2f %.2f %.2f" % os.getloadavg())
-    print("ratio = PyTorch time / AtomLens time (above 1: AtomLens is faster)")
+    print("ratio = PyTorch time / AtomLens time (above 1: AtomLens is faster); CPU: "
+          "ms of CPU (all threads) per megapixel, robust to a shared machine")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def models():
            Lambda(lambda m, x: torch.tanh(m.c(F.leaky_relu(x, 0.2))) + torch.sigmoid(x),
                   c=nn.Conv2d(3, 3, 3, padding=1)), (1, 3, 8, 7), 14, {})
     yield ("softmax", Lambda(lambda m, x: torch.softmax(x * 3.0, dim=1)), (1, 5, 6, 7), 14, {})
+    yield ("softmax-opset11", Lambda(lambda m, x: torch.softmax(x * 2.0, dim=1)), (1, 4, 5, 6), 11, {})
     yield ("maxpool-ceil", Lambda(lambda m, x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True)), (1, 2, 11, 14), 14, {})
     yield ("maxpool-dil", Lambda(lambda m, x: F.max_pool2d(x, 2, 1, 0, dilation=2)), (1, 2, 9, 8), 14, {})
     yield ("avgpool-pad", Lambda(lambda m, x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=True)), (1, 2, 9, 10),

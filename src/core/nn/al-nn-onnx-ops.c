@@ -55,6 +55,12 @@ act_input (const AlOnnxNode *n,
                      "input %u is %s", i, v == NULL ? "missing" : "a constant, not computed from the image");
       return NULL;
     }
+  if (v->swapped)
+    {
+      al_onnx_error (n, error, AL_NN_ERROR_UNSUPPORTED,
+                     "reads a transposed tensor; Transpose is supported only around Softmax");
+      return NULL;
+    }
   return v;
 }
 
@@ -305,10 +311,20 @@ static gboolean
 translate_softmax (const AlOnnxNode *n,
                    GError          **error)
 {
-  AlOnnxValue *x;
+  AlOnnxValue *x = al_onnx_input (n, 0);
   gint64 axis = al_onnx_attr_int (n, "axis", n->loader->opset >= 13 ? -1 : 1);
   AlNnNode *node;
 
+  if (x != NULL && x->swapped && !x->is_const && (axis == 3 || axis == -1))
+    {
+      /* Transpose → Softmax(last axis) → Transpose: a channel softmax */
+      node = add_node (n, AL_NN_OP_SOFTMAX, 1);
+      node->inputs[0] = x->id;
+      if (!set_output (n, node, x->channels, error))
+        return FALSE;
+      ((AlOnnxValue *) g_hash_table_lookup (n->loader->values, n->proto->output[0]))->swapped = TRUE;
+      return TRUE;
+    }
   if ((x = act_input (n, 0, error)) == NULL)
     return FALSE;
   /* Before opset 13, axis 1 meant "flatten C×H×W", not channels. */
@@ -691,6 +707,30 @@ translate_constant (const AlOnnxNode *n,
   return TRUE;
 }
 
+/* Transpose of an image tensor: only the channel/width swap PyTorch puts
+ * around Softmax before opset 13; it costs nothing (see AlOnnxValue.swapped). */
+static gboolean
+translate_transpose (const AlOnnxNode *n,
+                     GError          **error)
+{
+  AlOnnxValue *x = al_onnx_input (n, 0), *y;
+  const Onnx__AttributeProto *perm = al_onnx_attr (n, "perm");
+  static const gint64 swap[4] = { 0, 3, 2, 1 };
+
+  if (x == NULL || n->proto->n_output < 1)
+    return al_onnx_error (n, error, AL_NN_ERROR_CORRUPT, "has no input or output"), FALSE;
+  if (perm == NULL || perm->n_ints != 4 || memcmp (perm->ints, swap, sizeof swap) != 0)
+    return al_onnx_error (n, error, AL_NN_ERROR_UNSUPPORTED,
+                          "only the channel/width swap around Softmax is supported"),
+           FALSE;
+  y = g_new (AlOnnxValue, 1);
+  *y = *x;
+  y->swapped = !x->swapped;
+  g_ptr_array_add (n->loader->owned, y);
+  al_onnx_set_value (n->loader, n->proto->output[0], y);
+  return TRUE;
+}
+
 static gboolean
 translate_identity (const AlOnnxNode *n,
                     GError          **error)
@@ -768,6 +808,8 @@ al_onnx_translate_node (AlOnnxLoader           *loader,
     return translate_pad (&n, error);
   if (strcmp (op, "Constant") == 0)
     return translate_constant (&n, error);
+  if (strcmp (op, "Transpose") == 0)
+    return translate_transpose (&n, error);
   if (strcmp (op, "Identity") == 0 || strcmp (op, "Dropout") == 0)
     return translate_identity (&n, error);
   return al_onnx_error (&n, error, AL_NN_ERROR_UNSUPPORTED,

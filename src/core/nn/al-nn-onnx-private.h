@@ -23,6 +23,10 @@ typedef struct
   /* an activation */
   guint    id;
   guint    channels;
+  /* the activation seen through Transpose(perm 0,3,2,1): channels last. Only
+   * Softmax and the Transpose back may read it (PyTorch before opset 13
+   * exports a channel softmax that way). */
+  gboolean swapped;
   /* a constant */
   guint    n_dims;
   gint64   dims[AL_NN_MAX_TENSOR_DIMS];

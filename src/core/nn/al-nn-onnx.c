@@ -457,7 +457,7 @@ load_graph (AlOnnxLoader            *loader,
                         "the network has %zu outputs; AtomLens runs networks with one", g->n_output),
            FALSE;
   out = g_hash_table_lookup (loader->values, g->output[0]->name);
-  if (out == NULL || out->is_const || out->id == 0)
+  if (out == NULL || out->is_const || out->id == 0 || out->swapped)
     return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_CORRUPT,
                         "the network's output “%s” is not computed from its input", g->output[0]->name),
            FALSE;

@@ -261,10 +261,10 @@ blend_tile (const Job        *job,
         if (iy < 0 || iy >= job->height || wy[t] == 0.f)
           continue;
         src = y->data + ((gsize) c * th + t) * tw;
-        dst = job->out + ((gsize) c * job->height + iy) * job->width + x0;
+        dst = job->out + ((gsize) c * job->height + iy) * job->width;
         w = wy[t];
         for (guint s = t_lo; s < t_hi; s++)
-          dst[s] += src[s] * w * wx[s];
+          dst[x0 + s] += src[s] * w * wx[s];
       }
 }
 
