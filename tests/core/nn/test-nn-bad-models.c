@@ -232,6 +232,37 @@ test_baseline_loads (void)
   g_assert_error (error, AL_NN_ERROR, AL_NN_ERROR_SHAPE);
 }
 
+/* Identity and Dropout (inference: identity, its mask output unused) cost
+ * nothing and change nothing. */
+static void
+test_identity_dropout (void)
+{
+  Spec s;
+  g_autoptr (GBytes) plain = NULL, wrapped = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlNnModel) a = NULL, b = NULL;
+  float in[36], out_a[72], out_b[72];
+
+  for (guint i = 0; i < 36; i++)
+    in[i] = (float) ((i * 7) % 11) - 5.f;
+  conv_spec (&s);
+  plain = pack (&s);
+  s.nodes[0] = node ("Identity", "id", "x", "x1");
+  s.nodes[1] = node ("Dropout", "drop", "x1", "x2,mask");
+  s.nodes[2] = node ("Conv", "conv0", "x2,w,b", "y");
+  attr_ints (s.nodes[2], "pads", pads1, 4, FALSE);
+  s.n_nodes = 3;
+  wrapped = pack (&s);
+  a = al_nn_model_load_from_data (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), &error);
+  g_assert_no_error (error);
+  b = al_nn_model_load_from_data (g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (b->n_nodes, ==, 1);
+  g_assert_true (al_nn_model_run (a, in, 6, 6, 1, out_a, 1, &error));
+  g_assert_true (al_nn_model_run (b, in, 6, 6, 1, out_b, 1, &error));
+  g_assert_cmpmem (out_a, sizeof out_a, out_b, sizeof out_b);
+}
+
 static void
 test_wrong_initializer_size (void)
 {
@@ -453,6 +484,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   garbage = g_ptr_array_new_with_free_func (g_free);
   g_test_add_func ("/core/nn/bad/baseline-loads", test_baseline_loads);
+  g_test_add_func ("/core/nn/bad/identity-dropout", test_identity_dropout);
   g_test_add_func ("/core/nn/bad/wrong-initializer-size", test_wrong_initializer_size);
   g_test_add_func ("/core/nn/bad/huge-dims", test_huge_dims);
   g_test_add_func ("/core/nn/bad/huge-kernel", test_huge_kernel);
