@@ -183,25 +183,23 @@ convert_rgb (const guint8 *src,
 }
 
 static void
-convert_pixels (const AlDmFile  *file,
-                const AlDmTag   *data,
-                const PixelType *type,
-                AlImage         *image)
+convert_span (const AlDmFile  *file,
+              const guint8    *src,
+              const PixelType *type,
+              gsize            n,
+              float           *dst)
 {
-  const guint8 *src = file->data + data->offset;
-  gsize n = al_image_frame_samples (image) * image->n_frames;
-
   switch (type->kind)
     {
     case PIXELS_SAMPLES:
-      al_io_convert_samples (src, type->sample, file->little_endian, n, image->pixels);
+      al_io_convert_samples (src, type->sample, file->little_endian, n, dst);
       break;
     case PIXELS_BINARY:
       for (gsize i = 0; i < n; i++)
-        image->pixels[i] = src[i] != 0;
+        dst[i] = src[i] != 0;
       break;
     case PIXELS_RGB:
-      convert_rgb (src, n, image->pixels);
+      convert_rgb (src, n, dst);
       break;
     case PIXELS_COMPLEX:
     default:
@@ -209,10 +207,32 @@ convert_pixels (const AlDmFile  *file,
     }
 }
 
+/* Converts frame by frame; from a mapped file, each frame's bytes are
+ * released once converted, so a stack is never held twice in memory. */
+static void
+convert_pixels (const AlDmFile  *file,
+                const AlDmTag   *data,
+                const PixelType *type,
+                gboolean         mapped,
+                AlImage         *image)
+{
+  gsize n = al_image_frame_samples (image);
+  guint64 frame_bytes = (guint64) n * type->bytes;
+
+  for (guint f = 0; f < image->n_frames; f++)
+    {
+      guint64 offset = data->offset + f * frame_bytes;
+      convert_span (file, file->data + offset, type, n, al_image_frame (image, f));
+      if (mapped)
+        al_io_release_range (file->data, offset, frame_bytes);
+    }
+}
+
 static AlImage *
 read_image (const AlDmFile *file,
             const DmImage  *im,
             const char     *name,
+            gboolean        mapped,
             GError        **error)
 {
   const AlDmTag *data = al_dm_tag_lookup (im->image, "ImageData/Data");
@@ -261,17 +281,18 @@ read_image (const AlDmFile *file,
                            im->n_dims > 2 ? (guint) im->dims[2] : 1, error);
   if (image == NULL)
     return NULL;
-  convert_pixels (file, data, type, image);
+  convert_pixels (file, data, type, mapped, image);
   g_free (image->dtype);
   image->dtype = g_strdup (type->name);
   return image;
 }
 
-AlImage *
-al_dm_load_bytes (const guint8 *data,
-                  gsize         size,
-                  const char   *name,
-                  GError      **error)
+static AlImage *
+load (const guint8 *data,
+      gsize         size,
+      const char   *name,
+      gboolean      mapped,
+      GError      **error)
 {
   g_autoptr (AlDmFile) file = al_dm_file_parse (data, size, error);
   DmImage im = { 0 };
@@ -287,13 +308,22 @@ al_dm_load_bytes (const guint8 *data,
     }
   if (!check_is_image (file, &im, name, error))
     return NULL;
-  image = read_image (file, &im, name, error);
+  image = read_image (file, &im, name, mapped, error);
   if (image == NULL)
     return NULL;
   image->format = g_strdup_printf ("DM%u", file->version);
   al_dm_read_calibration (file, im.image, image);
   al_dm_read_metadata (file, im.image, image);
   return image;
+}
+
+AlImage *
+al_dm_load_bytes (const guint8 *data,
+                  gsize         size,
+                  const char   *name,
+                  GError      **error)
+{
+  return load (data, size, name, FALSE, error);
 }
 
 static AlImage *
@@ -305,8 +335,8 @@ dm_load (const char *path,
 
   if (mapped == NULL)
     return NULL;
-  return al_dm_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                           g_mapped_file_get_length (mapped), name, error);
+  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
+               g_mapped_file_get_length (mapped), name, TRUE, error);
 }
 
 const AlImageReader al_dm_reader = {

@@ -4,7 +4,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "al-io-release.h"
 #include "al-io.h"
 
 gsize
@@ -158,6 +160,21 @@ al_io_map_file (const char  *path,
                    local->message);
     }
   return mapped;
+}
+
+void
+al_io_release_range (const guint8 *base,
+                     guint64       offset,
+                     guint64       length)
+{
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+  /* Whole pages inside the range only (the mapping starts on a page), so
+   * the bytes of neighbouring tags stay. */
+  guint64 first = (offset + page - 1) / page * page;
+  guint64 end = (offset + length) / page * page;
+
+  if (end > first)
+    al_io_release_mapped (base + first, end - first);
 }
 
 AlImage *

@@ -52,6 +52,14 @@ gboolean    al_io_span_ok  (gsize size, guint64 offset, guint64 length);
 GMappedFile *al_io_map_file (const char  *path,
                              GError     **error);
 
+/* Gives back the whole pages inside bytes [offset, offset + length) of a
+ * file mapped with al_io_map_file() at `base` (al-io-release.h), so that
+ * converting a large file does not hold it in memory beside its pixels.
+ * Only for mapped files: it would drop the contents of other memory. */
+void         al_io_release_range (const guint8 *base,
+                                  guint64       offset,
+                                  guint64       length);
+
 /* al_image_new() for readers: reports failure in the AL_IO_ERROR domain. */
 AlImage     *al_io_image_new (guint    width,
                               guint    height,

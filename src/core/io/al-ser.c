@@ -36,6 +36,7 @@ typedef struct
   const guint8 *data;
   gsize         size;
   const char   *name;
+  gboolean      mapped;         /* data is a file mapping: release converted pages */
   gboolean      wide;           /* 64-bit offsets (version 0x0220 and later) */
   guint32       data_type_id;
   guint32       n_elements;     /* valid elements */
@@ -285,6 +286,8 @@ read_images (SerFile  *ser,
           return NULL;
         }
       convert_rows (ser->data + el.pixels_at, type->type, image, i);
+      if (ser->mapped)
+        al_io_release_range (ser->data, el.pixels_at, frame_bytes);
     }
   g_free (image->dtype);
   image->dtype = g_strdup (type->name);
@@ -293,13 +296,14 @@ read_images (SerFile  *ser,
   return g_steal_pointer (&image);
 }
 
-AlImage *
-al_ser_load_bytes (const guint8 *data,
-                   gsize         size,
-                   const char   *name,
-                   GError      **error)
+static AlImage *
+load (const guint8 *data,
+      gsize         size,
+      const char   *name,
+      gboolean      mapped,
+      GError      **error)
 {
-  SerFile ser = { data, size, name };
+  SerFile ser = { data, size, name, mapped };
   AlImage *image;
 
   if (!ser_sniff (data, size, NULL))
@@ -347,6 +351,15 @@ al_ser_load_bytes (const guint8 *data,
   return image;
 }
 
+AlImage *
+al_ser_load_bytes (const guint8 *data,
+                   gsize         size,
+                   const char   *name,
+                   GError      **error)
+{
+  return load (data, size, name, FALSE, error);
+}
+
 /* TIA names a series NAME_1.ser, NAME_2.ser, ... beside NAME.emi. */
 static char *
 emi_path_for (const char *ser_path)
@@ -374,8 +387,8 @@ ser_load (const char *path,
 
   if (mapped == NULL)
     return NULL;
-  image = al_ser_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                             g_mapped_file_get_length (mapped), name, error);
+  image = load ((const guint8 *) g_mapped_file_get_contents (mapped),
+                g_mapped_file_get_length (mapped), name, TRUE, error);
   if (image != NULL && emi != NULL && g_file_test (emi, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr (GMappedFile) emi_mapped = g_mapped_file_new (emi, FALSE, NULL);
