@@ -407,35 +407,85 @@ sweep_thread (gpointer data)
   return NULL;
 }
 
-/* Sum of every fitted column's Gaussian (no background). */
-void
-al_refine_render (float             *model,
-              guint              width,
-              guint              height,
-              const AlColumnFit *columns,
-              guint              n_columns)
+typedef struct
 {
+  float             *model;
+  guint              width;
+  guint              height;
+  const AlColumnFit *columns;
+  guint              n_columns;
+  int                y_start;   /* rows [y_start, y_end) of the model */
+  int                y_end;
+} RenderJob;
+
+static gpointer
+render_band (gpointer data)
+{
+  RenderJob *job = data;
   double ex[256], ey[256];
 
-  memset (model, 0, sizeof (float) * width * height);
-  for (guint c = 0; c < n_columns; c++)
+  memset (job->model + (gsize) job->y_start * job->width, 0,
+          sizeof (float) * job->width * (job->y_end - job->y_start));
+  for (guint c = 0; c < job->n_columns; c++)
     {
-      const AlColumnFit *col = &columns[c];
+      const AlColumnFit *col = &job->columns[c];
       int r = MIN ((int) ceil (AL_REFINE_RENDER_SIGMAS * col->width), 127);
       Window w;
       if (!col->ok)
         continue;
-      w = column_window (col->x, col->y, r, width, height);
+      w = column_window (col->x, col->y, r, job->width, job->height);
+      w.y0 = MAX (w.y0, job->y_start);
+      w.y1 = MIN (w.y1, job->y_end);
+      if (w.y0 >= w.y1)
+        continue;
       gauss_1d (ex, w.x0, w.x1, col->x, col->width);
       gauss_1d (ey, w.y0, w.y1, col->y, col->width);
       for (int y = w.y0; y < w.y1; y++)
         {
-          float *row = model + (gsize) y * width;
+          float *row = job->model + (gsize) y * job->width;
           double ay = col->amplitude * ey[y - w.y0];
           for (int x = w.x0; x < w.x1; x++)
             row[x] += (float) (ay * ex[x - w.x0]);
         }
     }
+  return NULL;
+}
+
+/* Sum of every fitted column's Gaussian (no background), drawn by
+ * `n_threads` threads each owning a band of rows. */
+static void
+render_threaded (float             *model,
+                 guint              width,
+                 guint              height,
+                 const AlColumnFit *columns,
+                 guint              n_columns,
+                 guint              n_threads)
+{
+  RenderJob jobs[16];
+  GThread *threads[16];
+
+  n_threads = CLAMP (n_threads, 1, MIN (G_N_ELEMENTS (jobs), height));
+  for (guint t = 0; t < n_threads; t++)
+    {
+      jobs[t] = (RenderJob) { model, width, height, columns, n_columns,
+                              (int) ((guint64) height * t / n_threads),
+                              (int) ((guint64) height * (t + 1) / n_threads) };
+      threads[t] = t == 0 ? NULL : g_thread_new ("al-render", render_band, &jobs[t]);
+    }
+  render_band (&jobs[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+}
+
+/* Sum of every fitted column's Gaussian (no background). */
+void
+al_refine_render (float             *model,
+                  guint              width,
+                  guint              height,
+                  const AlColumnFit *columns,
+                  guint              n_columns)
+{
+  render_threaded (model, width, height, columns, n_columns, 1);
 }
 
 typedef struct
@@ -679,7 +729,7 @@ al_refine_columns (const float          *image,
     {
       double max_move = 0.0;
 
-      al_refine_render (model, width, height, columns, n_columns);
+      render_threaded (model, width, height, columns, n_columns, params->n_threads);
       if (sweep > first_weighted)
         {
           mark_active (columns, n_columns, moved, width, height, job.radius,
@@ -708,7 +758,7 @@ al_refine_columns (const float          *image,
           for (gsize i = 0; i < (gsize) width * height; i++)
             model[i] = image[i] - model[i];
           al_filter_background (model, bg_map, width, height, params->background_scale_px);
-          al_refine_render (model, width, height, columns, n_columns);
+          render_threaded (model, width, height, columns, n_columns, params->n_threads);
           job.bg_map = bg_map;
         }
       job.noise = have_noise ? &noise : NULL;
