@@ -1,0 +1,345 @@
+#!/usr/bin/python3
+"""train.py: trains one of AtomLens's networks from scratch, exports it to
+ONNX with the metadata of DESIGN.md section 4 and evaluates it on held-out
+simulated images (seeds the training never used), per dose.
+
+One command per model (fixed seeds; CPU; see models/NAME.md for the time):
+  /usr/bin/python3 models/train/train.py --task tmd-atoms
+  /usr/bin/python3 models/train/train.py --task tmd-denoise
+  /usr/bin/python3 models/train/train.py --task tmd-phase
+  /usr/bin/python3 models/train/train.py --task graphene-atoms
+
+Writes models/<file>.onnx (see EXPORTS) and models/train/out/<task>-metrics.json.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import make_data  # noqa: E402
+from reference_unet import UNet, add_metadata  # noqa: E402
+
+SEED = 20261125
+FILTERS = (8, 16, 32, 64)
+CROP = 64                 # training patch, cropped from 128-pixel images
+# One thread: on the shared 2-core machine two threads ran 10-30x slower
+# per step (contention), and the run is reproducible either way.
+THREADS = 1
+EVAL_DOSES = (1e2, 1e3, 1e4, 1e5)
+GRAPHENE_EVAL_DOSES = (1e4, 1e5, 1e6, 1e7)
+
+# task: n classes (0: regression), training images, steps, batch, crop side
+TASKS = {
+    "tmd-atoms": dict(n_out=5, n_train=640, steps=1200, batch=8, stage2=1400),
+    "tmd-phase": dict(n_out=5, n_train=480, steps=1000, batch=8, stage2=1400),
+    "tmd-denoise": dict(n_out=0, n_train=480, steps=1600, batch=8, crop=96),
+    "graphene-atoms": dict(n_out=4, n_train=480, steps=1000, batch=8),
+}
+
+# One network may be exported under several names: the TMD atom network is
+# the same weights for MoS2, WS2 and WSe2, with each material's species names
+# (the detect stage maps class names to species with al_material_species_index).
+EXPORTS = {
+    "tmd-atoms": [("mos2-atoms", "MoS2", "background,Mo,S2,S,W"),
+                  ("ws2-atoms", "WS2", "background,W,S2,S,Mo"),
+                  ("wse2-atoms", "WSe2", "background,W,Se2,Se,Te")],
+    # The graphene/hBN network's channels are background, C or B, N, Si;
+    # each file sums them into its material's species (MERGE below).
+    "graphene-atoms": [("graphene-atoms", "graphene", "background,C,Si"),
+                       ("hbn-atoms", "hBN", "background,B,N")],
+    "tmd-phase": [("tmd-phase", "MoS2,WS2,WSe2", "2H,1T,1Tp,amorphous,vacuum")],
+    "tmd-denoise": [("tmd-denoise", "MoS2,WS2,WSe2", "clean")],
+}
+# Output channels summed per exported class (a fixed 1x1 convolution after
+# the softmax): graphene has no N (C and N columns differ by one proton, so
+# their probabilities add up to "C"), hBN has no Si (nothing heavier than N).
+MERGE = {"graphene-atoms": [[[0], [1, 2], [3]], [[0], [1], [2, 3]]]}
+TASK_NAME = {"tmd-atoms": "atoms", "graphene-atoms": "atoms", "tmd-phase": "phase",
+             "tmd-denoise": "denoise"}
+
+
+class Merged(nn.Module):
+    """A trained network followed by a fixed sum of its softmax channels."""
+
+    def __init__(self, net, groups, n_in):
+        super().__init__()
+        self.net = net
+        self.merge = nn.Conv2d(n_in, len(groups), 1, bias=False)
+        with torch.no_grad():
+            self.merge.weight.zero_()
+            for o, group in enumerate(groups):
+                for i in group:
+                    self.merge.weight[o, i] = 1.0
+
+    def forward(self, x):
+        return self.merge(self.net(x))
+
+
+class Net(nn.Module):
+    """The reference U-Net (4 levels, 8/16/32/64 filters). Segmentation:
+    softmax over classes (logits while training). Denoising: the input plus
+    a learnt correction, so an untrained net starts at the identity."""
+
+    def __init__(self, n_out):
+        super().__init__()
+        self.regression = n_out == 0
+        self.unet = UNet(1, 1 if self.regression else n_out, FILTERS)
+        self.export_mode = False
+
+    def forward(self, x):
+        u = self.unet
+        skips = []
+        h = x
+        for block in u.down:
+            h = block(h)
+            skips.append(h)
+            h = F.max_pool2d(h, 2)
+        h = u.bottom(h)
+        for block, skip in zip(u.up, reversed(skips)):
+            h = F.interpolate(h, scale_factor=2.0, mode="bilinear", align_corners=False)
+            h = block(torch.cat([h, skip], dim=1))
+        y = u.head(h)
+        if self.regression:
+            return x + y
+        return torch.softmax(y, dim=1) if self.export_mode else y
+
+
+def augment_batch(x, y, rng, crop=CROP):
+    """Random crop-pixel crops, flips and quarter turns (labels too)."""
+    i, j = rng.integers(0, x.shape[-2] - crop + 1), rng.integers(0, x.shape[-1] - crop + 1)
+    x, y = x[..., i:i + crop, j:j + crop], y[..., i:i + crop, j:j + crop]
+    k = int(rng.integers(4))
+    x, y = np.rot90(x, k, axes=(-2, -1)), np.rot90(y, k, axes=(-2, -1))
+    if rng.random() < 0.5:
+        x, y = x[..., ::-1], y[..., ::-1]
+    return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
+def class_weights(y, n):
+    freq = np.bincount(y.ravel(), minlength=n).astype(np.float64) / y.size
+    w = 1.0 / np.sqrt(np.maximum(freq, 1e-4))
+    return torch.tensor(w / w.mean(), dtype=torch.float32)
+
+
+def train(task, cfg, x, y, log, net=None, stage=1):
+    """Stage 1: from scratch, one cycle peaking at 3e-3 over cfg["steps"].
+    Stage 2 (where cfg has "stage2"): from stage 1's weights, another cycle
+    peaking at 1e-3 over cfg["stage2"] steps (the runs were cut in two to fit
+    the shared machine; the one command does both)."""
+    torch.manual_seed(SEED + stage - 1)
+    rng = np.random.default_rng(SEED + 2 if stage == 1 else SEED + 3)
+    steps, lr = (cfg["steps"], 3e-3) if stage == 1 else (cfg["stage2"], 1e-3)
+    if net is None:
+        net = Net(cfg["n_out"])
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps,
+                                                pct_start=0.1 if stage == 1 else 0.05)
+    cfg = dict(cfg, steps=steps)
+    weights = None if cfg["n_out"] == 0 else class_weights(y, cfg["n_out"])
+    net.train()
+    t0 = time.time()
+    for step in range(cfg["steps"]):
+        idx = rng.choice(len(x), cfg["batch"], replace=False)
+        xb, yb = augment_batch(x[idx], y[idx], rng, cfg.get("crop", CROP))
+        xt = torch.from_numpy(xb[:, None])
+        out = net(xt)
+        if cfg["n_out"] == 0:
+            loss = F.l1_loss(out, torch.from_numpy(yb[:, None]))
+        else:
+            loss = F.cross_entropy(out, torch.from_numpy(yb.astype(np.int64)), weight=weights)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 50 == 0 or step == cfg["steps"] - 1:
+            log("step %d loss %.4f (%.0f s)" % (step, loss.item(), time.time() - t0))
+    net.eval()
+    return net, time.time() - t0
+
+
+def export(net, task, models_dir, pixel_nm):
+    net.export_mode = True
+    paths = []
+    for k, (name, material, classes) in enumerate(EXPORTS[task]):
+        path = os.path.join(models_dir, name + ".onnx")
+        model = Merged(net, MERGE[task][k], TASKS[task]["n_out"]).eval() if task in MERGE else net
+        torch.onnx.export(model, torch.zeros(1, 1, 64, 64), path, opset_version=14,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {2: "height", 3: "width"},
+                                        "output": {2: "height", 3: "width"}})
+        add_metadata(path, {"atomlens.task": TASK_NAME[task], "atomlens.classes": classes,
+                            "atomlens.material": material,
+                            "atomlens.pixel_size_nm": "%g" % pixel_nm,
+                            "atomlens.normalisation": "zscore",
+                            "atomlens.version": "1",
+                            "atomlens.training": "models/train/train.py --task %s (seed %d)"
+                            % (task, SEED)})
+        paths.append(path)
+    return paths
+
+
+def predict(net, x):
+    with torch.no_grad():
+        net.export_mode = True
+        out = torch.cat([net(torch.from_numpy(x[i:i + 8, None])) for i in range(0, len(x), 8)])
+        return out.numpy()
+
+
+def seg_metrics(prob, y, n):
+    pred = prob.argmax(1)
+    m = {"pixel_accuracy": float((pred == y).mean()), "iou": {}}
+    for c in range(n):
+        inter = np.logical_and(pred == c, y == c).sum()
+        union = np.logical_or(pred == c, y == c).sum()
+        m["iou"][c] = float(inter / union) if union else None
+    return m
+
+
+def psnr(a, ref):
+    peak = ref.max() - ref.min()
+    return float(10 * np.log10(peak ** 2 / np.mean((a - ref) ** 2)))
+
+
+def evaluate(net, task, cfg, cli, n_eval, log):
+    doses = GRAPHENE_EVAL_DOSES if task == "graphene-atoms" else EVAL_DOSES
+    results = {}
+    for k, dose in enumerate(doses):
+        x, y, _ = make_data.make_set(cli, task, n_eval, SEED + 1000 + k, 128, dose,
+                                     augment_on=False, hrtem_share=0.0)
+        out = predict(net, x)
+        if cfg["n_out"] == 0:
+            gains = [psnr(out[i, 0], y[i]) - psnr(x[i], y[i]) for i in range(len(x))]
+            results["%g" % dose] = {"psnr_in": float(np.mean([psnr(x[i], y[i]) for i in range(len(x))])),
+                                    "psnr_out": float(np.mean([psnr(out[i, 0], y[i]) for i in range(len(x))])),
+                                    "psnr_gain_db": float(np.mean(gains))}
+        else:
+            results["%g" % dose] = seg_metrics(out, y, cfg["n_out"])
+        log("dose %g: %s" % (dose, json.dumps(results["%g" % dose])))
+    return results
+
+
+ENGINE_CHECK_SIZE = 256
+# The engine reflection-pads the image by the network's receptive radius
+# (src/core/nn/al-nn-tiled.c) where PyTorch zero-pads every convolution, so
+# the two agree to rounding only this far inside the border.
+ENGINE_CHECK_MARGIN = 72
+
+
+def engine_check(net, task, cli, path, log):
+    """Runs one held-out image through our engine (atomlens-cli infer) and
+    PyTorch; returns the largest absolute difference of their outputs over
+    the whole image and away from the border."""
+    import subprocess
+    import tempfile
+    import tifffile
+    rng = np.random.default_rng(SEED + 77)
+    n, m = ENGINE_CHECK_SIZE, ENGINE_CHECK_MARGIN
+    with tempfile.TemporaryDirectory() as d:
+        _, px, args = make_data.random_scene(rng, task, n, 1e4, 0.0)
+        image, _, _ = make_data.simulate(cli, d, args)
+        tifffile.imwrite(os.path.join(d, "in.tif"), image)
+        subprocess.run([cli, "infer", "--model", path, os.path.join(d, "in.tif"),
+                        "--out", os.path.join(d, "out.tif")], check=True)
+        ours = tifffile.imread(os.path.join(d, "out.tif")).reshape(-1, n, n)
+    if task in MERGE:
+        net.export_mode = True
+        net = Merged(net, MERGE[task][0], TASKS[task]["n_out"]).eval()
+    theirs = predict(net, make_data.zscore(image)[None])[0]
+    diff = np.abs(ours - theirs)
+    whole, inner = float(diff.max()), float(diff[:, m:-m, m:-m].max())
+    log("engine vs torch on a %dx%d image: max abs diff %.3g; %.3g farther than %d px "
+        "from the border" % (n, n, whole, inner, m))
+    return [whole, inner]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--task", required=True, choices=sorted(TASKS))
+    ap.add_argument("--cli", default=None)
+    ap.add_argument("--models", default=os.path.join(HERE, ".."))
+    ap.add_argument("--steps", type=int, default=None, help="override (quick trials only)")
+    ap.add_argument("--n-eval", type=int, default=24)
+    ap.add_argument("--from-stage2", action="store_true",
+                    help="start at stage 2 from out/TASK-stage1.pt")
+    ap.add_argument("--eval-only", action="store_true",
+                    help="export out/TASK.pt, compare with the engine and evaluate")
+    ap.add_argument("--export-only", action="store_true",
+                    help="re-export out/TASK.pt (no training, no evaluation)")
+    a = ap.parse_args()
+    torch.set_num_threads(THREADS)
+    cfg = dict(TASKS[a.task])
+    if a.steps:
+        cfg["steps"] = a.steps
+    cli = make_data.find_cli(a.cli)
+    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
+    logf = open(os.path.join(HERE, "out", a.task + ".log"), "w")
+
+    def log(msg):
+        print(msg, flush=True)
+        logf.write(msg + "\n")
+        logf.flush()
+
+    if a.export_only:
+        net = Net(cfg["n_out"])
+        net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
+        net.eval()
+        for p in export(net, a.task, a.models, make_data.TASK_PIXEL_NM[a.task]):
+            log("%s: %d bytes" % (p, os.path.getsize(p)))
+        return
+    t0 = time.time()
+    cache = os.path.join(HERE, "out", "%s-train-%d.npz" % (a.task, cfg["n_train"]))
+    if os.path.exists(cache):   # the same seeded set, kept from an earlier run
+        d = np.load(cache)
+        x, y = d["x"], d["y"]
+    else:
+        x, y, _ = make_data.make_set(cli, a.task, cfg["n_train"], SEED, 128)
+        np.savez(cache, x=x, y=y)
+    t_data = time.time() - t0
+    log("data: %d images in %.0f s; classes %s" % (len(x), t_data,
+        np.bincount(y.ravel()).tolist() if cfg["n_out"] else "-"))
+    stage1 = os.path.join(HERE, "out", a.task + "-stage1.pt")
+    t_train = 0.0
+    if a.eval_only:
+        net = Net(cfg["n_out"])
+        net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
+        net.eval()
+    elif a.from_stage2:
+        net = Net(cfg["n_out"])
+        net.load_state_dict(torch.load(stage1))
+    else:
+        net, t_train = train(a.task, cfg, x, y, log)
+        torch.save(net.state_dict(), stage1)
+    if "stage2" in cfg and not a.eval_only:
+        net.train()
+        net, t2 = train(a.task, cfg, x, y, log, net, stage=2)
+        t_train += t2
+        log("stage 2: %.0f s" % t2)
+    pixel_nm = make_data.TASK_PIXEL_NM[a.task]
+    paths = export(net, a.task, a.models, pixel_nm)
+    n_params = sum(p.numel() for p in net.parameters())
+    if not a.eval_only:
+        torch.save(net.state_dict(), os.path.join(HERE, "out", a.task + ".pt"))
+    diff = engine_check(net, a.task, cli, paths[0], log)
+    results = evaluate(net, a.task, cfg, cli, a.n_eval, log)
+    meta = {"task": a.task, "seconds_data": t_data, "seconds_train": t_train,
+            "threads": torch.get_num_threads(), "params": n_params, "steps": cfg["steps"],
+            "stage2_steps": cfg.get("stage2", 0),
+            "batch": cfg["batch"], "n_train": cfg["n_train"],
+            "engine_vs_torch_max_abs_diff": diff,
+            "files": {os.path.basename(p): os.path.getsize(p) for p in paths},
+            "eval": results}
+    with open(os.path.join(HERE, "out", a.task + "-metrics.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    log("done: %s" % json.dumps({k: v for k, v in meta.items() if k != "eval"}))
+
+
+if __name__ == "__main__":
+    main()

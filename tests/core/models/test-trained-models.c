@@ -1,0 +1,198 @@
+/* test-trained-models.c: the trained networks committed under models/, run
+ * by our engine on small images the simulator makes here (fixed seeds):
+ * their metadata is what the pipeline relies on, atom channels light up at
+ * true columns and stay dark between them, and the denoiser
+ * brings a noisy image closer to the noiseless one. Loose bounds: these
+ * check that a model is the right one and works, the cards
+ * (models/NAME.md) hold the measured accuracy. */
+#include <math.h>
+
+#include "al-test.h"
+#include "nn/al-nn.h"
+#include "simulate/al-simulate.h"
+
+#define TEST_SIZE 96            /* pixels: a 2.9 nm field at 0.03 nm/px */
+/* Pixels farther than this share of the nearest-neighbour distance from
+ * every column count as background. */
+#define BACKGROUND_GAP 0.6
+
+static AlNnModel *
+load_model (const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".onnx", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("AL_SOURCE_ROOT"), "models", file, NULL);
+  g_autoptr (GError) error = NULL;
+  AlNnModel *model = al_nn_model_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+/* A HAADF image of MATERIAL at the model's pixel size, no scan errors. */
+static AlSimResult *
+simulate (const AlNnModel *model,
+          const char      *material,
+          double           dose,
+          const char      *defects,
+          gboolean         noiseless,
+          guint64          seed)
+{
+  AlSimParams p;
+  g_autoptr (GError) error = NULL;
+  AlSimResult *result;
+
+  al_sim_params_init (&p, al_material_from_name (material));
+  p.width = p.height = TEST_SIZE;
+  p.pixel_size_nm = al_nn_model_get_pixel_size_nm (model);
+  p.dose = dose;
+  p.seed = seed;
+  p.rotation_deg = 17.0;
+  p.noiseless = noiseless;
+  if (defects != NULL)
+    g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material, defects, &error));
+  g_assert_no_error (error);
+  result = al_simulate_run (&p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+/* Normalises a copy of the image as the model asks and runs it. */
+static float *
+run_model (AlNnModel     *model,
+           const AlImage *image)
+{
+  gsize n = (gsize) image->width * image->height;
+  g_autofree float *input = g_memdup2 (image->pixels, n * sizeof (float));
+  float *out = g_new (float, n * al_nn_model_get_out_channels (model));
+  AlNnRunOptions opts = { 0, AL_NN_DEFAULT_MEMORY_BUDGET, 0, 1 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (al_nn_model_normalise_input (model, input, n, &error));
+  g_assert_true (al_nn_run_tiled (model, input, image->width, image->height, 1, out, &opts,
+                                  NULL, NULL, &error));
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+check_metadata (const AlNnModel *model,
+                const char      *task,
+                const char      *material,
+                const char      *classes)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **) al_nn_model_get_classes (model));
+
+  g_assert_cmpstr (al_nn_model_get_task (model), ==, task);
+  g_assert_cmpstr (al_nn_model_get_material (model), ==, material);
+  g_assert_cmpstr (joined, ==, classes);
+  g_assert_cmpstr (al_nn_model_get_normalisation (model), ==, "zscore");
+  g_assert_cmpfloat (al_nn_model_get_pixel_size_nm (model), >, 0.005);
+  g_assert_cmpuint (al_nn_model_get_in_channels (model), ==, 1);
+}
+
+/* Mean probability of the right class at true columns (nearest pixel, away
+ * from the border), and mean foreground probability in the background. */
+static void
+atom_scores (const AlSimResult *sim,
+             const float       *out,
+             double            *at_sites,
+             double            *between)
+{
+  const AlAtoms *truth = g_ptr_array_index (sim->atoms, 0);
+  guint w = sim->image->width, h = sim->image->height, n_sites = 0, n_bg = 0;
+  double gap_px = BACKGROUND_GAP * al_material_neighbour_nm (sim->params.material)
+                  / sim->params.pixel_size_nm;
+  double s_sites = 0, s_bg = 0;
+  g_autofree gboolean *near = g_new0 (gboolean, (gsize) w * h);
+
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      int cx = (int) lround (truth->x[i]), cy = (int) lround (truth->y[i]);
+
+      for (int y = MAX (cy - 6, 0); y < MIN (cy + 7, (int) h); y++)
+        for (int x = MAX (cx - 6, 0); x < MIN (cx + 7, (int) w); x++)
+          if (hypot (x - truth->x[i], y - truth->y[i]) < gap_px)
+            near[(gsize) y * w + x] = TRUE;
+      if (cx < 4 || cy < 4 || cx >= (int) w - 4 || cy >= (int) h - 4)
+        continue;
+      /* Channel 1 + species index: the species order of the material. */
+      s_sites += out[((gsize) (1 + truth->species[i]) * h + cy) * w + cx];
+      n_sites++;
+    }
+  for (gsize p = 0; p < (gsize) w * h; p++)
+    if (!near[p])
+      {
+        s_bg += 1.0 - out[p];
+        n_bg++;
+      }
+  g_assert_cmpuint (n_sites, >, 50);
+  g_assert_cmpuint (n_bg, >, 500);
+  *at_sites = s_sites / n_sites;
+  *between = s_bg / n_bg;
+}
+
+static void
+test_atoms (gconstpointer data)
+{
+  const char *const *c = data;   /* model, material, classes, dose, defects */
+  g_autoptr (AlNnModel) model = load_model (c[0]);
+  g_autoptr (AlSimResult) sim = NULL;
+  g_autofree float *out = NULL;
+  double at_sites, between;
+
+  check_metadata (model, "atoms", c[1], c[2]);
+  sim = simulate (model, c[1], g_ascii_strtod (c[3], NULL), c[4], FALSE, 11);
+  out = run_model (model, sim->image);
+  atom_scores (sim, out, &at_sites, &between);
+  g_test_message ("%s: right class at sites %.3f, foreground between columns %.3f", c[0], at_sites,
+                  between);
+  g_assert_cmpfloat (at_sites, >, 0.5);
+  g_assert_cmpfloat (between, <, 0.2);
+}
+
+/* Mean squared difference of the model's output and the noiseless image,
+ * both in the noisy input's z-score units, against that of the input. */
+static void
+test_tmd_denoise (void)
+{
+  g_autoptr (AlNnModel) model = load_model ("tmd-denoise");
+  g_autoptr (AlSimResult) noisy = NULL, clean = NULL;
+  g_autofree float *out = NULL;
+  gsize n = (gsize) TEST_SIZE * TEST_SIZE;
+  double mean = 0, var = 0, e_in = 0, e_out = 0;
+
+  check_metadata (model, "denoise", "MoS2,WS2,WSe2", "clean");
+  noisy = simulate (model, "mos2", 1e3, "V_S=0.05", FALSE, 12);
+  clean = simulate (model, "mos2", 1e3, "V_S=0.05", TRUE, 12);
+  for (gsize p = 0; p < n; p++)
+    mean += noisy->image->pixels[p] / n;
+  for (gsize p = 0; p < n; p++)
+    var += pow (noisy->image->pixels[p] - mean, 2) / n;
+  out = run_model (model, noisy->image);
+  for (gsize p = 0; p < n; p++)
+    {
+      double c = (clean->image->pixels[p] - mean) / sqrt (var);
+
+      e_in += pow ((noisy->image->pixels[p] - mean) / sqrt (var) - c, 2);
+      e_out += pow (out[p] - c, 2);
+    }
+  g_test_message ("denoiser at 1e3 e/A2: %.1f dB closer to the noiseless image",
+                  10 * log10 (e_in / e_out));
+  /* 6 dB: four times smaller squared error (the card reports > 10 dB). */
+  g_assert_cmpfloat (e_out, <, e_in / 4);
+}
+
+static const char *const graphene_case[] = { "graphene-atoms", "graphene", "background,C,Si", "1e6",
+                                             "Si_C3=0.02" };
+static const char *const hbn_case[] = { "hbn-atoms", "hBN", "background,B,N", "1e6", "V1=0.01" };
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_data_func ("/models/graphene-atoms", graphene_case, test_atoms);
+  g_test_add_data_func ("/models/hbn-atoms", hbn_case, test_atoms);
+  g_test_add_func ("/models/tmd-denoise", test_tmd_denoise);
+  return g_test_run ();
+}
