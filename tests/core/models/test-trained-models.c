@@ -1,7 +1,8 @@
 /* test-trained-models.c: the trained networks committed under models/, run
  * by our engine on small images the simulator makes here (fixed seeds):
  * their metadata is what the pipeline relies on, atom channels light up at
- * true columns and stay dark between them, and the denoiser
+ * true columns and stay dark between them, the phase network names the
+ * phase of a plain 2H crystal and of the vacuum in a hole, and the denoiser
  * brings a noisy image closer to the noiseless one. Loose bounds: these
  * check that a model is the right one and works, the cards
  * (models/NAME.md) hold the measured accuracy. */
@@ -183,6 +184,12 @@ test_tmd_denoise (void)
   g_assert_cmpfloat (e_out, <, e_in / 4);
 }
 
+static const char *const mos2_case[] = { "mos2-atoms", "MoS2", "background,Mo,S2,S,W", "1e4",
+                                         "V_S=0.05,W_Mo=0.05" };
+static const char *const ws2_case[] = { "ws2-atoms", "WS2", "background,W,S2,S,Mo", "1e4",
+                                        "V_S=0.05,W_Mo=0.05" };
+static const char *const wse2_case[] = { "wse2-atoms", "WSe2", "background,W,Se2,Se,Te", "1e4",
+                                         "V_S=0.05,W_Mo=0.05" };
 static const char *const graphene_case[] = { "graphene-atoms", "graphene", "background,C,Si", "1e6",
                                              "Si_C3=0.02" };
 static const char *const hbn_case[] = { "hbn-atoms", "hBN", "background,B,N", "1e6", "V1=0.01" };
@@ -191,6 +198,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_data_func ("/models/mos2-atoms", mos2_case, test_atoms);
+  g_test_add_data_func ("/models/ws2-atoms", ws2_case, test_atoms);
+  g_test_add_data_func ("/models/wse2-atoms", wse2_case, test_atoms);
   g_test_add_data_func ("/models/graphene-atoms", graphene_case, test_atoms);
   g_test_add_data_func ("/models/hbn-atoms", hbn_case, test_atoms);
   g_test_add_func ("/models/tmd-denoise", test_tmd_denoise);
