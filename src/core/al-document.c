@@ -404,16 +404,58 @@ al_document_get_structure (AlDocument *doc,
   return f != NULL ? f->structure : NULL;
 }
 
+/* A recomputed defect takes the hand label of its members: removed (FALSE)
+ * when one was marked false, else given the type set by hand. */
+static gboolean
+defect_follows_hand (AlDefect        *d,
+                     const AlDefects *defects,
+                     const AlAtoms   *atoms)
+{
+  const guint32 *m = al_defect_members (defects, d);
+
+  for (guint k = 0; k < d->n_members; k++)
+    if (m[k] < atoms->n_atoms && (atoms->flags[m[k]] & AL_ATOM_DEFECT_BY_HAND))
+      {
+        if (atoms->defect_type[m[k]] == AL_DEFECT_NONE)
+          return FALSE;
+        d->type = atoms->defect_type[m[k]];
+        return TRUE;
+      }
+  return TRUE;
+}
+
 void
-al_document_set_structure (AlDocument  *doc,
-                           guint        frame,
-                           AlStructure *structure)
+al_document_set_structure (AlDocument    *doc,
+                           guint          frame,
+                           const AlAtoms *analysed,
+                           AlStructure   *structure)
 {
   AlDocumentFrame *f;
+  AlAtoms *atoms;
 
   g_return_if_fail (AL_IS_DOCUMENT (doc));
   f = al_document_state_frame (doc->state, frame);
-  g_return_if_fail (f != NULL && f->atoms != NULL);
+  g_return_if_fail (f != NULL && f->atoms != NULL && structure != NULL);
+  g_return_if_fail (analysed != NULL && analysed->n_atoms == f->atoms->n_atoms);
+  atoms = f->atoms;
+
+  if (structure->defects != NULL)
+    for (guint d = al_defects_len (structure->defects); d-- > 0;)
+      if (!defect_follows_hand (al_defects_get (structure->defects, d), structure->defects, atoms))
+        g_array_remove_index (structure->defects->defects, d);
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      atoms->coordination[i] = analysed->coordination[i];
+      if (atoms->flags[i] & AL_ATOM_DEFECT_BY_HAND)
+        {
+          /* A relabelled defect keeps its label under its new number. */
+          if (atoms->defect_type[i] != AL_DEFECT_NONE)
+            atoms->defect_id[i] = analysed->defect_id[i];
+          continue;
+        }
+      atoms->defect_id[i] = analysed->defect_id[i];
+      atoms->defect_type[i] = analysed->defect_type[i];
+    }
   al_structure_free (f->structure);
   f->structure = structure;
   g_signal_emit (doc, signals[SIGNAL_STRUCTURE_CHANGED], 0, frame);

@@ -82,11 +82,18 @@ void              al_document_apply_analysis      (AlDocument        *doc,
 /* A frame's bonds, rings, defects and strain (AlStructure), derived from its
  * atoms: kept for the frame's current atoms only (any change of them drops
  * it, before "frame-changed"), not saved, so recomputed after loading.
- * Setting it (ownership taken) emits "structure-changed". */
+ *
+ * The caller runs al_structure_analyze() (in a worker) on a copy of the
+ * frame's atoms and hands both back here (ownership of `structure` taken):
+ * the copy's coordination and defect labels pass to the document's atoms,
+ * except where a defect was relabelled by hand, and the structure's defects
+ * follow the hand corrections (a defect marked false is removed, one given
+ * a type by hand keeps it). Emits "structure-changed"; not an edit. */
 const AlStructure *al_document_get_structure      (AlDocument        *doc,
                                                    guint              frame);
 void              al_document_set_structure       (AlDocument        *doc,
                                                    guint              frame,
+                                                   const AlAtoms     *analysed,
                                                    AlStructure       *structure);
 
 /* Hand corrections, each one undoable step. Indices are into the frame's

@@ -166,24 +166,118 @@ test_new_document (Fixture      *fx,
   g_assert_cmpstr (g_hash_table_lookup (al_document_get_model_settings (fx->doc), "tile"), ==, "256");
 }
 
+static AlStructure *
+analyse_copy (AlDocument *doc,
+              AlAtoms   **copy)
+{
+  g_autoptr (GError) error = NULL;
+  AlStructureParams sp = { 0 };
+  AlStructure *s;
+
+  *copy = al_atoms_copy (al_document_get_atoms (doc, 0));
+  s = al_structure_analyze (*copy, al_document_get_material (doc), 0.05, 0, &sp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+/* A perfect MoS2 patch with one S2 column missing (a V_S2), as atoms. */
+static AlAtoms *
+lattice_with_vacancy (double *vx,
+                      double *vy)
+{
+  const double sqrt3 = sqrt (3.0), a = 0.316 / 0.05, d = a / sqrt3;  /* px */
+  AlAtoms *atoms = al_atoms_new (0);
+
+  for (int r = 0; r < 9; r++)
+    for (int c = 0; c < 9; c++)
+      {
+        double x = 6 + c * a + (r % 2) * a / 2, y = 4 + r * a * sqrt3 / 2;
+        if (x > W - 2 || y + d > H - 2)
+          continue;
+        al_atoms_append (atoms, x, y, 0);
+        if (r == 3 && c == 4)
+          *vx = x, *vy = y + d;
+        else
+          al_atoms_append (atoms, x, y + d, 1);
+      }
+  return atoms;
+}
+
 static void
 test_structure_follows_atoms (Fixture      *fx,
                               gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  AlStructureParams sp = { 0 };
-  AlStructure *s = al_structure_analyze ((AlAtoms *) al_document_get_atoms (fx->doc, 0),
-                                         al_document_get_material (fx->doc), 0.05, 0, &sp, NULL, NULL,
-                                         &error);
+  AlAtoms *copy = NULL;
+  AlStructure *s = analyse_copy (fx->doc, &copy);
 
-  g_assert_no_error (error);
   g_assert_null (al_document_get_structure (fx->doc, 0));
-  al_document_set_structure (fx->doc, 0, s);
+  al_document_set_structure (fx->doc, 0, copy, s);
+  al_atoms_free (copy);
   g_assert_true (al_document_get_structure (fx->doc, 0) == s);
   g_assert_cmpuint (fx->n_frame_changed, ==, 0);
   /* An edit makes its bond and defect indices stale: it is dropped. */
   g_assert_true (al_document_move_atom (fx->doc, 0, 1, 5, 5, NULL));
   g_assert_null (al_document_get_structure (fx->doc, 0));
+}
+
+static int
+find_defect_near (const AlStructure *s,
+                  double             x,
+                  double             y)
+{
+  for (guint d = 0; d < al_defects_len (s->defects); d++)
+    {
+      const AlDefect *def = al_defects_get (s->defects, d);
+      if (hypot (def->x - x, def->y - y) < 3.0)
+        return (int) d;
+    }
+  return -1;
+}
+
+/* Hand labels of defects survive recomputing the structure. */
+static void
+test_structure_keeps_hand_defects (Fixture      *fx,
+                                   gconstpointer data)
+{
+  AlAtoms *copy = NULL;
+  AlStructure *s;
+  const AlAtoms *atoms;
+  double vx = 0, vy = 0;
+  int d, id = -1;
+
+  al_document_set_atoms (fx->doc, 0, lattice_with_vacancy (&vx, &vy));
+  s = analyse_copy (fx->doc, &copy);
+  al_document_set_structure (fx->doc, 0, copy, s);
+  al_atoms_free (copy);
+  d = find_defect_near (s, vx, vy);
+  g_assert_cmpint (d, >=, 0);
+  g_assert_cmpint (al_defects_get (s->defects, d)->type, ==, AL_DEFECT_V_S2);
+  atoms = al_document_get_atoms (fx->doc, 0);
+  for (guint i = 0; i < atoms->n_atoms && id < 0; i++)
+    if (atoms->defect_type[i] == AL_DEFECT_V_S2)
+      id = atoms->defect_id[i];
+  g_assert_cmpint (id, >=, 0);
+
+  /* The user says it is a V_S, and the recomputed structure agrees. */
+  g_assert_true (al_document_set_defect_type (fx->doc, 0, id, AL_DEFECT_V_S, NULL));
+  s = analyse_copy (fx->doc, &copy);
+  al_document_set_structure (fx->doc, 0, copy, s);
+  al_atoms_free (copy);
+  d = find_defect_near (s, vx, vy);
+  g_assert_cmpint (d, >=, 0);
+  g_assert_cmpint (al_defects_get (s->defects, d)->type, ==, AL_DEFECT_V_S);
+
+  /* Then marks it false: it is gone from the structure after recomputing. */
+  id = -1;
+  atoms = al_document_get_atoms (fx->doc, 0);
+  for (guint i = 0; i < atoms->n_atoms && id < 0; i++)
+    if (atoms->defect_type[i] == AL_DEFECT_V_S)
+      id = atoms->defect_id[i];
+  g_assert_true (al_document_mark_false_defect (fx->doc, 0, id, NULL));
+  s = analyse_copy (fx->doc, &copy);
+  al_document_set_structure (fx->doc, 0, copy, s);
+  al_atoms_free (copy);
+  g_assert_cmpint (find_defect_near (s, vx, vy), <, 0);
 }
 
 /* One edit: its effect checked by `check`, then undo gives back the atoms
@@ -881,6 +975,7 @@ main (int argc, char **argv)
 #define ADD(name, fn) g_test_add ("/core/document/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("new", test_new_document);
   ADD ("structure-follows-atoms", test_structure_follows_atoms);
+  ADD ("structure-keeps-hand-defects", test_structure_keeps_hand_defects);
   ADD ("edits-undo-redo", test_edits_undo_redo);
   ADD ("bad-edits", test_bad_edits);
   ADD ("round-trip", test_round_trip);
