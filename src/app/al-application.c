@@ -38,6 +38,8 @@ static const AlAccel accels[] = {
   { "win.show-sidebar", { "F9", NULL } },
   { "win.analyze", { "<Control>r", NULL } },
   { "win.cancel", { "Escape", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.undo", { "<Control>z", NULL } },
   { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
   { "win.delete-atom", { "Delete", "KP_Delete", NULL } },

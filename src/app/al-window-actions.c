@@ -29,6 +29,7 @@ image_filter (void)
   gtk_file_filter_add_mime_type (filter, "image/tiff");
   gtk_file_filter_add_suffix (filter, "tif");
   gtk_file_filter_add_suffix (filter, "tiff");
+  gtk_file_filter_add_suffix (filter, "atomlens");
   return filter;
 }
 
@@ -210,6 +211,7 @@ _al_window_update_actions (AlWindow *self)
   set_enabled (self, "cancel", loading || al_window_get_analyzing (self));
   set_enabled (self, "previous-frame", image && frame > 0);
   _al_window_update_edit_actions (self);
+  _al_window_update_document_actions (self);
 }
 
 void

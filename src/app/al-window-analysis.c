@@ -389,6 +389,8 @@ on_pixel_size_changed (AlMetadataPanel *panel,
   if (self->raster == NULL)
     return;
   al_raster_set_pixel_size (self->raster, nm);
+  if (self->document != NULL)
+    al_document_set_pixel_size_override (self->document, nm);
   _al_window_update_title (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }

@@ -72,6 +72,33 @@ _al_window_clear_document (AlWindow *self)
   g_clear_object (&self->document);
 }
 
+static void
+attach_document (AlWindow   *self,
+                 AlDocument *doc)
+{
+  _al_window_clear_document (self);
+  self->document = g_object_ref (doc);
+  g_signal_connect (doc, "frame-changed", G_CALLBACK (on_document_frame_changed), self);
+  g_signal_connect_swapped (doc, "changed", G_CALLBACK (on_document_changed), self);
+}
+
+void
+_al_window_set_document (AlWindow   *self,
+                         AlDocument *doc,
+                         AlResults  *results)
+{
+  const AlMaterial *material = al_document_get_material (doc);
+  double nm = al_document_get_pixel_size_override (doc);
+
+  attach_document (self, doc);
+  if (material != NULL)
+    gtk_drop_down_set_selected (self->material_dropdown, material->id + 1);
+  if (nm > 0 && self->raster != NULL)
+    al_raster_set_pixel_size (self->raster, nm);
+  _al_window_show_results (self, al_results_ref (results), FALSE);
+  on_document_changed (self);
+}
+
 /* A finished analysis: into the document, keeping hand edits made since
  * the document began (the core merges them), or into a new document. */
 void
@@ -83,9 +110,8 @@ _al_window_take_analysis (AlWindow  *self,
 
   if (fresh)
     {
-      self->document = al_document_new (al_image_copy (al_raster_get_image (self->raster)));
-      g_signal_connect (self->document, "frame-changed", G_CALLBACK (on_document_frame_changed), self);
-      g_signal_connect_swapped (self->document, "changed", G_CALLBACK (on_document_changed), self);
+      g_autoptr (AlDocument) doc = al_document_new (al_image_copy (al_raster_get_image (self->raster)));
+      attach_document (self, doc);
     }
   if (analysis->material != NULL)
     al_document_set_material (self->document, analysis->material);
@@ -99,6 +125,7 @@ _al_window_take_analysis (AlWindow  *self,
     }
   self->applying_analysis = FALSE;
   on_document_changed (self);
+  _al_window_autosave (self);
 }
 
 AlDocument *

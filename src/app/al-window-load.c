@@ -1,13 +1,39 @@
-/* al-window-load.c: opening an image. The file is read and its first
- * frame's mip pyramid and histogram built in a GTask worker, so the window
- * stays responsive however large the image; the result is applied on the
- * main thread. A failure shows the reader's own message. */
+/* al-window-load.c: opening an image, or an .atomlens document with its
+ * image. The file is read and its first frame's mip pyramid and histogram
+ * built in a GTask worker, so the window stays responsive however large the
+ * image (a document's bonds and defects are recomputed there too); the
+ * result is applied on the main thread. A failure shows the reader's own
+ * message. */
 #include "al-window-private.h"
 
 #include <glib/gi18n.h>
 
 #include "al-error.h"
 #include "io/al-io.h"
+
+typedef struct
+{
+  AlRaster   *raster;
+  AlDocument *document;   /* when an .atomlens file was opened */
+  AlResults  *results;    /* the document's atoms as results */
+} AlLoaded;
+
+static void
+loaded_free (AlLoaded *loaded)
+{
+  g_clear_pointer (&loaded->raster, al_raster_unref);
+  g_clear_object (&loaded->document);
+  g_clear_pointer (&loaded->results, al_results_unref);
+  g_free (loaded);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlLoaded, loaded_free)
+
+static gboolean
+is_document (const char *path)
+{
+  return g_str_has_suffix (path, AL_DOCUMENT_EXTENSION);
+}
 
 static void
 load_thread (GTask        *task,
@@ -20,6 +46,8 @@ load_thread (GTask        *task,
   g_autoptr (GError) error = NULL;
   g_autoptr (AlRaster) raster = NULL;
   g_autoptr (AlPyramid) pyramid = NULL;
+  g_autoptr (AlLoaded) loaded = g_new0 (AlLoaded, 1);
+  g_autofree char *image_path = NULL;
   AlImage *image;
 
   if (path == NULL)
@@ -29,13 +57,30 @@ load_thread (GTask        *task,
                                _("“%s” is not a local file; AtomLens opens local files only"), uri);
       return;
     }
-  image = al_image_load (path, &error);
+  /* A document names its image, which is loaded with it. */
+  if (is_document (path) && (image_path = al_document_peek_image_path (path, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  image = al_image_load (image_path != NULL ? image_path : path, &error);
   if (image == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   raster = al_raster_new (image);
+  if (image_path != NULL)
+    {
+      loaded->document = al_document_load_with_image (path, al_image_copy (image), &error);
+      if (loaded->document != NULL)
+        loaded->results = _al_window_results_from_document (loaded->document, cancellable, &error);
+      if (loaded->results == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
   /* The first frame's pyramid too, so the canvas draws at once. */
   pyramid = al_raster_get_pyramid (raster, 0, cancellable);
   if (pyramid == NULL)
@@ -43,7 +88,8 @@ load_thread (GTask        *task,
       g_task_return_new_error (task, AL_ERROR, AL_ERROR_CANCELLED, _("Opening was cancelled"));
       return;
     }
-  g_task_return_pointer (task, g_steal_pointer (&raster), (GDestroyNotify) al_raster_unref);
+  loaded->raster = g_steal_pointer (&raster);
+  g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) loaded_free);
 }
 
 static void
@@ -68,7 +114,8 @@ on_loaded (GObject      *source,
   GTask *task = G_TASK (result);
   GFile *file = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AlRaster) raster = g_task_propagate_pointer (task, &error);
+  g_autoptr (AlLoaded) loaded = g_task_propagate_pointer (task, &error);
+  AlRaster *raster = loaded != NULL ? loaded->raster : NULL;
 
   /* A newer open replaced this one, or the window closed. */
   if (g_task_get_cancellable (task) != self->load_cancellable)
@@ -103,8 +150,12 @@ on_loaded (GObject      *source,
   _al_window_update_frames (self);
   _al_window_add_recent (self, file);
   _al_window_update_actions (self);
-  if (self->analyze_on_load)
+  if (loaded->document != NULL)
+    _al_window_set_document (self, loaded->document, loaded->results);
+  else if (self->analyze_on_load)
     al_window_analyze (self);
+  else
+    _al_window_offer_recovery (self);
 }
 
 void

@@ -62,6 +62,7 @@ struct _AlWindow
   GError           *analysis_error;
   AlDocument       *document;         /* the atoms with their hand edits */
   gboolean          applying_analysis;
+  guint             autosave_id;
 };
 
 /* al-window-actions.c */
@@ -94,6 +95,20 @@ void     _al_window_clear_document (AlWindow  *self);
 void     _al_window_canvas_clicked (AlWindow  *self,
                                     double     x,
                                     double     y);
+
+void     _al_window_set_document   (AlWindow   *self,
+                                    AlDocument *doc,
+                                    AlResults  *results);
+
+/* al-window-document.c */
+AlResults *_al_window_results_from_document (AlDocument    *doc,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
+void     _al_window_init_document  (AlWindow *self);
+void     _al_window_finish_document (AlWindow *self);
+void     _al_window_update_document_actions (AlWindow *self);
+void     _al_window_autosave       (AlWindow *self);
+void     _al_window_offer_recovery (AlWindow *self);
 
 /* al-window-recent.c */
 void     _al_window_init_recent    (AlWindow *self);

@@ -46,6 +46,7 @@ al_window_dispose (GObject *object)
   g_cancellable_cancel (self->analysis_cancellable);
   g_clear_object (&self->analysis_cancellable);
   _al_window_clear_document (self);
+  _al_window_finish_document (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AL_TYPE_WINDOW);
   G_OBJECT_CLASS (al_window_parent_class)->dispose (object);
 }
@@ -115,6 +116,7 @@ al_window_init (AlWindow *self)
   al_levels_popover_set_canvas (self->levels_popover, self->canvas);
   al_layers_panel_set_model (self->layers_panel, G_LIST_MODEL (al_canvas_get_layers (self->canvas)));
   _al_window_init_edit (self);
+  _al_window_init_document (self);
   _al_window_init_actions (self);
   _al_window_init_analysis (self);
   _al_window_init_dnd (self);

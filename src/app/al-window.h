@@ -71,5 +71,10 @@ gboolean      al_window_delete_selected   (AlWindow      *self,
 gboolean      al_window_set_selected_species (AlWindow   *self,
                                            int            species,
                                            GError       **error);
+/* Saves the document (win.save, win.save-as) as .atomlens; the title then
+ * shows no unsaved changes. al_window_open_file() opens such files. */
+gboolean      al_window_save_to           (AlWindow      *self,
+                                           GFile         *file,
+                                           GError       **error);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ typedef struct
 {
   AlWindow *window;
   char     *dir;
+  char     *path;
 } Fixture;
 
 static void
@@ -75,12 +76,12 @@ static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
-  g_autofree char *path = NULL;
   g_autoptr (GFile) file = NULL;
   GtkDropDown *materials;
+  const char *path;
 
   fx->dir = al_test_mkdtemp ();
-  path = simulate_mos2 (fx->dir);
+  path = fx->path = simulate_mos2 (fx->dir);
   fx->window = al_window_new (shared_app);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fx->window));
@@ -104,6 +105,7 @@ fixture_teardown (Fixture       *fx,
   gtk_window_destroy (GTK_WINDOW (fx->window));
   al_test_rmdir (fx->dir);
   g_free (fx->dir);
+  g_free (fx->path);
 }
 
 static const AlAtoms *
@@ -261,6 +263,77 @@ test_move_species_delete (Fixture       *fx,
   g_assert_true (enabled (fx, "redo"));
 }
 
+static gboolean
+no_recovery (const char *image_path)
+{
+  g_autofree char *found = al_document_find_recovery (image_path, NULL);
+
+  return found == NULL;
+}
+
+/* Save, reopen the .atomlens in a new window: the same atoms, the hand
+ * edits and their history; autosave wrote a recovery file that saving
+ * removed. */
+static void
+test_save_reopen (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *doc_path = g_build_filename (fx->dir, "mos2.atomlens", NULL);
+  g_autoptr (GFile) doc_file = g_file_new_for_path (doc_path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *canonical = g_canonicalize_filename (fx->path, NULL);
+  const AlAtoms *atoms, *reopened;
+  AlWindow *second;
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+  guint k;
+
+  /* Autosave after the analysis (in a worker). */
+  while (no_recovery (canonical))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (enabled (fx, "save"));
+  k = inner_atom (shown_atoms (fx));
+  g_assert_cmpint (al_window_select_at (fx->window, shown_atoms (fx)->x[k], shown_atoms (fx)->y[k]), ==, k);
+  set_tool (fx, "move");
+  click (fx, 100.5, 101.25);
+  set_tool (fx, "add");
+  click (fx, 12.0, 13.0);
+  g_assert_true (al_window_save_to (fx->window, doc_file, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (fx->window)), "• "));
+  g_assert_false (al_document_get_modified (al_window_get_document (fx->window)));
+  g_assert_true (no_recovery (canonical));
+  atoms = shown_atoms (fx);
+
+  second = al_window_new (shared_app);
+  gtk_window_present (GTK_WINDOW (second));
+  al_window_open_file (second, doc_file);
+  wait_while (al_window_get_loading, second);
+  g_assert_no_error ((GError *) al_window_get_load_error (second));
+  g_assert_nonnull (al_window_get_document (second));
+  g_assert_cmpstr (al_document_get_path (al_window_get_document (second)), ==, doc_path);
+  reopened = al_results_get_frame (al_window_get_results (second), 0)->atoms;
+  g_assert_cmpuint (reopened->n_atoms, ==, atoms->n_atoms);
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      g_assert_cmpfloat (reopened->x[i], ==, atoms->x[i]);
+      g_assert_cmpfloat (reopened->y[i], ==, atoms->y[i]);
+      g_assert_cmpint (reopened->species[i], ==, atoms->species[i]);
+      g_assert_cmpint (reopened->flags[i], ==, atoms->flags[i]);
+    }
+  g_assert_cmpfloat (reopened->x[k], ==, 100.5);
+  g_assert_false (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (second)), "• "));
+  /* The history came with it: undo the add, then the move. */
+  g_action_group_activate_action (G_ACTION_GROUP (second), "undo", NULL);
+  reopened = al_results_get_frame (al_window_get_results (second), 0)->atoms;
+  g_assert_cmpuint (reopened->n_atoms, ==, atoms->n_atoms - 1);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (second)), "• "));
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -275,6 +348,7 @@ main (int    argc,
   g_test_add ("/app/edit/add-undo", Fixture, NULL, fixture_setup, test_add_undo, fixture_teardown);
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
               fixture_teardown);
+  g_test_add ("/app/edit/save-reopen", Fixture, NULL, fixture_setup, test_save_reopen, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;
