@@ -40,6 +40,8 @@ static const AlAccel accels[] = {
   { "win.cancel", { "Escape", NULL } },
   { "win.save", { "<Control>s", NULL } },
   { "win.save-as", { "<Control><Shift>s", NULL } },
+  { "win.export-figure", { "<Control>e", NULL } },
+  { "win.copy-figure", { "<Control><Shift>c", NULL } },
   { "win.undo", { "<Control>z", NULL } },
   { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
   { "win.delete-atom", { "Delete", "KP_Delete", NULL } },

@@ -212,6 +212,7 @@ _al_window_update_actions (AlWindow *self)
   set_enabled (self, "previous-frame", image && frame > 0);
   _al_window_update_edit_actions (self);
   _al_window_update_document_actions (self);
+  _al_window_update_export_actions (self);
 }
 
 void

@@ -138,6 +138,7 @@ _al_window_show_results (AlWindow  *self,
       self->atoms_layer = NULL;
       al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
       al_classification_panel_set_results (self->classification_panel, NULL, 0);
+      _al_window_update_actions (self);
       return;
     }
   /* Bottom to top: bonds under the atoms they join, defects on top. */

@@ -110,6 +110,10 @@ void     _al_window_update_document_actions (AlWindow *self);
 void     _al_window_autosave       (AlWindow *self);
 void     _al_window_offer_recovery (AlWindow *self);
 
+/* al-window-export.c */
+void     _al_window_init_export    (AlWindow *self);
+void     _al_window_update_export_actions (AlWindow *self);
+
 /* al-window-recent.c */
 void     _al_window_init_recent    (AlWindow *self);
 void     _al_window_add_recent     (AlWindow *self,

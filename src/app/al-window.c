@@ -117,6 +117,7 @@ al_window_init (AlWindow *self)
   al_layers_panel_set_model (self->layers_panel, G_LIST_MODEL (al_canvas_get_layers (self->canvas)));
   _al_window_init_edit (self);
   _al_window_init_document (self);
+  _al_window_init_export (self);
   _al_window_init_actions (self);
   _al_window_init_analysis (self);
   _al_window_init_dnd (self);

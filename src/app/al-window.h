@@ -7,6 +7,7 @@
 #include "al-canvas.h"
 #include "al-results.h"
 #include "al-document.h"
+#include "export/al-figure.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +76,16 @@ gboolean      al_window_set_selected_species (AlWindow   *self,
  * shows no unsaved changes. al_window_open_file() opens such files. */
 gboolean      al_window_save_to           (AlWindow      *self,
                                            GFile         *file,
+                                           GError       **error);
+/* The annotated figure of the shown frame (win.export-figure), with the
+ * layers visible on the canvas, through the core's al_figure; `dpi` 0: the
+ * default. win.copy-figure puts the same figure on the clipboard. */
+gboolean      al_window_export_figure     (AlWindow      *self,
+                                           GFile         *file,
+                                           AlFigureFormat format,
+                                           double         dpi,
+                                           GError       **error);
+gboolean      al_window_copy_figure       (AlWindow      *self,
                                            GError       **error);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
  * species of atoms, each undone and redone through win.undo / win.redo;
  * the panel counts, the title and the actions follow the document. */
 #include <math.h>
+#include <string.h>
 
 #include "al-test.h"
 #include "al-window.h"
@@ -334,6 +335,57 @@ test_save_reopen (Fixture       *fx,
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+/* Figures of the analysed frame: PNG not blank, SVG and PDF of one page;
+ * a hidden layer leaves the figure; copy puts a texture on the clipboard. */
+static void
+test_export (Fixture       *fx,
+             gconstpointer  data)
+{
+  const char *names[] = { "fig.png", "fig.svg", "fig.pdf" };
+  g_autoptr (GError) error = NULL;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fx->window));
+
+  g_assert_true (enabled (fx, "export-figure"));
+  for (int f = AL_FIGURE_PNG; f <= AL_FIGURE_PDF; f++)
+    {
+      g_autofree char *path = g_build_filename (fx->dir, names[f], NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autofree char *text = NULL;
+      gsize length = 0;
+
+      g_assert_true (al_window_export_figure (fx->window, file, f, 150, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &text, &length, &error));
+      g_assert_cmpuint (length, >, 1000);
+      if (f == AL_FIGURE_PNG)
+        {
+          cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+          const guint32 *px = (const guint32 *) cairo_image_surface_get_data (png);
+          int stride = cairo_image_surface_get_stride (png) / 4, distinct = 0;
+          g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+          g_assert_cmpint (cairo_image_surface_get_width (png), >=, SIM_SIDE);
+          for (int y = 0; y < cairo_image_surface_get_height (png); y += 7)
+            for (int x = 0; x < cairo_image_surface_get_width (png); x += 7)
+              distinct += px[y * stride + x] != px[0];
+          g_assert_cmpint (distinct, >, 100);
+          cairo_surface_destroy (png);
+        }
+      else if (f == AL_FIGURE_PDF)
+        {
+          int pages = 0;
+          g_assert_true (g_str_has_prefix (text, "%PDF"));
+          for (const char *p = text; (p = memmem (p, text + length - p, "/Type /Page", 11)) != NULL; p++)
+            pages += p[strlen ("/Type /Page")] != 's';
+          g_assert_cmpint (pages, ==, 1);
+        }
+      else
+        g_assert_nonnull (g_strstr_len (text, length, "<svg"));
+    }
+  g_assert_true (al_window_copy_figure (fx->window, &error));
+  g_assert_no_error (error);
+  g_assert_true (gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard), GDK_TYPE_TEXTURE));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -349,6 +401,7 @@ main (int    argc,
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
               fixture_teardown);
   g_test_add ("/app/edit/save-reopen", Fixture, NULL, fixture_setup, test_save_reopen, fixture_teardown);
+  g_test_add ("/app/edit/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;
