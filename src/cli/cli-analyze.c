@@ -1,6 +1,7 @@
 /* cli-analyze.c: `atomlens-cli analyze IMAGE`: find the atoms of an image
  * (or some frames of a series) and write atoms.csv, bonds.csv, defects.csv,
- * strain.csv, summary.json and the annotated figure into --out (DESIGN.md §6). */
+ * strain.csv, summary.json and the annotated figure into --out (DESIGN.md §6);
+ * for a series also tracks.csv, events.csv and the drift and transitions. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "export/al-structure-csv.h"
 #include "export/al-summary-json.h"
 #include "io/al-io.h"
+#include "track/al-series.h"
 
 #define AL_CLI_MAX_THREADS 64
 
@@ -114,6 +116,37 @@ write_structure_tables (const AlAnalysis *analysis,
   return al_structure_csv_write (out_dir, frames, n_slots, error);
 }
 
+/* A series: drift, defect tracks, tracks.csv and events.csv, and the
+ * "series" member added to the summary's JSON. */
+static char *
+write_series (const AlAnalysis *analysis,
+              const AlImage    *image,
+              const char       *out_dir,
+              char             *json,
+              GError          **error)
+{
+  g_autoptr (AlSeries) series = al_series_track (image, analysis, NULL, error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) extra = NULL;
+  JsonObject *root;
+
+  if (series == NULL || !al_series_write_csv (series, analysis, out_dir, error)
+      || !json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_builder_begin_object (builder);
+  al_series_add_json (series, builder);
+  json_builder_end_object (builder);
+  extra = json_builder_get_root (builder);
+  json_object_set_member (root, "series",
+                          json_node_copy (json_object_get_member (json_node_get_object (extra), "series")));
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  return json_generator_to_data (gen, NULL);
+}
+
 int
 al_cli_analyze (int    argc,
                 char **argv)
@@ -205,6 +238,14 @@ al_cli_analyze (int    argc,
     return al_cli_fail ("%s", error->message);
 
   json = al_summary_json (analysis, image, (g_get_monotonic_time () - start) * 1e-6);
+  if (analysis->frames->len > 1)
+    {
+      char *with_series = write_series (analysis, image, out_dir, json, &error);
+      if (with_series == NULL)
+        return al_cli_fail ("%s", error->message);
+      g_free (json);
+      json = with_series;
+    }
   json_path = g_build_filename (out_dir, "summary.json", NULL);
   if (!g_file_set_contents (json_path, json, -1, &error))
     return al_cli_fail ("%s", error->message);

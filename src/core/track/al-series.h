@@ -1,0 +1,51 @@
+/* al-series.h: the series stage after per-frame analysis: the drift of
+ * every analysed frame, the point defects linked into tracks with their
+ * events and transition matrix, and the tables the CLI writes:
+ * tracks.csv (track_id,frame,defect_id,type,x_px,y_px), events.csv
+ * (frame,track_id,event,from_type,to_type), and a "series" member for
+ * summary.json.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "al-pipeline.h"
+#include "track/al-track.h"
+
+G_BEGIN_DECLS
+
+/* Gate and hop threshold in lattice constants: a vacancy hops onto the
+ * next site of its sublattice, one lattice constant a away. */
+#define AL_SERIES_GATE_A 1.4
+#define AL_SERIES_HOP_A  0.5
+/* Drift between consecutive frames is searched within this many lattice
+ * constants (the lattice's own repeats lie one constant away). */
+#define AL_SERIES_MAX_STEP_A 0.45
+
+typedef struct
+{
+  guint     n_frames;
+  guint    *frame;       /* the image's frame numbers */
+  double   *drift_x;     /* px, relative to the first analysed frame */
+  double   *drift_y;
+  double    lattice_px;  /* lattice constant used for the gate, px (0: unknown) */
+  AlTracks *tracks;      /* labels are AlDefectType */
+} AlSeries;
+
+AlSeries *al_series_track       (const AlImage    *image,
+                                 const AlAnalysis *analysis,
+                                 GCancellable     *cancellable,
+                                 GError          **error);
+void      al_series_free        (AlSeries         *series);
+gboolean  al_series_write_csv   (const AlSeries   *series,
+                                 const AlAnalysis *analysis,
+                                 const char       *out_dir,
+                                 GError          **error);
+/* Adds "series": {frames, drift_px, n_tracks, lifetimes, events, transitions}. */
+void      al_series_add_json    (const AlSeries   *series,
+                                 JsonBuilder      *builder);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlSeries, al_series_free)
+
+G_END_DECLS
