@@ -12,6 +12,7 @@ struct _AlApplication
   AdwApplication  parent_instance;
   GSettings      *settings;
   gboolean        analyze;    /* --analyze: analyze each image once open */
+  char           *panel;      /* --panel: the side panel shown after an analysis */
 };
 
 G_DEFINE_FINAL_TYPE (AlApplication, al_application, ADW_TYPE_APPLICATION)
@@ -113,6 +114,7 @@ al_application_open (GApplication  *app,
     {
       AlWindow *window = new_window (AL_APPLICATION (app));
       al_window_set_analyze_on_load (window, AL_APPLICATION (app)->analyze);
+      al_window_set_result_panel (window, AL_APPLICATION (app)->panel);
       al_window_open_file (window, files[i]);
     }
 }
@@ -204,6 +206,8 @@ al_application_handle_local_options (GApplication *app,
 {
   if (g_variant_dict_contains (options, "analyze"))
     AL_APPLICATION (app)->analyze = TRUE;
+  g_clear_pointer (&AL_APPLICATION (app)->panel, g_free);
+  g_variant_dict_lookup (options, "panel", "s", &AL_APPLICATION (app)->panel);
   return -1;
 }
 
@@ -213,6 +217,7 @@ al_application_dispose (GObject *object)
   AlApplication *self = AL_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->panel, g_free);
   G_OBJECT_CLASS (al_application_parent_class)->dispose (object);
 }
 
@@ -234,6 +239,10 @@ al_application_init (AlApplication *self)
 {
   g_application_add_main_option (G_APPLICATION (self), "analyze", 'a', G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE, _("Analyze each image as soon as it is open"), NULL);
+  g_application_add_main_option (G_APPLICATION (self), "panel", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING,
+                                 _("Side panel to show after an analysis: layers, classification, inspector or metadata"),
+                                 _("PANEL"));
 }
 
 AlApplication *

@@ -6,6 +6,7 @@
 #include "al-window-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "al-error.h"
 #include "layers/al-atoms-layer.h"
@@ -193,6 +194,33 @@ set_running (AlWindow *self,
   _al_window_update_actions (self);
 }
 
+/* The panel asked for (classification by default); the Inspector with the
+ * atom nearest the image centre, so it has something to show. */
+static void
+show_result_panel (AlWindow *self)
+{
+  const char *panel = self->result_panel != NULL ? self->result_panel : "classification";
+  const AlImage *image = al_raster_get_image (self->raster);
+
+  if (g_str_equal (panel, "inspector"))
+    {
+      const AlFrameResult *r = al_results_get_frame (self->results, al_canvas_get_frame (self->canvas));
+      double cx = image->width / 2.0, cy = image->height / 2.0, best = G_MAXDOUBLE;
+      gint64 atom = -1;
+
+      for (guint i = 0; r != NULL && i < r->atoms->n_atoms; i++)
+        {
+          double d = hypot (r->atoms->x[i] - cx, r->atoms->y[i] - cy);
+          if (d < best)
+            best = d, atom = i;
+        }
+      if (atom >= 0)
+        al_window_select_at (self, r->atoms->x[atom], r->atoms->y[atom]);
+    }
+  if (gtk_stack_get_child_by_name (self->panel_stack, panel) != NULL)
+    gtk_stack_set_visible_child_name (self->panel_stack, panel);
+}
+
 static void
 on_analyzed (GObject      *source,
              GAsyncResult *result,
@@ -229,7 +257,7 @@ on_analyzed (GObject      *source,
   _al_window_take_analysis (self, results);
   g_debug ("analysis results applied in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   adw_flap_set_reveal_flap (self->flap, TRUE);
-  gtk_stack_set_visible_child_name (self->panel_stack, "classification");
+  show_result_panel (self);
 }
 
 void
@@ -281,6 +309,15 @@ al_window_cancel (AlWindow *self)
       g_set_error_literal (&self->analysis_error, AL_ERROR, AL_ERROR_CANCELLED, _("Analysis cancelled"));
       set_running (self, FALSE);
     }
+}
+
+void
+al_window_set_result_panel (AlWindow   *self,
+                            const char *panel)
+{
+  g_return_if_fail (AL_IS_WINDOW (self));
+  g_free (self->result_panel);
+  self->result_panel = g_strdup (panel);
 }
 
 void

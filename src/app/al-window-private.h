@@ -63,6 +63,7 @@ struct _AlWindow
   AlDocument       *document;         /* the atoms with their hand edits */
   gboolean          applying_analysis;
   guint             autosave_id;
+  char             *result_panel;     /* atomlens --panel */
 };
 
 /* al-window-actions.c */

@@ -37,6 +37,11 @@ void          al_window_cancel            (AlWindow      *self);
 /* Analyze each image as soon as it is open (atomlens --analyze). */
 void          al_window_set_analyze_on_load (AlWindow    *self,
                                              gboolean     analyze);
+/* The side panel shown when an analysis finishes ("layers",
+ * "classification" (NULL), "inspector": the atom nearest the centre
+ * selected, "metadata"): atomlens --panel, for screenshots. */
+void          al_window_set_result_panel  (AlWindow      *self,
+                                           const char    *panel);
 gboolean      al_window_get_analyzing     (AlWindow      *self);
 /* Shows `results` (of the shown image) as layers and panel rows, as a
  * finished analysis does; NULL clears them. */
