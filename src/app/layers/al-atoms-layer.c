@@ -1,7 +1,8 @@
 /* al-atoms-layer.c: one marker per atomic column, coloured and shaped by
  * species, sized to the lattice on screen. Only atoms in view are visited
  * (through a grid of cells); when markers would be tiny they become plain
- * squares without anti-aliasing, which Cairo fills far faster than arcs. */
+ * squares without anti-aliasing, which Cairo fills far faster than arcs.
+ * Atoms added, moved or re-labelled by hand wear a ring of their own. */
 #include "al-atoms-layer.h"
 
 #include <glib/gi18n.h>
@@ -16,6 +17,11 @@
 #define MARKER_MAX_PX 9.0
 /* Below this half-size markers are squares with no outline. */
 #define MARKER_DETAIL_PX 3.0
+/* Atoms corrected by hand: a ring this far outside the marker (px), in
+ * Paul Tol's "bright" magenta, which no species colour uses. */
+#define EDITED_GAP_PX 1.5
+#define EDITED_FLAGS (AL_ATOM_ADDED_BY_HAND | AL_ATOM_MOVED_BY_HAND | AL_ATOM_CLASS_BY_HAND)
+static const double edited_rgb[3] = { 0xEE / 255.0, 0x33 / 255.0, 0x77 / 255.0 };
 /* Space between a selected atom's marker and its ring (px). */
 #define SELECTION_GAP_PX 4.0
 
@@ -44,6 +50,8 @@ typedef struct
   const AlCanvasView *view;
   const AlAtoms      *atoms;
   cairo_t            *cr[AL_MAX_SPECIES + 1];  /* one path per species, the last for others */
+  cairo_t            *edited;                  /* rings of atoms corrected by hand */
+  gboolean            any_edited;
   gboolean            used[AL_MAX_SPECIES + 1];
   double              radius;
   double              margin;
@@ -67,6 +75,12 @@ add_atom (guint    i,
   else
     cairo_rectangle (d->cr[slot], wx - d->radius, wy - d->radius, 2 * d->radius, 2 * d->radius);
   d->used[slot] = TRUE;
+  if (d->atoms->flags[i] & EDITED_FLAGS)
+    {
+      cairo_new_sub_path (d->edited);
+      cairo_arc (d->edited, wx, wy, d->radius + EDITED_GAP_PX, 0, 2 * G_PI);
+      d->any_edited = TRUE;
+    }
 }
 
 static void
@@ -76,7 +90,7 @@ al_atoms_layer_snapshot (AlLayer            *layer,
 {
   AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
   const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
-  DrawAtoms d = { view, NULL, { NULL }, { FALSE }, 0, 0, FALSE };
+  DrawAtoms d = { view, NULL, { NULL }, NULL, FALSE, { FALSE }, 0, 0, FALSE };
   double nn;
   cairo_t *cr;
 
@@ -106,6 +120,7 @@ al_atoms_layer_snapshot (AlLayer            *layer,
       if (!d.detailed)
         cairo_set_antialias (d.cr[s], CAIRO_ANTIALIAS_NONE);
     }
+  d.edited = cairo_create (cairo_get_target (cr));
   al_atom_grid_visit (self->grid, view, d.margin, add_atom, &d);
   for (guint s = 0; s <= AL_MAX_SPECIES; s++)
     {
@@ -126,6 +141,13 @@ al_atoms_layer_snapshot (AlLayer            *layer,
         }
       cairo_destroy (d.cr[s]);
     }
+  if (d.any_edited)
+    {
+      cairo_set_source_rgb (d.edited, edited_rgb[0], edited_rgb[1], edited_rgb[2]);
+      cairo_set_line_width (d.edited, 2);
+      cairo_stroke (d.edited);
+    }
+  cairo_destroy (d.edited);
   if (self->selected >= 0 && self->selected < d.atoms->n_atoms)
     {
       double wx, wy;
