@@ -12,6 +12,7 @@ static const AlCliCommand benches[] = {
   { "gpa", "Geometric phase analysis of a 4096² image", al_cli_bench_gpa },
   { "simulate", "Simulator: seconds for a 2048×2048 MoS2 image with defects", al_cli_bench_simulate },
   { "detect", "Detection: seconds for a 2048×2048 MoS2 image, 2 threads", al_cli_bench_detect },
+  { "track", "Series: frames/s of the whole pipeline on a 512² MoS2 series, drift and tracks", al_cli_bench_track },
 };
 
 int

@@ -12,3 +12,4 @@ int al_cli_bench_gpa (int argc, char **argv);
 int al_cli_bench_chem_accuracy (int argc, char **argv);
 int al_cli_bench_simulate (int argc, char **argv);
 int al_cli_bench_detect (int argc, char **argv);
+int al_cli_bench_track (int argc, char **argv);

@@ -10,6 +10,7 @@
 #define AL_TRACK_DEFAULT_GATE_PX 14.0
 #define AL_TRACK_DEFAULT_HOP_PX  5.0
 #define AL_TRACK_DEFAULT_MAX_GAP 2
+#define AL_TRACK_DEFAULT_MIN_SEEN 2
 
 typedef struct
 {
@@ -26,6 +27,7 @@ al_track_params_init (AlTrackParams *params)
     .hop_px = AL_TRACK_DEFAULT_HOP_PX,
     .max_gap = AL_TRACK_DEFAULT_MAX_GAP,
     .n_labels = 1,
+    .min_seen = AL_TRACK_DEFAULT_MIN_SEEN,
   };
 }
 
@@ -197,6 +199,23 @@ compare_events (gconstpointer a,
   return x->track_id < y->track_id ? -1 : x->track_id > y->track_id;
 }
 
+static void
+drop_transients (AlTracks *t,
+                 guint     min_seen)
+{
+  guint k = 0;
+
+  for (guint i = 0; i < t->events->len; i++)
+    {
+      const AlTrackEvent *e = &g_array_index (t->events, AlTrackEvent, i);
+      const AlTrackSpan *s = &g_array_index (t->spans, AlTrackSpan, e->track_id - 1);
+      if ((e->kind == AL_TRACK_BIRTH || e->kind == AL_TRACK_DEATH) && s->n_seen < min_seen)
+        continue;
+      g_array_index (t->events, AlTrackEvent, k++) = *e;
+    }
+  g_array_set_size (t->events, k);
+}
+
 AlTracks *
 al_track_link (const AlTrackFrame  *frames,
                guint                n_frames,
@@ -236,6 +255,7 @@ al_track_link (const AlTrackFrame  *frames,
       if (l->last + 1 < n_frames)
         add_event (t, frames[l->last + 1].frame, id, AL_TRACK_DEATH, l->label, -1);
     }
+  drop_transients (t, params->min_seen);
   g_array_sort (t->events, compare_events);
   return t;
 }

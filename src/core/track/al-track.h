@@ -23,6 +23,9 @@ typedef struct
   double hop_px;    /* a move further than this with the label kept is a hop, px */
   guint  max_gap;   /* frames a track may be missed and still resume */
   guint  n_labels;  /* labels are 0 .. n_labels - 1 */
+  /* Tracks seen fewer times are transients (most often a false detection
+   * in one frame): they keep their points but give no birth or death. */
+  guint  min_seen;
 } AlTrackParams;
 
 /* The points of one frame, positions in px of that frame. */

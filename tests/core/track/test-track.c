@@ -547,6 +547,106 @@ series_truth_check (const char *material,
   g_assert_cmpfloat (s.recall, >=, 0.9);
 }
 
+/* The whole pipeline on a simulated MoS2 series: drift, tracks of the
+ * defects it found, and the hops and conversions among its events. */
+static void
+test_pipeline_series (void)
+{
+  g_autoptr (AlSimResult) r = simulate ("mos2", "V_S=0.03", "frame_drift=0.02", N_FRAMES, 5);
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlAnalysis) analysis = NULL;
+  g_autoptr (AlSeries) series = NULL;
+  g_autoptr (AlTracks) truth = NULL, kept = NULL;
+  g_autofree AlTrackFrame *tf = NULL, *ff = g_new0 (AlTrackFrame, N_FRAMES);
+  g_autofree guint **ids = NULL;
+  double tdx[N_FRAMES] = { 0 }, tdy[N_FRAMES] = { 0 }, worst = 0;
+  double a_px = r->params.material->a_nm / r->params.pixel_size_nm;
+  AlPipelineParams pp;
+  AlTrackParams params;
+  Figures s;
+  guint k = 0;
+
+  al_pipeline_params_init (&pp);
+  pp.material = r->params.material;
+  pp.n_threads = 2;
+  analysis = al_pipeline_run (r->image, &pp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  series = al_series_track (r->image, analysis, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (series->n_frames, ==, N_FRAMES);
+  for (guint f = 1; f < N_FRAMES; f++)
+    {
+      truth_step (r, f, &tdx[f], &tdy[f]);
+      tdx[f] += tdx[f - 1];
+      tdy[f] += tdy[f - 1];
+      worst = MAX (worst, hypot (series->drift_x[f] - tdx[f], series->drift_y[f] - tdy[f]));
+    }
+  /* The found points per frame, in the order of the tracks' points. */
+  for (guint f = 0; f < N_FRAMES; f++)
+    {
+      guint n = 0, start = k;
+      double *x, *y;
+      int *l;
+      while (k < series->tracks->points->len
+             && g_array_index (series->tracks->points, AlTrackPoint, k).frame == f)
+        k++;
+      n = k - start;
+      x = g_new (double, n + 1);
+      y = g_new (double, n + 1);
+      l = g_new (int, n + 1);
+      for (guint i = 0; i < n; i++)
+        {
+          const AlTrackPoint *p = &g_array_index (series->tracks->points, AlTrackPoint, start + i);
+          x[i] = p->x;
+          y[i] = p->y;
+          l[i] = p->label;
+        }
+      g_ptr_array_add (keep, x);
+      g_ptr_array_add (keep, y);
+      g_ptr_array_add (keep, l);
+      ff[f] = (AlTrackFrame) { f, n, x, y, l, series->drift_x[f], series->drift_y[f] };
+    }
+  al_track_params_init (&params);
+  params.hop_px = AL_SERIES_HOP_A * a_px;
+  params.n_labels = AL_N_DEFECT_TYPES;
+  tf = truth_frames (r, tdx, tdy, keep, &ids);
+  truth = truth_tracks (tf, ids, N_FRAMES, &params);
+  /* Hops and conversions: births and deaths of false detections at the
+   * border are scored by the transient rule, not here. */
+  kept = g_new0 (AlTracks, 1);
+  *kept = *series->tracks;
+  kept->events = g_array_new (FALSE, FALSE, sizeof (AlTrackEvent));
+  for (guint i = 0; i < series->tracks->events->len; i++)
+    {
+      AlTrackEvent e = g_array_index (series->tracks->events, AlTrackEvent, i);
+      if (e.kind == AL_TRACK_HOP || e.kind == AL_TRACK_CONVERT)
+        g_array_append_val (kept->events, e);
+    }
+  for (guint j = 0; j < truth->events->len;)
+    {
+      AlTrackEvent *e = &g_array_index (truth->events, AlTrackEvent, j);
+      if (e->kind == AL_TRACK_HOP || e->kind == AL_TRACK_CONVERT)
+        j++;
+      else
+        g_array_remove_index (truth->events, j);
+    }
+  s = score (kept, truth, ff, tf, N_FRAMES, 0.4 * a_px);
+  g_test_message ("pipeline, mos2 series: drift error %.3f px; %u tracks; purity %.3f completeness %.3f; "
+                  "hops+conversions %u truth, %u found, precision %.3f recall %.3f",
+                  worst, series->tracks->n_tracks, s.purity, s.completeness,
+                  s.n_truth_events, s.n_found_events, s.precision, s.recall);
+  /* kept shares everything but its events with series->tracks. */
+  g_array_unref (kept->events);
+  g_free (g_steal_pointer (&kept));
+  g_assert_cmpfloat (worst, <, 0.1);
+  g_assert_cmpuint (s.n_truth_events, >, 3);
+  g_assert_cmpfloat (s.purity, >=, 0.95);
+  g_assert_cmpfloat (s.completeness, >=, 0.95);
+  g_assert_cmpfloat (s.precision, >=, 0.9);
+  g_assert_cmpfloat (s.recall, >=, 0.9);
+}
+
 static void
 test_series_mos2 (void)
 {
@@ -577,5 +677,6 @@ main (int    argc,
   g_test_add_func ("/core/track/series-mos2", test_series_mos2);
   g_test_add_func ("/core/track/series-mos2-missed", test_series_mos2_missed);
   g_test_add_func ("/core/track/series-graphene", test_series_graphene);
+  g_test_add_func ("/core/track/pipeline-series", test_pipeline_series);
   return g_test_run ();
 }
