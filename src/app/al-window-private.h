@@ -115,6 +115,9 @@ void     _al_window_offer_recovery (AlWindow *self);
 void     _al_window_init_export    (AlWindow *self);
 void     _al_window_update_export_actions (AlWindow *self);
 
+/* al-window-export-data.c */
+void     _al_window_init_export_data (AlWindow *self);
+
 /* al-window-recent.c */
 void     _al_window_init_recent    (AlWindow *self);
 void     _al_window_add_recent     (AlWindow *self,

@@ -119,6 +119,7 @@ al_window_init (AlWindow *self)
   _al_window_init_edit (self);
   _al_window_init_document (self);
   _al_window_init_export (self);
+  _al_window_init_export_data (self);
   _al_window_init_actions (self);
   _al_window_init_analysis (self);
   _al_window_init_dnd (self);

@@ -90,6 +90,12 @@ gboolean      al_window_export_figure     (AlWindow      *self,
                                            AlFigureFormat format,
                                            double         dpi,
                                            GError       **error);
+/* The tables of the shown results, corrections included, into `folder`
+ * (made if needed): atoms.csv, bonds.csv, defects.csv, strain.csv and
+ * summary.json, as `atomlens-cli analyze` writes them (win.export-data). */
+gboolean      al_window_export_data       (AlWindow      *self,
+                                           GFile         *folder,
+                                           GError       **error);
 gboolean      al_window_copy_figure       (AlWindow      *self,
                                            GError       **error);
 

@@ -381,6 +381,29 @@ test_export (Fixture       *fx,
       else
         g_assert_nonnull (g_strstr_len (text, length, "<svg"));
     }
+  /* Tables, corrections included: one atom added by hand. */
+  {
+    g_autofree char *tables = g_build_filename (fx->dir, "tables", NULL);
+    g_autoptr (GFile) folder = g_file_new_for_path (tables);
+    const char *files[] = { "atoms.csv", "bonds.csv", "defects.csv", "strain.csv", "summary.json" };
+    g_autofree char *csv_path = g_build_filename (tables, "atoms.csv", NULL);
+    g_autofree char *csv = NULL;
+    guint n_atoms = shown_atoms (fx)->n_atoms + 1, lines = 0;
+
+    set_tool (fx, "add");
+    click (fx, 30.0, 31.0);
+    g_assert_true (al_window_export_data (fx->window, folder, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *path = g_build_filename (tables, files[i], NULL);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      }
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+    for (const char *p = csv; *p != '\0'; p++)
+      lines += *p == '\n';
+    g_assert_cmpuint (lines, ==, n_atoms + 1);   /* the header, then one row an atom */
+  }
   g_assert_true (al_window_copy_figure (fx->window, &error));
   g_assert_no_error (error);
   g_assert_true (gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard), GDK_TYPE_TEXTURE));
