@@ -362,7 +362,7 @@ run_scenario (const Scenario *sc,
       s = ((AlFrameResult *) analysis->frames->pdata[0])->structure;
       if (g_getenv ("AL_BENCH_RADIUS_A"))
         {
-          AlStructureParams sp = { { 0 }, { 0 }, p.width, p.height };
+          AlStructureParams sp = { { 0 }, { 0 }, p.width, p.height, al_image_frame_const (sim->image, 0) };
           sp.strain.radius_a = g_ascii_strtod (g_getenv ("AL_BENCH_RADIUS_A"), NULL);
           own = al_structure_analyze (((AlFrameResult *) analysis->frames->pdata[0])->atoms, m, pixel,
                                       0, &sp, NULL, NULL, &error);

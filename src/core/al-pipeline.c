@@ -166,13 +166,14 @@ detect_frame (AlAnalysis             *analysis,
  * lattice. */
 static AlStructure *
 analyse_structure (AlAnalysis   *analysis,
+                   const float  *pixels,
                    AlAtoms      *atoms,
                    guint         frame,
                    double        pixel_size,
                    GCancellable *cancellable,
                    GError      **error)
 {
-  AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height };
+  AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height, pixels };
   gint64 start = g_get_monotonic_time ();
   AlStructure *s = al_structure_analyze (atoms, analysis->material, pixel_size, frame, &sp,
                                          NULL, cancellable, error);
@@ -239,7 +240,8 @@ al_pipeline_run (const AlImage          *image,
           analysis->pixel_size_nm = result->detect.pixel_size_nm;
           analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_LATTICE;
         }
-      result->structure = analyse_structure (analysis, result->atoms, f, pixel_size, cancellable, error);
+      result->structure = analyse_structure (analysis, al_image_frame_const (image, f), result->atoms, f,
+                                             pixel_size, cancellable, error);
       if (result->structure == NULL)
         return NULL;
       g_ptr_array_add (analysis->frames, g_steal_pointer (&result));

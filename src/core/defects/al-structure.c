@@ -6,6 +6,7 @@
 
 #include "al-error.h"
 #include "defects/al-empty-sites.h"
+#include "defects/al-image-evidence.h"
 #include "defects/al-line-defects.h"
 #include "defects/al-point-defects.h"
 
@@ -53,7 +54,7 @@ al_structure_analyze (AlAtoms                 *atoms,
                       GError                 **error)
 {
   g_autoptr (AlStructure) s = g_new0 (AlStructure, 1);
-  AlStructureParams defaults = { { 0 }, { 0 }, 0, 0 };
+  AlStructureParams defaults = { { 0 }, { 0 }, 0, 0, NULL };
   g_autofree guint8 *edge = NULL;
   g_autofree guint8 *excluded = NULL;
   g_autoptr (GArray) sites = NULL;
@@ -114,6 +115,9 @@ al_structure_analyze (AlAtoms                 *atoms,
       else
         sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
       al_point_defects_find (atoms, s->bonds, s->rings, sites, material, excluded, frame, s->defects);
+      if (params->frame != NULL && width > 0 && height > 0)
+        al_image_evidence_check (s->defects, atoms, s->bonds, material, params->frame,
+                                 params->width, params->height);
       al_phase_map_emit (s->phases, atoms, frame, s->defects);
     }
   al_defects_label_atoms (s->defects, atoms);

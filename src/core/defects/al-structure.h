@@ -32,6 +32,10 @@ typedef struct
    * edge; 0: the atoms' bounding box. */
   guint          width;
   guint          height;
+  /* The frame the atoms were found in (width × height floats), or NULL:
+   * with it, vacancies and antisites are checked against the intensity
+   * there (defects/al-image-evidence.h). */
+  const float   *frame;
 } AlStructureParams;
 
 typedef struct
