@@ -141,42 +141,58 @@ correlation_peak (AlDriftWork *w,
 #undef AT
 }
 
+typedef struct
+{
+  double u, v, re, im, wt;
+} AlDriftBin;
+
 /* Weighted least squares on the phase of mov·conj(ref) once the current
- * shift is taken out: what remains is -2π k·δ. The weights favour the
- * lattice's strong reflections. */
+ * shift is taken out: what remains is -2π k·δ. The weights |Q|² favour the
+ * lattice's strong reflections: bins of noise alone have random phases and
+ * would pull the fit towards no change. Bins under AL_DRIFT_MIN_WEIGHT of
+ * the strongest add nothing measurable and are left out (speed). */
+#define AL_DRIFT_MIN_WEIGHT 1e-6
+
 static void
 refine_phase (const AlDriftWork *w,
               double            *dx,
               double            *dy)
 {
+  g_autoptr (GArray) bins = g_array_new (FALSE, FALSE, sizeof (AlDriftBin));
+  double max_wt = 0;
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint ky = 0; ky < w->height; ky++)
+      for (guint kx = 0; kx < w->half; kx++)
+        {
+          gsize q = (gsize) ky * w->half + kx;
+          AlDriftBin bin = { freq (kx, w->width), freq (ky, w->height) };
+          if (hypot (bin.u * w->width, bin.v * w->height) < AL_DRIFT_MIN_BIN)
+            continue;
+          bin.re = w->mov[q][0] * w->ref[q][0] + w->mov[q][1] * w->ref[q][1];
+          bin.im = w->mov[q][1] * w->ref[q][0] - w->mov[q][0] * w->ref[q][1];
+          bin.wt = bin.re * bin.re + bin.im * bin.im;
+          if (pass == 0)
+            max_wt = MAX (max_wt, bin.wt);
+          else if (bin.wt > 0 && bin.wt >= AL_DRIFT_MIN_WEIGHT * max_wt)
+            g_array_append_val (bins, bin);
+        }
   for (int it = 0; it < AL_DRIFT_PHASE_ITERATIONS; it++)
     {
       double suu = 0, suv = 0, svv = 0, sup = 0, svp = 0, det;
 
-      for (guint ky = 0; ky < w->height; ky++)
-        for (guint kx = 0; kx < w->half; kx++)
-          {
-            gsize q = (gsize) ky * w->half + kx;
-            double u = freq (kx, w->width), v = freq (ky, w->height);
-            double re, im, c, s, phase, wt;
-            if (hypot (u * w->width, v * w->height) < AL_DRIFT_MIN_BIN)
-              continue;
-            re = w->mov[q][0] * w->ref[q][0] + w->mov[q][1] * w->ref[q][1];
-            im = w->mov[q][1] * w->ref[q][0] - w->mov[q][0] * w->ref[q][1];
-            /* |Q|²: bins of noise alone have random phases and would pull
-             * the fit towards no change. */
-            wt = re * re + im * im;
-            if (wt <= 0)
-              continue;
-            c = cos (2 * G_PI * (u * *dx + v * *dy));
-            s = sin (2 * G_PI * (u * *dx + v * *dy));
-            phase = atan2 (im * c + re * s, re * c - im * s);
-            suu += wt * u * u;
-            suv += wt * u * v;
-            svv += wt * v * v;
-            sup += wt * u * phase;
-            svp += wt * v * phase;
-          }
+      for (guint k = 0; k < bins->len; k++)
+        {
+          const AlDriftBin *b = &g_array_index (bins, AlDriftBin, k);
+          double c = cos (2 * G_PI * (b->u * *dx + b->v * *dy));
+          double s = sin (2 * G_PI * (b->u * *dx + b->v * *dy));
+          double phase = atan2 (b->im * c + b->re * s, b->re * c - b->im * s);
+          suu += b->wt * b->u * b->u;
+          suv += b->wt * b->u * b->v;
+          svv += b->wt * b->v * b->v;
+          sup += b->wt * b->u * phase;
+          svp += b->wt * b->v * phase;
+        }
       det = suu * svv - suv * suv;
       if (!(det > 0))
         return;
