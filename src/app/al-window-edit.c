@@ -3,7 +3,8 @@
  * frame's atoms change (an edit, undo or redo) its bonds and defects are
  * recomputed and shown as new results over the old ones. The canvas tool
  * (win.tool) decides what a click does: select, add an atom, move the
- * selected atom there, or delete the atom under it. */
+ * selected atom there, or delete the atom under it; and what a drag does:
+ * select the atoms in a box, or move the atom it began on. */
 #include "al-window-private.h"
 
 #include <glib/gi18n.h>
@@ -49,10 +50,24 @@ rebuild_frame (AlWindow *self,
 }
 
 static void
+set_selection (AlWindow    *self,
+               const guint *atoms,
+               guint        n_atoms)
+{
+  g_array_set_size (self->selection, 0);
+  g_array_append_vals (self->selection, atoms, n_atoms);
+  if (self->atoms_layer != NULL)
+    al_atoms_layer_set_selection (self->atoms_layer, atoms, n_atoms);
+  _al_window_update_actions (self);
+}
+
+static void
 on_document_frame_changed (AlDocument *doc,
                            guint       frame,
                            AlWindow   *self)
 {
+  /* Indices may have shifted. */
+  set_selection (self, NULL, 0);
   if (!self->applying_analysis)
     rebuild_frame (self, frame);
 }
@@ -196,24 +211,42 @@ al_window_move_selected (AlWindow *self,
                                 error);
 }
 
+/* What Delete and the species keys act on: the box selection, else the
+ * selected atom. */
+static GArray *
+targets (AlWindow *self,
+         GError  **error)
+{
+  gint64 sel = al_window_get_selected_atom (self);
+  GArray *atoms = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->selection->len > 0)
+    g_array_append_vals (atoms, self->selection->data, self->selection->len);
+  else if (sel >= 0)
+    {
+      guint index = (guint) sel;
+      g_array_append_val (atoms, index);
+    }
+  else
+    {
+      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
+      g_clear_pointer (&atoms, g_array_unref);
+    }
+  return atoms;
+}
+
 gboolean
 al_window_delete_selected (AlWindow *self,
                            GError  **error)
 {
-  gint64 sel = al_window_get_selected_atom (self);
-  guint index = (guint) sel;
+  g_autoptr (GArray) atoms = NULL;
 
   g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
-  if (!check_editable (self, error))
+  if (!check_editable (self, error) || (atoms = targets (self, error)) == NULL)
     return FALSE;
-  if (sel < 0)
-    {
-      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
-      return FALSE;
-    }
   al_atoms_layer_set_selected (self->atoms_layer, -1);
-  return al_document_delete_atoms (self->document, al_canvas_get_frame (self->canvas), &index, 1,
-                                   error);
+  return al_document_delete_atoms (self->document, al_canvas_get_frame (self->canvas),
+                                   (const guint *) atoms->data, atoms->len, error);
 }
 
 gboolean
@@ -221,19 +254,82 @@ al_window_set_selected_species (AlWindow *self,
                                 int       species,
                                 GError  **error)
 {
-  gint64 sel = al_window_get_selected_atom (self);
-  guint index = (guint) sel;
+  g_autoptr (GArray) atoms = NULL;
+  g_autoptr (GArray) kept = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
-  if (!check_editable (self, error))
+  if (!check_editable (self, error) || (atoms = targets (self, error)) == NULL)
     return FALSE;
-  if (sel < 0)
-    {
-      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, _("No atom is selected"));
-      return FALSE;
-    }
-  return al_document_set_species (self->document, al_canvas_get_frame (self->canvas), &index, 1,
-                                  species, error);
+  /* The box stays selected, so the next key can correct it again. */
+  kept = g_array_copy (self->selection);
+  ok = al_document_set_species (self->document, al_canvas_get_frame (self->canvas),
+                                (const guint *) atoms->data, atoms->len, species, error);
+  set_selection (self, (const guint *) kept->data, kept->len);
+  return ok;
+}
+
+guint
+al_window_select_box (AlWindow *self,
+                      double    x0,
+                      double    y0,
+                      double    x1,
+                      double    y1)
+{
+  const AlFrameResult *r;
+  g_autoptr (GArray) inside = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (AL_IS_WINDOW (self), 0);
+  r = shown_frame (self, al_canvas_get_frame (self->canvas));
+  for (guint i = 0; r != NULL && i < r->atoms->n_atoms; i++)
+    if (r->atoms->x[i] >= MIN (x0, x1) && r->atoms->x[i] <= MAX (x0, x1)
+        && r->atoms->y[i] >= MIN (y0, y1) && r->atoms->y[i] <= MAX (y0, y1))
+      g_array_append_val (inside, i);
+  if (self->atoms_layer != NULL)
+    al_atoms_layer_set_selected (self->atoms_layer, -1);
+  set_selection (self, (const guint *) inside->data, inside->len);
+  _al_window_update_actions (self);
+  return inside->len;
+}
+
+GArray *
+al_window_get_selection (AlWindow *self)
+{
+  g_return_val_if_fail (AL_IS_WINDOW (self), NULL);
+  return self->selection;
+}
+
+/* A drag with the move tool: the atom it began on goes where it ended. */
+static void
+move_dragged (AlWindow *self,
+              double    x0,
+              double    y0,
+              double    x1,
+              double    y1,
+              GError  **error)
+{
+  if (al_window_select_at (self, x0, y0) >= 0)
+    al_window_move_selected (self, x1, y1, error);
+}
+
+static void
+on_canvas_dragged (AlCanvas *canvas,
+                   double    x0,
+                   double    y0,
+                   double    x1,
+                   double    y1,
+                   AlWindow *self)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "tool");
+  const char *tool = g_variant_get_string (state, NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (g_str_equal (tool, "move"))
+    move_dragged (self, x0, y0, x1, y1, &error);
+  else if (g_str_equal (tool, "select"))
+    al_window_select_box (self, x0, y0, x1, y1);
+  if (error != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 }
 
 /* An edit the user asked for that the core refused: say why. */
@@ -264,7 +360,10 @@ _al_window_canvas_clicked (AlWindow *self,
         al_window_delete_selected (self, &error);
     }
   else
-    al_window_select_at (self, x, y);
+    {
+      set_selection (self, NULL, 0);
+      al_window_select_at (self, x, y);
+    }
   report (self, error);
 }
 
@@ -321,7 +420,12 @@ tool_changed (GSimpleAction *action,
 
   if (g_str_equal (tool, "select") || g_str_equal (tool, "add") || g_str_equal (tool, "move")
       || g_str_equal (tool, "delete"))
-    g_simple_action_set_state (action, value);
+    {
+      AlWindow *self = user_data;
+      g_simple_action_set_state (action, value);
+      /* Select and move use the drag; with the others it pans. */
+      al_canvas_set_drag_pans (self->canvas, !g_str_equal (tool, "select") && !g_str_equal (tool, "move"));
+    }
 }
 
 static const GActionEntry edit_actions[] = {
@@ -336,7 +440,7 @@ void
 _al_window_update_edit_actions (AlWindow *self)
 {
   gboolean editable = self->document != NULL && !al_window_get_analyzing (self);
-  gboolean selected = editable && al_window_get_selected_atom (self) >= 0;
+  gboolean selected = editable && (al_window_get_selected_atom (self) >= 0 || self->selection->len > 0);
   const char *names[] = { "undo", "redo", "delete-atom", "set-species" };
   gboolean enabled[] = {
     editable && al_document_can_undo (self->document),
@@ -354,6 +458,9 @@ _al_window_update_edit_actions (AlWindow *self)
 void
 _al_window_init_edit (AlWindow *self)
 {
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
   g_action_map_add_action_entries (G_ACTION_MAP (self), edit_actions, G_N_ELEMENTS (edit_actions),
                                    self);
+  al_canvas_set_drag_pans (self->canvas, FALSE);   /* the select tool's box */
+  g_signal_connect_object (self->canvas, "dragged", G_CALLBACK (on_canvas_dragged), self, 0);
 }

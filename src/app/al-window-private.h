@@ -64,6 +64,7 @@ struct _AlWindow
   gboolean          applying_analysis;
   guint             autosave_id;
   char             *result_panel;     /* atomlens --panel */
+  GArray           *selection;        /* guint: atoms chosen by a box */
 };
 
 /* al-window-actions.c */

@@ -64,6 +64,7 @@ al_window_finalize (GObject *object)
   g_clear_pointer (&self->results, al_results_unref);
   g_clear_object (&self->recent_menu);
   g_free (self->result_panel);
+  g_clear_pointer (&self->selection, g_array_unref);
   G_OBJECT_CLASS (al_window_parent_class)->finalize (object);
 }
 

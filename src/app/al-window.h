@@ -72,6 +72,16 @@ gboolean      al_window_move_selected     (AlWindow      *self,
                                            double         x,
                                            double         y,
                                            GError       **error);
+/* Selects the atoms of the shown frame inside the box with corners
+ * (x0, y0), (x1, y1) (what a drag with the select tool does); Delete and
+ * the species keys then act on all of them. Returns how many. */
+guint         al_window_select_box        (AlWindow      *self,
+                                           double         x0,
+                                           double         y0,
+                                           double         x1,
+                                           double         y1);
+/* The atoms selected by a box (guint indices; empty when none). */
+GArray       *al_window_get_selection     (AlWindow      *self);
 gboolean      al_window_delete_selected   (AlWindow      *self,
                                            GError       **error);
 gboolean      al_window_set_selected_species (AlWindow   *self,

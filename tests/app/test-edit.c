@@ -335,6 +335,48 @@ test_save_reopen (Fixture       *fx,
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+/* A drag with the select tool selects a box; Delete and a species key act
+ * on all of it, one undo step each; a drag with the move tool moves the
+ * atom it began on. */
+static void
+test_box_and_drag (Fixture       *fx,
+                   gconstpointer  data)
+{
+  const AlAtoms *atoms = shown_atoms (fx);
+  guint n0 = atoms->n_atoms, n_inside = 0, k = inner_atom (atoms), n_box;
+  double x0 = 100, y0 = 100, x1 = 140, y1 = 130, ax, ay;
+  g_autoptr (GVariant) species = g_variant_ref_sink (g_variant_new_int32 (1));
+
+  for (guint i = 0; i < n0; i++)
+    n_inside += atoms->x[i] >= x0 && atoms->x[i] <= x1 && atoms->y[i] >= y0 && atoms->y[i] <= y1;
+  g_assert_cmpuint (n_inside, >, 3);
+  set_tool (fx, "select");
+  g_signal_emit_by_name (al_window_get_canvas (fx->window), "dragged", x1, y1, x0, y0);
+  n_box = al_window_get_selection (fx->window)->len;
+  g_assert_cmpuint (n_box, ==, n_inside);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "set-species", species);
+  atoms = shown_atoms (fx);
+  for (guint i = 0; i < n_box; i++)
+    g_assert_cmpint (atoms->species[g_array_index (al_window_get_selection (fx->window), guint, i)], ==, 1);
+  g_assert_cmpuint (al_document_get_n_undo (al_window_get_document (fx->window)), ==, 1);
+  act (fx, "delete-atom");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0 - n_inside);
+  g_assert_cmpint (panel_atoms (fx), ==, n0 - n_inside);
+  act (fx, "undo");
+  act (fx, "undo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0);
+
+  atoms = shown_atoms (fx);
+  ax = atoms->x[k], ay = atoms->y[k];
+  set_tool (fx, "move");
+  g_signal_emit_by_name (al_window_get_canvas (fx->window), "dragged", ax + 0.2, ay, ax + 2.0, ay + 1.0);
+  atoms = shown_atoms (fx);
+  g_assert_cmpfloat (atoms->x[k], ==, ax + 2.0);
+  g_assert_cmpfloat (atoms->y[k], ==, ay + 1.0);
+  act (fx, "undo");
+  g_assert_cmpfloat (shown_atoms (fx)->x[k], ==, ax);
+}
+
 /* Figures of the analysed frame: PNG not blank, SVG and PDF of one page;
  * a hidden layer leaves the figure; copy puts a texture on the clipboard. */
 static void
@@ -424,6 +466,7 @@ main (int    argc,
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
               fixture_teardown);
   g_test_add ("/app/edit/save-reopen", Fixture, NULL, fixture_setup, test_save_reopen, fixture_teardown);
+  g_test_add ("/app/edit/box-and-drag", Fixture, NULL, fixture_setup, test_box_and_drag, fixture_teardown);
   g_test_add ("/app/edit/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);

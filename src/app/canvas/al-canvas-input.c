@@ -70,7 +70,10 @@ on_drag_begin (GtkGestureDrag *drag,
     }
   self->drag_start_x = self->offset_x;
   self->drag_start_y = self->offset_y;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+  self->drag_panning = self->drag_pans
+    || gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (drag)) == GDK_BUTTON_MIDDLE;
+  al_canvas_widget_to_image (self, x, y, &self->drag_image_x, &self->drag_image_y);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->drag_panning ? "grabbing" : "crosshair");
 }
 
 static void
@@ -79,6 +82,8 @@ on_drag_update (GtkGestureDrag *drag,
                 double          dy,
                 AlCanvas       *self)
 {
+  if (!self->drag_panning)
+    return;
   /* One view change per event: pan by what is left to reach the target. */
   al_canvas_pan_by (self, (self->offset_x - (self->drag_start_x - dx / self->zoom)) * self->zoom,
                     (self->offset_y - (self->drag_start_y - dy / self->zoom)) * self->zoom);
@@ -90,7 +95,14 @@ on_drag_end (GtkGestureDrag *drag,
              double          dy,
              AlCanvas       *self)
 {
+  double sx, sy, x1, y1;
+
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+  if (self->drag_panning || self->raster == NULL || (dx == 0 && dy == 0))
+    return;
+  gtk_gesture_drag_get_start_point (drag, &sx, &sy);
+  al_canvas_widget_to_image (self, sx + dx, sy + dy, &x1, &y1);
+  _al_canvas_dragged (self, self->drag_image_x, self->drag_image_y, x1, y1);
 }
 
 static void

@@ -89,6 +89,10 @@ struct _AlCanvas
 
   double        drag_start_x;     /* offsets when a drag began */
   double        drag_start_y;
+  gboolean      drag_pans;        /* a primary-button drag pans (else "dragged") */
+  gboolean      drag_panning;     /* this drag pans */
+  double        drag_image_x;     /* image point where a non-panning drag began */
+  double        drag_image_y;
   double        pinch_start_zoom;
 
   gboolean      allocating;       /* inside size_allocate */
@@ -117,6 +121,11 @@ void     _al_canvas_pointer_changed    (AlCanvas    *self);
 void     _al_canvas_clicked            (AlCanvas    *self,
                                         double       x,
                                         double       y);
+void     _al_canvas_dragged            (AlCanvas    *self,
+                                        double       x0,
+                                        double       y0,
+                                        double       x1,
+                                        double       y1);
 
 /* al-canvas-zoom.c */
 void     _al_canvas_clamp_offsets      (AlCanvas    *self);

@@ -31,6 +31,7 @@ enum {
 enum {
   POINTER_CHANGED,
   CLICKED,
+  DRAGGED,
   N_SIGNALS
 };
 
@@ -100,6 +101,24 @@ _al_canvas_clicked (AlCanvas *self,
                     double    y)
 {
   g_signal_emit (self, signals[CLICKED], 0, x, y);
+}
+
+void
+_al_canvas_dragged (AlCanvas *self,
+                    double    x0,
+                    double    y0,
+                    double    x1,
+                    double    y1)
+{
+  g_signal_emit (self, signals[DRAGGED], 0, x0, y0, x1, y1);
+}
+
+void
+al_canvas_set_drag_pans (AlCanvas *self,
+                         gboolean  pans)
+{
+  g_return_if_fail (AL_IS_CANVAS (self));
+  self->drag_pans = pans;
 }
 
 static void
@@ -359,6 +378,11 @@ al_canvas_class_init (AlCanvasClass *klass)
    */
   signals[CLICKED] = g_signal_new ("clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /* A primary-button drag when drags do not pan (al_canvas_set_drag_pans):
+   * where it began and ended, in image coordinates. */
+  signals[DRAGGED] = g_signal_new ("dragged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_DOUBLE, G_TYPE_DOUBLE,
+                                   G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
 }
@@ -367,6 +391,7 @@ static void
 al_canvas_init (AlCanvas *self)
 {
   self->zoom = 1.0;
+  self->drag_pans = TRUE;
   self->fitted = TRUE;
   self->show_scale_bar = TRUE;
   self->levels.min = 0;

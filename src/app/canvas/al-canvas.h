@@ -127,4 +127,10 @@ void         al_canvas_set_show_scale_bar (AlCanvas   *self,
 /* The overlays, drawn in list order (first at the bottom). */
 GListStore  *al_canvas_get_layers       (AlCanvas     *self);
 
+/* Whether a drag with the primary button pans (the default); when not, it
+ * emits "dragged" (image coordinates where it began and ended), for box
+ * selection and moving atoms. The middle button always pans. */
+void          al_canvas_set_drag_pans      (AlCanvas      *self,
+                                            gboolean       pans);
+
 G_END_DECLS

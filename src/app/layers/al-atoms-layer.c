@@ -33,6 +33,7 @@ struct _AlAtomsLayer
   const AlFrameResult *grid_for;
   AlAtomGrid *grid;
   gint64     selected;
+  GArray    *selection;   /* guint: atoms chosen by a box, ringed too */
 };
 
 G_DEFINE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL_TYPE_LAYER)
@@ -148,14 +149,28 @@ al_atoms_layer_snapshot (AlLayer            *layer,
       cairo_stroke (d.edited);
     }
   cairo_destroy (d.edited);
+  /* The selection: white rings with a dark rim, clear on any contrast. */
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      guint a = g_array_index (self->selection, guint, i);
+      double wx, wy;
+
+      if (a >= d.atoms->n_atoms || !al_canvas_view_contains (view, d.atoms->x[a], d.atoms->y[a], d.margin))
+        continue;
+      al_canvas_view_to_widget (view, d.atoms->x[a], d.atoms->y[a], &wx, &wy);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, wx, wy, d.radius + SELECTION_GAP_PX, 0, 2 * G_PI);
+    }
   if (self->selected >= 0 && self->selected < d.atoms->n_atoms)
     {
       double wx, wy;
 
-      /* The selection: a white ring with a dark rim, clear on any contrast. */
       al_canvas_view_to_widget (view, d.atoms->x[self->selected], d.atoms->y[self->selected], &wx, &wy);
       cairo_new_sub_path (cr);
       cairo_arc (cr, wx, wy, d.radius + SELECTION_GAP_PX, 0, 2 * G_PI);
+    }
+  if (self->selection->len > 0 || (self->selected >= 0 && self->selected < d.atoms->n_atoms))
+    {
       cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
       cairo_set_line_width (cr, 4);
       cairo_stroke_preserve (cr);
@@ -192,6 +207,7 @@ static void
 al_atoms_layer_finalize (GObject *object)
 {
   g_clear_pointer (&AL_ATOMS_LAYER (object)->grid, al_atom_grid_free);
+  g_clear_pointer (&AL_ATOMS_LAYER (object)->selection, g_array_unref);
   g_clear_pointer (&AL_ATOMS_LAYER (object)->results, al_results_unref);
   G_OBJECT_CLASS (al_atoms_layer_parent_class)->finalize (object);
 }
@@ -208,6 +224,18 @@ static void
 al_atoms_layer_init (AlAtomsLayer *self)
 {
   self->selected = -1;
+  self->selection = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+void
+al_atoms_layer_set_selection (AlAtomsLayer *self,
+                              const guint  *atoms,
+                              guint         n_atoms)
+{
+  g_return_if_fail (AL_IS_ATOMS_LAYER (self));
+  g_array_set_size (self->selection, 0);
+  g_array_append_vals (self->selection, atoms, n_atoms);
+  al_layer_changed (AL_LAYER (self));
 }
 
 void

@@ -14,5 +14,9 @@ AlLayer *al_atoms_layer_new          (AlResults    *results);
 void     al_atoms_layer_set_selected (AlAtomsLayer *self,
                                       gint64        atom);
 gint64   al_atoms_layer_get_selected (AlAtomsLayer *self);
+/* Rings these atoms too (a box selection). */
+void     al_atoms_layer_set_selection (AlAtomsLayer *self,
+                                       const guint  *atoms,
+                                       guint         n_atoms);
 
 G_END_DECLS
