@@ -237,7 +237,8 @@ al_match_points (const double *ax,
     }
   for (guint k = 0; k < keys->len; k++)
     g_array_unref (g_hash_table_lookup (cells, keys->pdata[k]));
-  qsort (edges->data, edges->len, sizeof (Edge), compare_edges);
+  if (edges->len > 1)  /* qsort must not get the NULL data of an empty array */
+    qsort (edges->data, edges->len, sizeof (Edge), compare_edges);
 
   /* Components: a points are 0..n_a-1, b points n_a.. */
   for (guint q = 0; q < n_a + n_b; q++)
