@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "al-error.h"
+#include "al-app-test.h"
 #include "al-test.h"
 #include "al-window.h"
 #include "io/al-tiff.h"
@@ -11,7 +12,6 @@
 #include "panels/al-inspector-panel.h"
 #include "simulate/al-simulate.h"
 
-#define WAIT_TIMEOUT_US (120 * G_USEC_PER_SEC)
 #define SIM_SIDE 256
 
 static AlApplication *shared_app;
@@ -22,20 +22,6 @@ typedef struct
   char     *dir;
   char     *path;
 } Fixture;
-
-static void
-wait_while (gboolean (*busy) (AlWindow *),
-            AlWindow *window)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (busy (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static char *
 simulate_graphene (const char *dir)
@@ -72,7 +58,7 @@ fixture_setup (Fixture       *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   file = g_file_new_for_path (fx->path);
   al_window_open_file (fx->window, file);
-  wait_while (al_window_get_loading, fx->window);
+  al_app_test_wait_while (al_window_get_loading, fx->window);
   g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
 }
 
@@ -172,7 +158,7 @@ test_analyze (Fixture       *fx,
   g_assert_true (al_window_get_analyzing (fx->window));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "analyze"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "cancel"));
-  wait_while (al_window_get_analyzing, fx->window);
+  al_app_test_wait_while (al_window_get_analyzing, fx->window);
   g_source_remove (tick_id);
   g_test_message ("longest main-loop stall during the analysis: %.1f ms", stall.longest / 1000.0);
   g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
@@ -248,13 +234,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  shared_app = al_application_new ();
-  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+  shared_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
   g_test_add ("/app/analysis/analyze", Fixture, NULL, fixture_setup, test_analyze, fixture_teardown);
   g_test_add ("/app/analysis/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   status = g_test_run ();

@@ -2,9 +2,9 @@
  * layers, on images built in code, in a window of known size. */
 #include <math.h>
 
+#include "al-app-test.h"
 #include "al-canvas-private.h"
 
-#define WAIT_TIMEOUT_US (20 * G_USEC_PER_SEC)
 #define WINDOW_WIDTH 800
 #define WINDOW_HEIGHT 600
 
@@ -22,20 +22,6 @@ make_raster (guint width,
       for (guint x = 0; x < width; x++)
         al_image_frame (image, f)[(gsize) y * width + x] = x + 1000.0f * y + 1e6f * f;
   return al_raster_new (image);
-}
-
-static void
-wait_until (gboolean (*done) (gpointer),
-            gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static gboolean
@@ -71,7 +57,7 @@ fixture_setup (Fixture       *fx,
   gtk_window_set_child (fx->window, GTK_WIDGET (fx->canvas));
   gtk_window_set_default_size (fx->window, WINDOW_WIDTH, WINDOW_HEIGHT);
   gtk_window_present (fx->window);
-  wait_until (is_allocated, fx->canvas);
+  al_app_test_wait_until (is_allocated, fx->canvas);
 }
 
 static void
@@ -90,7 +76,7 @@ show (Fixture *fx,
   g_autoptr (AlRaster) raster = make_raster (width, height, n_frames);
 
   al_canvas_set_raster (fx->canvas, raster);
-  wait_until (is_ready, fx->canvas);
+  al_app_test_wait_until (is_ready, fx->canvas);
 }
 
 /* Renders the canvas as it would be drawn, to an image surface. */
@@ -310,7 +296,7 @@ test_tiles (Fixture       *fx,
   al_canvas_center_on (fx->canvas, 1500, 1000);
   surface = render (fx->canvas);
   cairo_surface_destroy (surface);
-  wait_until (tiles_done, fx->canvas);
+  al_app_test_wait_until (tiles_done, fx->canvas);
   surface = render (fx->canvas);
   /* Exact values at 1:1: a pixel on a tile boundary and one inside. */
   al_canvas_image_to_widget (fx->canvas, 1536, 1024, &wx, &wy);
@@ -333,7 +319,7 @@ test_frames (Fixture       *fx,
   g_assert_cmpuint (al_canvas_get_frame (fx->canvas), ==, 2);
   g_assert_true (al_canvas_value_at (fx->canvas, 5, 6, &value));
   g_assert_cmpfloat (value, ==, 5 + 6000 + 2e6f);
-  wait_until (is_ready, fx->canvas);
+  al_app_test_wait_until (is_ready, fx->canvas);
   /* Pyramids arrive for the frame asked for last. */
   while (fx->canvas->pyramid->frame != 2)
     g_main_context_iteration (NULL, TRUE);

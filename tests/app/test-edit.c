@@ -5,13 +5,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "al-app-test.h"
 #include "al-test.h"
 #include "al-window.h"
 #include "io/al-tiff.h"
 #include "panels/al-classification-panel.h"
 #include "simulate/al-simulate.h"
 
-#define WAIT_TIMEOUT_US (120 * G_USEC_PER_SEC)
 #define SIM_SIDE 256
 
 static AlApplication *shared_app;
@@ -22,20 +22,6 @@ typedef struct
   char     *dir;
   char     *path;
 } Fixture;
-
-static void
-wait_while (gboolean (*busy) (AlWindow *),
-            AlWindow *window)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (busy (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static char *
 simulate_mos2 (const char *dir)
@@ -88,14 +74,14 @@ fixture_setup (Fixture       *fx,
   gtk_window_present (GTK_WINDOW (fx->window));
   file = g_file_new_for_path (path);
   al_window_open_file (fx->window, file);
-  wait_while (al_window_get_loading, fx->window);
+  al_app_test_wait_while (al_window_get_loading, fx->window);
   g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
   /* The material drop-down: row 0 "Automatic", then the materials in order. */
   materials = GTK_DROP_DOWN (find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (materials);
   gtk_drop_down_set_selected (materials, AL_MATERIAL_MOS2 + 1);
   g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
-  wait_while (al_window_get_analyzing, fx->window);
+  al_app_test_wait_while (al_window_get_analyzing, fx->window);
   g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
 }
 
@@ -285,7 +271,7 @@ test_save_reopen (Fixture       *fx,
   g_autofree char *canonical = g_canonicalize_filename (fx->path, NULL);
   const AlAtoms *atoms, *reopened;
   AlWindow *second;
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+  gint64 end = g_get_monotonic_time () + AL_APP_TEST_TIMEOUT_US;
   guint k;
 
   /* Autosave after the analysis (in a worker). */
@@ -312,7 +298,7 @@ test_save_reopen (Fixture       *fx,
   second = al_window_new (shared_app);
   gtk_window_present (GTK_WINDOW (second));
   al_window_open_file (second, doc_file);
-  wait_while (al_window_get_loading, second);
+  al_app_test_wait_while (al_window_get_loading, second);
   g_assert_no_error ((GError *) al_window_get_load_error (second));
   g_assert_nonnull (al_window_get_document (second));
   g_assert_cmpstr (al_document_get_path (al_window_get_document (second)), ==, doc_path);
@@ -455,13 +441,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  shared_app = al_application_new ();
-  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
+  shared_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
   g_test_add ("/app/edit/add-undo", Fixture, NULL, fixture_setup, test_add_undo, fixture_teardown);
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
               fixture_teardown);

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "al-app-test.h"
 #include "al-test.h"
 #include "al-window.h"
 #include "io/al-io.h"
 #include "io/al-tiff.h"
 
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
 
 /* One registered application per process, as in the real program. */
 static AlApplication *shared_app;
@@ -34,20 +34,6 @@ is_allocated (gpointer data)
 }
 
 static void
-wait_until (gboolean (*done) (gpointer),
-            gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
@@ -55,7 +41,7 @@ fixture_setup (Fixture       *fx,
   fx->window = al_window_new (fx->app);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fx->window));
-  wait_until (is_allocated, fx->window);
+  al_app_test_wait_until (is_allocated, fx->window);
 }
 
 static void
@@ -83,7 +69,7 @@ open_and_wait (Fixture    *fx,
   g_assert_true (al_window_get_loading (fx->window));
   /* Loading is asynchronous: the zoom actions stay off until it is done. */
   g_assert_false (action_enabled (fx->window, "zoom-in"));
-  wait_until (is_loaded, fx->window);
+  al_app_test_wait_until (is_loaded, fx->window);
 }
 
 static void
@@ -141,7 +127,7 @@ test_open_twice_keeps_last (Fixture       *fx,
   /* A second open cancels the first; only the second's outcome shows. */
   al_window_open_file (fx->window, first);
   al_window_open_file (fx->window, second);
-  wait_until (is_loaded, fx->window);
+  al_app_test_wait_until (is_loaded, fx->window);
   g_assert_nonnull (al_window_get_load_error (fx->window));
   g_assert_nonnull (strstr (al_window_get_load_error (fx->window)->message, "second.tif"));
 }
@@ -201,7 +187,7 @@ test_open_tiff (Fixture       *fx,
 
   open_and_wait (fx, path);
   g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
-  wait_until (canvas_allocated, canvas);
+  al_app_test_wait_until (canvas_allocated, canvas);
 
   /* The canvas shows the file: its size, frames and calibration. */
   g_assert_true (al_canvas_get_has_image (canvas));
@@ -276,7 +262,7 @@ test_open_shared_image (Fixture       *fx,
     return;
   open_and_wait (fx, path);
   g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
-  wait_until (canvas_allocated, canvas);
+  al_app_test_wait_until (canvas_allocated, canvas);
   /* Values that tifffile reads from the same file. */
   g_assert_true (al_canvas_value_at (canvas, 20, 10, &value));
   g_assert_cmpfloat (value, ==, 76.0f);
@@ -290,15 +276,10 @@ int
 main (int argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  shared_app = al_application_new ();
-  g_application_set_flags (G_APPLICATION (shared_app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (shared_app), NULL, &error));
-  g_assert_no_error (error);
+  shared_app = al_app_test_register (G_APPLICATION_HANDLES_OPEN);
 #define ADD(path, func) g_test_add ("/app/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("no-image", test_no_image);
   ADD ("bad-files", test_bad_files);

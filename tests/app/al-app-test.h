@@ -1,0 +1,19 @@
+/* al-app-test.h: what the GUI tests share: waiting on the main loop for a
+ * condition, and the one registered application a test process needs. */
+#pragma once
+
+#include "al-window.h"
+
+G_BEGIN_DECLS
+
+/* How long a test waits for a load, an analysis or a redraw before failing.
+ * Generous: CI machines may be slow or busy, and a hang still fails. */
+#define AL_APP_TEST_TIMEOUT_US (180 * G_USEC_PER_SEC)
+
+void           al_app_test_wait_until (gboolean (*done) (gpointer),
+                                       gpointer  data);
+void           al_app_test_wait_while (gboolean (*busy) (AlWindow *),
+                                       AlWindow *window);
+AlApplication *al_app_test_register   (GApplicationFlags extra_flags);
+
+G_END_DECLS
