@@ -52,6 +52,9 @@
 #define AL_DETECT_MIN_WIDTH_FRACTION 0.1
 #define AL_DETECT_MAX_WIDTH_FRACTION 0.5
 #define AL_DETECT_WIDTH_ITERATIONS 8
+/* The measured width is trusted (even when narrower than the guess) when
+ * the median column fitted with it is this significant. */
+#define AL_DETECT_WIDTH_MIN_SIGNIFICANCE 8.0
 /* The radial profile that measures the width reaches this far, in
  * nearest-neighbour distances. */
 #define AL_DETECT_PROFILE_RADIUS 0.5
@@ -60,7 +63,7 @@
 /* Sweeps of the joint fit after each round of new candidates. */
 #define AL_DETECT_SWEEPS 4
 /* Rounds of looking for columns in the residual of the fit. */
-#define AL_DETECT_RESIDUAL_ROUNDS 2
+#define AL_DETECT_RESIDUAL_ROUNDS 4
 /* A residual peak is a candidate this many noise sigmas up. */
 #define AL_DETECT_RESIDUAL_SIGMAS 2.5
 /* Pixels sampled for the residual's noise. */
@@ -144,8 +147,15 @@ median_double (GArray *values)
   return al_filter_percentile (f, values->len, 0.5);
 }
 
+static double
+significance (const AlColumnFit *c)
+{
+  return c->se_amplitude > 0 ? c->amplitude / c->se_amplitude : 0.0;
+}
+
 /* Sum of squared residuals of the columns `fits` (fitted with `width_px`
- * fixed) over the inside of the crop. */
+ * fixed) over the inside of the crop; `median_z` (nullable) gets the
+ * median significance of the fitted columns. */
 static double
 width_cost (const float *crop,
             guint        cw,
@@ -154,7 +164,8 @@ width_cost (const float *crop,
             const float *bg,
             double       width_px,
             double       neighbour_px,
-            guint        n_threads)
+            guint        n_threads,
+            double      *median_z)
 {
   g_autofree AlColumnFit *cols = columns_from_peaks (crop, bg, cw, peaks, width_px);
   g_autofree float *model = g_new (float, (gsize) cw * ch);
@@ -172,6 +183,16 @@ width_cost (const float *crop,
   rp.background_scale_px = neighbour_px;
   if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, NULL, NULL))
     return G_MAXDOUBLE;
+  if (median_z != NULL)
+    {
+      g_autoptr (GArray) z = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; i < peaks->len; i++)
+        {
+          double zi = significance (&cols[i]);
+          g_array_append_val (z, zi);
+        }
+      *median_z = median_double (z);
+    }
   al_refine_render (model, cw, ch, cols, peaks->len);
   for (gsize i = 0; i < (gsize) cw * ch; i++)
     model[i] = crop[i] - model[i];
@@ -197,6 +218,7 @@ measure_width (const float *frame,
                double       neighbour_px,
                double       noise,
                GArray      *fits,
+               gboolean     on_lattice,
                guint        n_threads)
 {
   const double golden = 0.6180339887498949;
@@ -233,8 +255,8 @@ measure_width (const float *frame,
     return guess;
   a = hi - golden * (hi - lo);
   b = lo + golden * (hi - lo);
-  fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads);
-  fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads);
+  fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, NULL);
+  fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, NULL);
   for (int it = 0; it < AL_DETECT_WIDTH_ITERATIONS; it++)
     {
       if (fa < fb)
@@ -243,7 +265,7 @@ measure_width (const float *frame,
           b = a;
           fb = fa;
           a = hi - golden * (hi - lo);
-          fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads);
+          fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, NULL);
         }
       else
         {
@@ -251,10 +273,21 @@ measure_width (const float *frame,
           a = b;
           fa = fb;
           b = lo + golden * (hi - lo);
-          fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads);
+          fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, NULL);
         }
     }
-  return 0.5 * (lo + hi);
+  {
+    double w = 0.5 * (lo + hi), z = 0.0;
+    width_cost (crop, cw, ch, peaks, bg, w, neighbour_px, n_threads, &z);
+    g_debug ("detect: width %g px (guess %g), median significance %g", w, guess, z);
+    /* In a noisy image narrow Gaussians on the noise explain the residual
+     * best, and the measured width collapses towards a pixel (graphene at
+     * 0.05 nm/px: 0.59 px for 0.8, and nothing found): below this
+     * significance, and where the material's lattice is seen (so that the
+     * guess is a column's scale, not a blob's), the width is no narrower
+     * than the lattice-scale guess. */
+    return on_lattice && z < AL_DETECT_WIDTH_MIN_SIGNIFICANCE ? MAX (w, guess) : w;
+  }
 }
 
 /* Nearest-neighbour distance of an unknown structure: the median distance
@@ -310,12 +343,6 @@ dimmest_fraction (const AlMaterial *material)
   return AL_DETECT_DIMMEST_FRACTION * dimmest / brightest;
 }
 
-static double
-significance (const AlColumnFit *c)
-{
-  return c->se_amplitude > 0 ? c->amplitude / c->se_amplitude : 0.0;
-}
-
 static int
 compare_by_significance (gconstpointer a,
                          gconstpointer b,
@@ -333,6 +360,16 @@ mark_duplicate (guint    j,
                 gpointer data)
 {
   *(gboolean *) data = TRUE;
+}
+
+/* Whether the two honeycomb sites hold different columns (TMDs, hBN): the
+ * site reasoning of al-sites.c tells the sublattices apart by brightness,
+ * and in graphene it would take noise for the split and fill the hexagon
+ * centres (graphene at 0.05 nm/px: 8720 such sites tried for 6253 atoms). */
+static gboolean
+two_sublattices (const AlMaterial *material)
+{
+  return material != NULL && material->site_species[0] != material->site_species[1];
 }
 
 /* Keeps the columns that are significant (or faint but on a lattice site
@@ -698,7 +735,10 @@ al_detect_run (const float          *frame,
   info.column_width_px = params->column_width_px > 0
                            ? params->column_width_px
                            : measure_width (fit_frame, width, height, info.neighbour_px,
-                                            info.noise_sigma, NULL, params->n_threads);
+                                            info.noise_sigma, NULL,
+                                            params->material != NULL && info.lattice.found
+                                              && info.lattice.hexagonal,
+                                            params->n_threads);
   t1 = g_get_monotonic_time ();
   info.time_lattice_s = (t1 - t0) * 1e-6;
   t0 = t1;
@@ -735,11 +775,12 @@ al_detect_run (const float          *frame,
   rp.warm = TRUE;
   for (guint round = 0; round < AL_DETECT_RESIDUAL_ROUNDS; round++)
     {
-      al_progress_report (progress, "Refining positions", 0.5 + 0.2 * round);
+      al_progress_report (progress, "Refining positions",
+                          0.5 + 0.4 * round / AL_DETECT_RESIDUAL_ROUNDS);
       guint added = add_residual_candidates (fit_frame, bg, width, height, fits,
                                              info.column_width_px, info.neighbour_px);
       /* Sites of the honeycomb left empty: a faint column may hide there. */
-      if (params->material != NULL)
+      if (two_sublattices (params->material))
         added += add_site_candidates (fits, width, height, info.column_width_px,
                                       info.neighbour_px);
       if (added == 0 && round > 0)
@@ -761,7 +802,7 @@ al_detect_run (const float          *frame,
       rp.width_px = info.column_width_px;
       add_residual_candidates (fit_frame, bg, width, height, fits, info.column_width_px,
                                info.neighbour_px);
-      if (params->material != NULL)
+      if (two_sublattices (params->material))
         add_site_candidates (fits, width, height, info.column_width_px, info.neighbour_px);
       for (guint i = 0; i < fits->len; i++)
         g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
