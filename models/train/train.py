@@ -39,7 +39,19 @@ GRAPHENE_EVAL_DOSES = (1e4, 1e5, 1e6, 1e7)
 # task: n classes (0: regression), training images, steps, batch, crop side
 TASKS = {
     "tmd-atoms": dict(n_out=5, n_train=640, steps=1200, batch=8, stage2=1400),
-    "tmd-phase": dict(n_out=5, n_train=480, steps=1000, batch=8, stage2=1400),
+    # Phase is a mesoscale property: the network sees the image averaged 2x2
+    # (0.06 nm/px, still 3 px between columns) so that its receptive field
+    # covers several unit cells, and trains on whole 128-px images (64 px
+    # after pooling) rather than 64-px crops.
+    # The simulator puts phase patches and holes near the middle of the
+    # image, so a network trained on whole images learns "a patch in the
+    # middle" from the zero padding (it drew a blob there on plain 2H): it
+    # trains on mosaics of four 64-px quarters of different images instead.
+    # Images under MIN_PHASE_DOSE (phases invisible) are left out.
+    # Stage 2 weighs classes by 1/frequency^0.25 (stage 1: ^0.5), as the
+    # stronger weights made it draw amorphous carbon over 2H and vacuum.
+    "tmd-phase": dict(n_out=5, n_train=480, steps=3000, batch=8, crop=128, downsample=2,
+                      mosaic=True, stage2=2000, stage2_weight_power=0.25),
     "tmd-denoise": dict(n_out=0, n_train=480, steps=1600, batch=8, crop=96),
     "graphene-atoms": dict(n_out=4, n_train=480, steps=1000, batch=8),
 }
@@ -88,16 +100,17 @@ class Net(nn.Module):
     softmax over classes (logits while training). Denoising: the input plus
     a learnt correction, so an untrained net starts at the identity."""
 
-    def __init__(self, n_out):
+    def __init__(self, n_out, downsample=1):
         super().__init__()
         self.regression = n_out == 0
+        self.downsample = downsample
         self.unet = UNet(1, 1 if self.regression else n_out, FILTERS)
         self.export_mode = False
 
     def forward(self, x):
         u = self.unet
         skips = []
-        h = x
+        h = F.avg_pool2d(x, self.downsample) if self.downsample > 1 else x
         for block in u.down:
             h = block(h)
             skips.append(h)
@@ -107,6 +120,9 @@ class Net(nn.Module):
             h = F.interpolate(h, scale_factor=2.0, mode="bilinear", align_corners=False)
             h = block(torch.cat([h, skip], dim=1))
         y = u.head(h)
+        if self.downsample > 1:
+            y = F.interpolate(y, scale_factor=float(self.downsample), mode="bilinear",
+                              align_corners=False)
         if self.regression:
             return x + y
         return torch.softmax(y, dim=1) if self.export_mode else y
@@ -123,9 +139,29 @@ def augment_batch(x, y, rng, crop=CROP):
     return np.ascontiguousarray(x), np.ascontiguousarray(y)
 
 
-def class_weights(y, n):
+MIN_PHASE_DOSE = 500.0    # e/A2
+
+
+def mosaic_batch(x, y, rng, batch, side=128):
+    """BATCH images of SIDE pixels, each made of four quarters cropped at
+    random places from random images, each quarter turned and flipped at
+    random, so that no position in the input says where a patch is."""
+    q = side // 2
+    xb = np.empty((batch, side, side), np.float32)
+    yb = np.empty((batch, side, side), y.dtype)
+    for b in range(batch):
+        for qy in range(2):
+            for qx in range(2):
+                k = int(rng.integers(len(x)))
+                xq, yq = augment_batch(x[k], y[k], rng, q)
+                xb[b, qy * q:(qy + 1) * q, qx * q:(qx + 1) * q] = xq
+                yb[b, qy * q:(qy + 1) * q, qx * q:(qx + 1) * q] = yq
+    return xb, yb
+
+
+def class_weights(y, n, power=0.5):
     freq = np.bincount(y.ravel(), minlength=n).astype(np.float64) / y.size
-    w = 1.0 / np.sqrt(np.maximum(freq, 1e-4))
+    w = np.maximum(freq, 1e-4) ** -power
     return torch.tensor(w / w.mean(), dtype=torch.float32)
 
 
@@ -138,17 +174,21 @@ def train(task, cfg, x, y, log, net=None, stage=1):
     rng = np.random.default_rng(SEED + 2 if stage == 1 else SEED + 3)
     steps, lr = (cfg["steps"], 3e-3) if stage == 1 else (cfg["stage2"], 1e-3)
     if net is None:
-        net = Net(cfg["n_out"])
+        net = Net(cfg["n_out"], cfg.get("downsample", 1))
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps,
                                                 pct_start=0.1 if stage == 1 else 0.05)
     cfg = dict(cfg, steps=steps)
-    weights = None if cfg["n_out"] == 0 else class_weights(y, cfg["n_out"])
+    power = cfg.get("stage2_weight_power", 0.5) if stage == 2 else 0.5
+    weights = None if cfg["n_out"] == 0 else class_weights(y, cfg["n_out"], power)
     net.train()
     t0 = time.time()
     for step in range(cfg["steps"]):
-        idx = rng.choice(len(x), cfg["batch"], replace=False)
-        xb, yb = augment_batch(x[idx], y[idx], rng, cfg.get("crop", CROP))
+        if cfg.get("mosaic"):
+            xb, yb = mosaic_batch(x, y, rng, cfg["batch"], cfg.get("crop", CROP))
+        else:
+            idx = rng.choice(len(x), cfg["batch"], replace=False)
+            xb, yb = augment_batch(x[idx], y[idx], rng, cfg.get("crop", CROP))
         xt = torch.from_numpy(xb[:, None])
         out = net(xt)
         if cfg["n_out"] == 0:
@@ -260,6 +300,19 @@ def engine_check(net, task, cli, path, log):
     return [whole, inner]
 
 
+def train_doses(cfg):
+    """The doses of the training set, replaying make_data.make_set's random
+    draws (the simulator and augment() draw the same numbers whatever the
+    image holds)."""
+    rng = np.random.default_rng(SEED)
+    doses = []
+    for _ in range(cfg["n_train"]):
+        _, _, args = make_data.random_scene(rng, "tmd-phase", 128)
+        doses.append(float(args[args.index("--dose") + 1]))
+        make_data.augment(rng, np.ones((128, 128), np.float32))
+    return np.array(doses)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", required=True, choices=sorted(TASKS))
@@ -288,7 +341,7 @@ def main():
         logf.flush()
 
     if a.export_only:
-        net = Net(cfg["n_out"])
+        net = Net(cfg["n_out"], cfg.get("downsample", 1))
         net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
         net.eval()
         for p in export(net, a.task, a.models, make_data.TASK_PIXEL_NM[a.task]):
@@ -303,17 +356,20 @@ def main():
         x, y, _ = make_data.make_set(cli, a.task, cfg["n_train"], SEED, 128)
         np.savez(cache, x=x, y=y)
     t_data = time.time() - t0
+    if a.task == "tmd-phase":
+        x, y = x[train_doses(cfg) >= MIN_PHASE_DOSE], y[train_doses(cfg) >= MIN_PHASE_DOSE]
     log("data: %d images in %.0f s; classes %s" % (len(x), t_data,
         np.bincount(y.ravel()).tolist() if cfg["n_out"] else "-"))
     stage1 = os.path.join(HERE, "out", a.task + "-stage1.pt")
     t_train = 0.0
     if a.eval_only:
-        net = Net(cfg["n_out"])
+        net = Net(cfg["n_out"], cfg.get("downsample", 1))
         net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
         net.eval()
     elif a.from_stage2:
-        net = Net(cfg["n_out"])
+        net = Net(cfg["n_out"], cfg.get("downsample", 1))
         net.load_state_dict(torch.load(stage1))
+        net.eval()   # BatchNorm's running statistics where there is no stage 2
     else:
         net, t_train = train(a.task, cfg, x, y, log)
         torch.save(net.state_dict(), stage1)

@@ -1,8 +1,8 @@
 /* test-trained-models.c: the trained networks committed under models/, run
  * by our engine on small images the simulator makes here (fixed seeds):
  * their metadata is what the pipeline relies on, atom channels light up at
- * true columns and stay dark between them, the phase network names the
- * phase of a plain 2H crystal and of the vacuum in a hole, and the denoiser
+ * true columns and stay dark between them, the phase network tells a 1T
+ * patch from the 2H crystal around it, and the denoiser
  * brings a noisy image closer to the noiseless one. Loose bounds: these
  * check that a model is the right one and works, the cards
  * (models/NAME.md) hold the measured accuracy. */
@@ -184,6 +184,50 @@ test_tmd_denoise (void)
   g_assert_cmpfloat (e_out, <, e_in / 4);
 }
 
+/* Mean probability of each phase class over the true columns of a 2H
+ * crystal with one 1T patch, per true phase (columns at least PHASE_INSET
+ * pixels from the border, where the engine's reflection padding holds). */
+#define PHASE_INSET 8
+
+static void
+test_tmd_phase (void)
+{
+  g_autoptr (AlNnModel) model = load_model ("tmd-phase");
+  g_autoptr (AlSimResult) sim = NULL;
+  g_autofree float *out = NULL;
+  const AlAtoms *truth;
+  gsize plane = (gsize) TEST_SIZE * TEST_SIZE;
+  double p_2h[2] = { 0, 0 }, p_1t[2] = { 0, 0 };   /* [0]: 2H columns, [1]: 1T columns */
+  guint n[2] = { 0, 0 };
+
+  check_metadata (model, "phase", "MoS2,WS2,WSe2", "2H,1T,1Tp,amorphous,vacuum");
+  sim = simulate (model, "mos2", 1e4, "phase_1T=1", FALSE, 13);
+  truth = g_ptr_array_index (sim->atoms, 0);
+  out = run_model (model, sim->image);
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      int x = (int) lround (truth->x[i]), y = (int) lround (truth->y[i]);
+      int k = truth->defect_type[i] == AL_DEFECT_PHASE_1T ? 1 : 0;
+      gsize p = (gsize) y * TEST_SIZE + x;
+
+      if (x < PHASE_INSET || y < PHASE_INSET || x >= TEST_SIZE - PHASE_INSET
+          || y >= TEST_SIZE - PHASE_INSET
+          || (k == 0 && truth->defect_type[i] != AL_DEFECT_NONE))
+        continue;
+      p_2h[k] += out[p];
+      p_1t[k] += out[plane + p];
+      n[k]++;
+    }
+  g_assert_cmpuint (n[0], >, 30);
+  g_assert_cmpuint (n[1], >, 30);
+  g_test_message ("tmd-phase at 1e4 e/A2: 2H columns p(2H) %.2f p(1T) %.2f; "
+                  "1T columns p(2H) %.2f p(1T) %.2f", p_2h[0] / n[0], p_1t[0] / n[0],
+                  p_2h[1] / n[1], p_1t[1] / n[1]);
+  /* Each region's own phase wins on average (the card holds the IoU). */
+  g_assert_cmpfloat (p_2h[0] / n[0], >, 0.5);
+  g_assert_cmpfloat (p_1t[1] / n[1], >, p_2h[1] / n[1]);
+}
+
 static const char *const mos2_case[] = { "mos2-atoms", "MoS2", "background,Mo,S2,S,W", "1e4",
                                          "V_S=0.05,W_Mo=0.05" };
 static const char *const ws2_case[] = { "ws2-atoms", "WS2", "background,W,S2,S,Mo", "1e4",
@@ -204,5 +248,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/models/graphene-atoms", graphene_case, test_atoms);
   g_test_add_data_func ("/models/hbn-atoms", hbn_case, test_atoms);
   g_test_add_func ("/models/tmd-denoise", test_tmd_denoise);
+  g_test_add_func ("/models/tmd-phase", test_tmd_phase);
   return g_test_run ();
 }
