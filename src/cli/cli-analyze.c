@@ -155,6 +155,7 @@ al_cli_analyze (int    argc,
   g_autofree char *frames_spec = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *figure = NULL;
+  g_autofree char *model_path = NULL;
   double pixel_size = 0.0;
   int n_threads = 0;
   GOptionEntry entries[] = {
@@ -171,6 +172,8 @@ al_cli_analyze (int    argc,
       "FORMAT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
       "Worker threads (default: all processors)", "N" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
+      "Find atoms with this trained network (atomlens.task = atoms) instead of the classical detector", "FILE" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
@@ -200,6 +203,7 @@ al_cli_analyze (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || (pixel_size > 0 && pixel_size > 100))
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
+  params.model_path = model_path;
   if (!parse_frames (frames_spec, &params.frame_first, &params.frame_last))
     return al_cli_fail ("--frames wants A:B with A ≤ B, counted from 0 (got “%s”)", frames_spec);
   if (n_threads < 0 || n_threads > AL_CLI_MAX_THREADS)

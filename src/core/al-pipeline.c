@@ -5,6 +5,7 @@
 
 #include "al-error.h"
 #include "detect/al-material-guess.h"
+#include "detect/al-nn-atoms.h"
 
 void
 al_pipeline_params_init (AlPipelineParams *params)
@@ -117,12 +118,54 @@ add_detect_timings (AlAnalysis         *analysis,
 /* Detection of one frame; in auto mode the first frame is detected with no
  * material, the material guessed from what was found, and detected again
  * with it (thresholds and species depend on the material). */
+/* An atom-finding network, loaded once for every frame. */
+typedef struct
+{
+  AlNnModel *model;
+  int       *channel_species;
+} NetworkPath;
+
+static void
+network_path_clear (NetworkPath *net)
+{
+  g_clear_pointer (&net->model, al_nn_model_free);
+  g_clear_pointer (&net->channel_species, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetworkPath, network_path_clear)
+
+static gboolean
+network_path_load (NetworkPath *net,
+                   AlAnalysis  *analysis,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  net->model = al_nn_model_load (path, &local);
+  if (net->model == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "Cannot load network %s: ", path);
+      return FALSE;
+    }
+  if (analysis->material == NULL)
+    analysis->material = al_nn_atoms_model_material (net->model);
+  net->channel_species = al_nn_atoms_channel_species (net->model, analysis->material, &local);
+  if (net->channel_species == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static AlAtoms *
 detect_frame (AlAnalysis             *analysis,
               const float            *frame,
               guint                   width,
               guint                   height,
               const AlPipelineParams *params,
+              NetworkPath            *net,
               double                  pixel_size,
               AlDetectInfo           *info,
               AlProgress             *progress,
@@ -136,7 +179,22 @@ detect_frame (AlAnalysis             *analysis,
   dp.material = analysis->material;
   dp.pixel_size_nm = pixel_size;
   dp.n_threads = MAX (params->n_threads, 1);
-  if (params->auto_material && analysis->material == NULL && !analysis->material_guessed)
+  if (net->model != NULL)
+    {
+      AlProgress sub = al_progress_sub (progress, 0.0, 0.7);
+      gint64 start = g_get_monotonic_time ();
+      g_autofree float *maps = al_nn_atoms_maps (net->model, frame, width, height, pixel_size,
+                                                 dp.n_threads, &sub, cancellable, error);
+      if (maps == NULL)
+        return NULL;
+      al_analysis_add_timing (analysis, "network", (g_get_monotonic_time () - start) * 1e-6);
+      dp.prob_maps = maps;
+      dp.n_channels = al_nn_model_get_out_channels (net->model);
+      dp.channel_species = net->channel_species;
+      sub = al_progress_sub (progress, 0.7, 0.3);
+      atoms = al_detect_run (frame, width, height, &dp, info, &sub, cancellable, error);
+    }
+  else if (params->auto_material && analysis->material == NULL && !analysis->material_guessed)
     {
       AlProgress sub = al_progress_sub (progress, 0.0, 0.5);
       const AlMaterial *guess;
@@ -191,6 +249,7 @@ al_pipeline_run (const AlImage          *image,
                  GError                **error)
 {
   g_autoptr (AlAnalysis) analysis = NULL;
+  g_auto (NetworkPath) net = { NULL, NULL };
   guint first, last;
   double pixel_size = 0.0;
 
@@ -221,6 +280,8 @@ al_pipeline_run (const AlImage          *image,
       analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_FILE;
     }
   analysis->pixel_size_nm = pixel_size;
+  if (params->model_path != NULL && !network_path_load (&net, analysis, params->model_path, error))
+    return NULL;
 
   for (guint f = first; f <= last; f++)
     {
@@ -231,7 +292,7 @@ al_pipeline_run (const AlImage          *image,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       result->atoms = detect_frame (analysis, al_image_frame_const (image, f), image->width,
-                                    image->height, params, pixel_size, &result->detect, &sub,
+                                    image->height, params, &net, pixel_size, &result->detect, &sub,
                                     cancellable, error);
       if (result->atoms == NULL)
         return NULL;

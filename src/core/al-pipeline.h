@@ -44,6 +44,10 @@ typedef struct
   guint             frame_last;      /* G_MAXUINT: to the last frame */
   AlRefineSource    refine_source;
   guint             n_threads;
+  /* An atom-finding network (atomlens.task = atoms) whose maps replace
+   * the classical detection map; NULL: the classical path. Without a
+   * material the network's is used. */
+  const char       *model_path;
 } AlPipelineParams;
 
 typedef struct
