@@ -1,7 +1,7 @@
 /* al-window-export-data.c: win.export-data writes the tables of the shown
  * results, hand corrections included, into a folder: atoms.csv, bonds.csv,
  * defects.csv, strain.csv and summary.json (DESIGN.md §6), through the
- * same core writers as `atomlens-cli analyze`. */
+ * same core function as `atomlens-cli analyze` (al_export_tables). */
 #include "al-window-private.h"
 
 #include <errno.h>
@@ -9,9 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "al-error.h"
-#include "export/al-atoms-csv.h"
-#include "export/al-structure-csv.h"
-#include "export/al-summary-json.h"
+#include "export/al-export-tables.h"
 
 /* The analysis as shown: the header of the first analysis, the frames as
  * they are now (edited frames included). The frames are borrowed. */
@@ -28,45 +26,6 @@ current_analysis (AlResults *results)
       g_ptr_array_add (shown.frames, (gpointer) al_results_get_frame (results, r->frame));
     }
   return shown;
-}
-
-static gboolean
-write_tables (const AlAnalysis *analysis,
-              const AlImage    *image,
-              const char       *dir,
-              GError          **error)
-{
-  guint n_slots = ((AlFrameResult *) analysis->frames->pdata[analysis->frames->len - 1])->frame + 1;
-  g_autofree AlAtoms **atoms = g_new0 (AlAtoms *, n_slots);
-  g_autofree AlStructureFrame *frames = g_new0 (AlStructureFrame, n_slots);
-  g_autofree char *csv_path = g_build_filename (dir, "atoms.csv", NULL);
-  g_autofree char *json_path = g_build_filename (dir, "summary.json", NULL);
-  g_autofree char *json = NULL;
-
-  /* Rows carry the image's frame numbers: frames not analysed are empty. */
-  for (guint i = 0; i < analysis->frames->len; i++)
-    {
-      const AlFrameResult *r = analysis->frames->pdata[i];
-      AlStructureFrame *f = &frames[r->frame];
-
-      atoms[r->frame] = r->atoms;
-      f->atoms = r->atoms;
-      f->pixel_size_nm = analysis->pixel_size_nm;
-      if (r->structure != NULL)
-        {
-          f->bonds = r->structure->bonds;
-          f->defects = r->structure->defects;
-          f->strain = r->structure->strain;
-          if (f->pixel_size_nm <= 0)
-            f->pixel_size_nm = r->structure->pixel_size_nm;
-        }
-    }
-  if (!al_atoms_csv_write (csv_path, atoms, n_slots, analysis->material, analysis->pixel_size_nm,
-                           AL_ATOMS_CSV_NONE, error)
-      || !al_structure_csv_write (dir, frames, n_slots, error))
-    return FALSE;
-  json = al_summary_json (analysis, image, 0);
-  return g_file_set_contents (json_path, json, -1, error);
 }
 
 gboolean
@@ -100,7 +59,8 @@ al_window_export_data (AlWindow *self,
       return FALSE;
     }
   shown = current_analysis (self->results);
-  ok = write_tables (&shown, al_raster_get_image (self->raster), dir, error);
+  ok = al_export_tables (&shown, al_raster_get_image (self->raster), dir, AL_EXPORT_TABLES_NONE,
+                         0, 0, NULL, error);
   g_ptr_array_unref (shown.frames);
   return ok;
 }

@@ -9,13 +9,9 @@
 
 #include "al-cli.h"
 #include "al-pipeline.h"
-#include "export/al-atoms-csv.h"
+#include "export/al-export-tables.h"
 #include "export/al-figure.h"
-#include "export/al-figure-structure.h"
-#include "export/al-structure-csv.h"
-#include "export/al-summary-json.h"
 #include "io/al-io.h"
-#include "track/al-series.h"
 
 #define AL_CLI_MAX_THREADS 64
 
@@ -52,101 +48,6 @@ parse_frames (const char *spec,
   return *last >= *first;
 }
 
-/* The annotated figure: the frame with its atoms, defects, grain
- * boundaries and edges, scale bar and legend. By default only of the first
- * frame analysed (a series stays fast); with --figure of every frame. */
-static gboolean
-write_figures (const AlAnalysis *analysis,
-               const AlImage    *image,
-               const char       *out_dir,
-               const char       *format_name,
-               gboolean          every_frame,
-               GError          **error)
-{
-  AlFigureFormat format = al_figure_format_from_name (format_name);
-  guint n = every_frame ? analysis->frames->len : 1;
-  AlFigureParams fp;
-
-  al_figure_params_init (&fp);
-  fp.pixel_size_nm = analysis->pixel_size_nm;
-  fp.layers = AL_FIGURE_IMAGE | AL_FIGURE_ATOMS | AL_FIGURE_DEFECTS | AL_FIGURE_LINES
-              | AL_FIGURE_SCALE_BAR | AL_FIGURE_LEGEND;
-  for (guint i = 0; i < n; i++)
-    {
-      const AlFrameResult *r = analysis->frames->pdata[i];
-      g_autoptr (AlFigureOverlays) extra = al_figure_overlays_from_structure (r->structure,
-                                                                              AL_FIGURE_STRAIN_EXX);
-      g_autofree char *name = n == 1
-        ? g_strdup_printf ("figure.%s", al_figure_format_extension (format))
-        : g_strdup_printf ("figure-%04u.%s", r->frame, al_figure_format_extension (format));
-      g_autofree char *path = g_build_filename (out_dir, name, NULL);
-      if (fp.pixel_size_nm <= 0 && r->structure != NULL)
-        fp.pixel_size_nm = r->structure->pixel_size_nm;
-      if (!al_figure_render_to_file (&fp, image, r->frame, r->atoms, analysis->material, extra,
-                                     path, format, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* bonds.csv, defects.csv and strain.csv, with the image's frame numbers. */
-static gboolean
-write_structure_tables (const AlAnalysis *analysis,
-                        const char       *out_dir,
-                        GError          **error)
-{
-  guint n_slots = ((AlFrameResult *) analysis->frames->pdata[analysis->frames->len - 1])->frame + 1;
-  g_autofree AlStructureFrame *frames = g_new0 (AlStructureFrame, n_slots);
-
-  for (guint i = 0; i < analysis->frames->len; i++)
-    {
-      const AlFrameResult *r = analysis->frames->pdata[i];
-      AlStructureFrame *f = &frames[r->frame];
-      f->atoms = r->atoms;
-      f->pixel_size_nm = analysis->pixel_size_nm;
-      if (r->structure != NULL)
-        {
-          f->bonds = r->structure->bonds;
-          f->defects = r->structure->defects;
-          f->strain = r->structure->strain;
-          if (f->pixel_size_nm <= 0)
-            f->pixel_size_nm = r->structure->pixel_size_nm;
-        }
-    }
-  return al_structure_csv_write (out_dir, frames, n_slots, error);
-}
-
-/* A series: drift, defect tracks, tracks.csv and events.csv, and the
- * "series" member added to the summary's JSON. */
-static char *
-write_series (const AlAnalysis *analysis,
-              const AlImage    *image,
-              const char       *out_dir,
-              char             *json,
-              GError          **error)
-{
-  g_autoptr (AlSeries) series = al_series_track (image, analysis, NULL, error);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) extra = NULL;
-  JsonObject *root;
-
-  if (series == NULL || !al_series_write_csv (series, analysis, out_dir, error)
-      || !json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
-  json_builder_begin_object (builder);
-  al_series_add_json (series, builder);
-  json_builder_end_object (builder);
-  extra = json_builder_get_root (builder);
-  json_object_set_member (root, "series",
-                          json_node_copy (json_object_get_member (json_node_get_object (extra), "series")));
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, json_parser_get_root (parser));
-  return json_generator_to_data (gen, NULL);
-}
-
 int
 al_cli_analyze (int    argc,
                 char **argv)
@@ -180,12 +81,8 @@ al_cli_analyze (int    argc,
   g_autoptr (GError) error = NULL;
   g_autoptr (AlImage) image = NULL;
   g_autoptr (AlAnalysis) analysis = NULL;
-  g_autofree char *csv_path = NULL;
-  g_autofree char *json_path = NULL;
-  g_autofree char *json = NULL;
-  g_autofree AlAtoms **frames = NULL;
   AlPipelineParams params;
-  guint n_slots;
+  AlExportTablesFlags flags;
   gint64 start = g_get_monotonic_time ();
 
   g_option_context_set_summary (context, "Find the atoms of an image and write atoms.csv and summary.json.");
@@ -223,35 +120,12 @@ al_cli_analyze (int    argc,
 
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     return al_cli_fail ("cannot create the folder “%s”: %s", out_dir, g_strerror (errno));
-  /* Rows carry the image's frame numbers: frames before the range are empty. */
-  n_slots = ((AlFrameResult *) analysis->frames->pdata[analysis->frames->len - 1])->frame + 1;
-  frames = g_new0 (AlAtoms *, n_slots);
-  for (guint i = 0; i < analysis->frames->len; i++)
-    {
-      AlFrameResult *r = analysis->frames->pdata[i];
-      frames[r->frame] = r->atoms;
-    }
-  csv_path = g_build_filename (out_dir, "atoms.csv", NULL);
-  if (!al_atoms_csv_write (csv_path, frames, n_slots, analysis->material,
-                           analysis->pixel_size_nm, AL_ATOMS_CSV_NONE, &error))
-    return al_cli_fail ("%s", error->message);
-  if (!write_structure_tables (analysis, out_dir, &error))
-    return al_cli_fail ("%s", error->message);
-  if (!write_figures (analysis, image, out_dir, figure != NULL ? figure : "png", figure != NULL,
-                      &error))
-    return al_cli_fail ("%s", error->message);
-
-  json = al_summary_json (analysis, image, (g_get_monotonic_time () - start) * 1e-6);
-  if (analysis->frames->len > 1)
-    {
-      char *with_series = write_series (analysis, image, out_dir, json, &error);
-      if (with_series == NULL)
-        return al_cli_fail ("%s", error->message);
-      g_free (json);
-      json = with_series;
-    }
-  json_path = g_build_filename (out_dir, "summary.json", NULL);
-  if (!g_file_set_contents (json_path, json, -1, &error))
+  flags = AL_EXPORT_TABLES_FIGURE | AL_EXPORT_TABLES_SERIES;
+  if (figure != NULL)
+    flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
+  if (!al_export_tables (analysis, image, out_dir, flags,
+                         al_figure_format_from_name (figure != NULL ? figure : "png"),
+                         start, NULL, &error))
     return al_cli_fail ("%s", error->message);
   return 0;
 }

@@ -9,6 +9,7 @@
 extern int al_cli_info (int argc, char **argv);
 extern int al_cli_simulate (int argc, char **argv);
 extern int al_cli_analyze (int argc, char **argv);
+extern int al_cli_batch (int argc, char **argv);
 extern int al_cli_score (int argc, char **argv);
 extern int al_cli_infer (int argc, char **argv);
 extern int al_cli_bench (int argc, char **argv);
@@ -17,6 +18,7 @@ static const AlCliCommand commands[] = {
   { "info", "Show an image's size, frames, sample type, calibration and metadata", al_cli_info },
   { "simulate", "Simulate an image of a 2D material with exact ground truth", al_cli_simulate },
   { "analyze", "Find the atoms of an image: atoms.csv, summary.json, figure", al_cli_analyze },
+  { "batch", "Analyse many files: each one's tables and one summary.csv", al_cli_batch },
   { "score", "Score found atoms, defects and strain against a simulated truth", al_cli_score },
   { "infer", "Run an ONNX network on an image; save its raw output as TIFF pages", al_cli_infer },
   { "bench", "Speed figures (bench nn, …; all of them without a name)", al_cli_bench },
