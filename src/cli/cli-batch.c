@@ -348,12 +348,15 @@ al_cli_batch (int    argc,
   g_autofree char *material_name = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *figure = NULL;
+  g_autofree char *model_path = NULL;
   double pixel_size = 0.0;
   GOptionEntry entries[] = {
     { "material", 'm', 0, G_OPTION_ARG_STRING, &material_name,
       "graphene, hbn, mos2, ws2, wse2 or auto (default)", "M" },
     { "pixel-size", 0, 0, G_OPTION_ARG_DOUBLE, &pixel_size,
       "Pixel size in nm of every file (overrides their calibration)", "NM" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
+      "Find atoms with this trained network (atomlens.task = atoms) instead of the classical detector", "FILE" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Folder for summary.csv, summary.json and one folder per file (required)", "DIR" },
     { "figure", 0, 0, G_OPTION_ARG_STRING, &figure,
@@ -396,6 +399,7 @@ al_cli_batch (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || pixel_size > AL_BATCH_MAX_PIXEL_SIZE_NM)
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
+  params.model_path = model_path;
   params.n_threads = g_get_num_processors ();
   if (figure != NULL && al_figure_format_from_name (figure) < 0)
     return al_cli_fail ("--figure wants png, svg or pdf (got “%s”)", figure);
