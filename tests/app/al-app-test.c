@@ -1,6 +1,9 @@
 /* al-app-test.c: helpers shared by the GUI tests. */
 #include "al-app-test.h"
 
+#include "io/al-tiff.h"
+#include "simulate/al-simulate.h"
+
 void
 al_app_test_wait_until (gboolean (*done) (gpointer),
                         gpointer  data)
@@ -41,4 +44,51 @@ al_app_test_register (GApplicationFlags extra_flags)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   return app;
+}
+
+char *
+al_app_test_simulate (const char   *dir,
+                      AlMaterialId  material,
+                      guint         side,
+                      guint64       seed,
+                      double        rotation_deg,
+                      const char   *defects)
+{
+  AlSimParams params;
+  g_autoptr (GError) error = NULL;
+  AlSimResult *sim;
+  g_autofree char *name = NULL;
+  char *path;
+
+  al_sim_params_init (&params, al_material_get (material));
+  name = g_strdup_printf ("%s.tif", params.material->name);
+  path = g_build_filename (dir, name, NULL);
+  params.width = params.height = side;
+  params.n_frames = 1;
+  params.seed = seed;
+  params.rotation_deg = rotation_deg;
+  if (defects != NULL)
+    g_assert_true (al_sim_defect_spec_parse (&params.defects, params.material, defects, &error));
+  sim = al_simulate_run (&params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (al_tiff_write (path, sim->image, &error));
+  g_assert_no_error (error);
+  al_sim_result_free (sim);
+  return path;
+}
+
+/* The first widget of `type` in the tree under `widget`, depth first. */
+GtkWidget *
+al_app_test_find_widget (GtkWidget *widget,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = al_app_test_find_widget (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }

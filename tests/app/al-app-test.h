@@ -15,5 +15,15 @@ void           al_app_test_wait_until (gboolean (*done) (gpointer),
 void           al_app_test_wait_while (gboolean (*busy) (AlWindow *),
                                        AlWindow *window);
 AlApplication *al_app_test_register   (GApplicationFlags extra_flags);
+/* Simulates a one-frame side × side image of `material` (fixed seed, lattice
+ * turned by rotation_deg, optional --defects SPEC) into DIR/NAME.tif. */
+char          *al_app_test_simulate   (const char       *dir,
+                                       AlMaterialId      material,
+                                       guint             side,
+                                       guint64           seed,
+                                       double            rotation_deg,
+                                       const char       *defects);
+GtkWidget     *al_app_test_find_widget (GtkWidget        *widget,
+                                        GType             type);
 
 G_END_DECLS

@@ -6,11 +6,10 @@
 #include "al-error.h"
 #include "al-app-test.h"
 #include "al-test.h"
+#include "io/al-io.h"
 #include "al-window.h"
-#include "io/al-tiff.h"
 #include "panels/al-classification-panel.h"
 #include "panels/al-inspector-panel.h"
-#include "simulate/al-simulate.h"
 
 #define SIM_SIDE 256
 
@@ -23,28 +22,6 @@ typedef struct
   char     *path;
 } Fixture;
 
-static char *
-simulate_graphene (const char *dir)
-{
-  AlSimParams params;
-  g_autoptr (GError) error = NULL;
-  AlSimResult *sim;
-  char *path = g_build_filename (dir, "graphene.tif", NULL);
-
-  al_sim_params_init (&params, al_material_get (AL_MATERIAL_GRAPHENE));
-  params.width = params.height = SIM_SIDE;
-  params.n_frames = 1;
-  params.seed = 7;
-  params.rotation_deg = 10;
-  g_assert_true (al_sim_defect_spec_parse (&params.defects, params.material, "V1=0.01", &error));
-  sim = al_simulate_run (&params, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (al_tiff_write (path, sim->image, &error));
-  g_assert_no_error (error);
-  al_sim_result_free (sim);
-  return path;
-}
-
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -52,7 +29,7 @@ fixture_setup (Fixture       *fx,
   g_autoptr (GFile) file = NULL;
 
   fx->dir = al_test_mkdtemp ();
-  fx->path = simulate_graphene (fx->dir);
+  fx->path = al_app_test_simulate (fx->dir, AL_MATERIAL_GRAPHENE, SIM_SIDE, 7, 10, "V1=0.01");
   fx->window = al_window_new (shared_app);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fx->window));
@@ -72,25 +49,10 @@ fixture_teardown (Fixture       *fx,
   g_free (fx->path);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
-        return c;
-      if ((found = find_widget (c, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static AlClassificationPanel *
 find_panel (GtkWidget *widget)
 {
-  return AL_CLASSIFICATION_PANEL (find_widget (widget, AL_TYPE_CLASSIFICATION_PANEL));
+  return AL_CLASSIFICATION_PANEL (al_app_test_find_widget (widget, AL_TYPE_CLASSIFICATION_PANEL));
 }
 
 typedef struct
@@ -196,7 +158,7 @@ test_analyze (Fixture       *fx,
   /* Selecting (what a click does): the Inspector shows the atom. */
   {
     AlInspectorPanel *inspector =
-      AL_INSPECTOR_PANEL (find_widget (GTK_WIDGET (fx->window), AL_TYPE_INSPECTOR_PANEL));
+      AL_INSPECTOR_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_INSPECTOR_PANEL));
     guint k = mine->atoms->n_atoms / 2;
 
     g_assert_nonnull (inspector);

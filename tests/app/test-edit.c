@@ -8,9 +8,7 @@
 #include "al-app-test.h"
 #include "al-test.h"
 #include "al-window.h"
-#include "io/al-tiff.h"
 #include "panels/al-classification-panel.h"
-#include "simulate/al-simulate.h"
 
 #define SIM_SIDE 256
 
@@ -23,42 +21,6 @@ typedef struct
   char     *path;
 } Fixture;
 
-static char *
-simulate_mos2 (const char *dir)
-{
-  AlSimParams params;
-  g_autoptr (GError) error = NULL;
-  AlSimResult *sim;
-  char *path = g_build_filename (dir, "mos2.tif", NULL);
-
-  al_sim_params_init (&params, al_material_get (AL_MATERIAL_MOS2));
-  params.width = params.height = SIM_SIDE;
-  params.n_frames = 1;
-  params.seed = 11;
-  params.rotation_deg = 5;
-  sim = al_simulate_run (&params, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (al_tiff_write (path, sim->image, &error));
-  g_assert_no_error (error);
-  al_sim_result_free (sim);
-  return path;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -68,7 +30,7 @@ fixture_setup (Fixture       *fx,
   const char *path;
 
   fx->dir = al_test_mkdtemp ();
-  path = fx->path = simulate_mos2 (fx->dir);
+  path = fx->path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, SIM_SIDE, 11, 5, NULL);
   fx->window = al_window_new (shared_app);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fx->window));
@@ -77,7 +39,7 @@ fixture_setup (Fixture       *fx,
   al_app_test_wait_while (al_window_get_loading, fx->window);
   g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
   /* The material drop-down: row 0 "Automatic", then the materials in order. */
-  materials = GTK_DROP_DOWN (find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
+  materials = GTK_DROP_DOWN (al_app_test_find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (materials);
   gtk_drop_down_set_selected (materials, AL_MATERIAL_MOS2 + 1);
   g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
@@ -108,7 +70,7 @@ static gint64
 panel_atoms (Fixture *fx)
 {
   AlClassificationPanel *panel =
-    AL_CLASSIFICATION_PANEL (find_widget (GTK_WIDGET (fx->window), AL_TYPE_CLASSIFICATION_PANEL));
+    AL_CLASSIFICATION_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_CLASSIFICATION_PANEL));
 
   return al_classification_panel_get_count (panel, "All atoms");
 }
