@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "al-limits.h"
 #include "nn/al-nn-private.h"
 
 G_DEFINE_QUARK (al-nn-error-quark, al_nn_error)
@@ -323,6 +324,19 @@ al_nn_model_get_flops (const AlNnModel *model,
   return flops;
 }
 
+/* The process's memory budget (al-limits.h) as an AL_NN_ERROR. */
+gboolean
+al_nn_check_budget (guint64     bytes,
+                    const char *what,
+                    GError    **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (al_limits_check (bytes, what, &local))
+    return TRUE;
+  return g_set_error_literal (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE, local->message), FALSE;
+}
+
 gboolean
 al_nn_model_run (AlNnModel   *model,
                  const float *input,
@@ -345,6 +359,9 @@ al_nn_model_run (AlNnModel   *model,
   n_threads = n_threads > 0 ? n_threads : g_get_num_processors ();
   plan = al_nn_plan_new (model, height, width, n_threads, error);
   if (plan == NULL)
+    return FALSE;
+  if (!al_nn_check_budget (al_nn_plan_bytes (plan, n_threads), "Running the network on the whole "
+                           "image at once", error))
     return FALSE;
   memory = g_try_malloc (al_nn_plan_bytes (plan, n_threads));
   if (memory == NULL)

@@ -229,6 +229,9 @@ al_onnx_tensor_value (AlOnnxLoader             *loader,
     return g_set_error (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE,
                         "the weights exceed %u MiB (at tensor “%s”)", AL_NN_MAX_WEIGHT_BYTES >> 20, name),
            FALSE;
+  if (!al_nn_check_budget (loader->model->weight_bytes + numel * 4, "The network's weights",
+                           error))
+    return FALSE;
 
   if (t->has_raw_data)
     n_given = t->raw_data.len / esize;

@@ -254,6 +254,9 @@ AlNnPlan *al_nn_plan_new   (const AlNnModel *model, guint h, guint w, guint n_th
 void      al_nn_plan_free  (AlNnPlan *plan);
 /* Working memory a plan needs: arena plus every thread's scratch. */
 gsize     al_nn_plan_bytes (const AlNnPlan *plan, guint n_threads);
+/* FALSE with AL_NN_ERROR_TOO_LARGE when `bytes` exceed the process's memory
+ * budget (al-limits.h); `what` starts the message. */
+gboolean  al_nn_check_budget (guint64 bytes, const char *what, GError **error);
 /* Runs the model on plan->values[0] (already filled); the result is in
  * plan->values[model->output]. `memory` holds al_nn_plan_bytes. */
 void      al_nn_plan_execute (const AlNnModel *model, AlNnPlan *plan, float *memory,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "al-limits.h"
 #include "nn/al-nn-private.h"
 
 /* The largest tile side tried when the budget allows (pixels): beyond this
@@ -171,6 +172,16 @@ best_shape (guint   lx,
 
 /* Chooses the tile shape from the memory budget: bytes per pixel from a
  * probe plan, then the cheapest shape that fits, checked with its own plan. */
+/* The caller's working-memory budget for tiles, never above the process's
+ * memory budget (al-limits.h). */
+static gsize
+tile_budget (const AlNnRunOptions *opts)
+{
+  guint64 budget = opts->memory_budget > 0 ? opts->memory_budget : AL_NN_DEFAULT_MEMORY_BUDGET;
+
+  return (gsize) MIN (budget, al_limits_get_memory_budget ());
+}
+
 static gboolean
 choose_tiles (AlNnModel *model,
               gsize      budget,
@@ -302,9 +313,8 @@ layout_init (Layout               *l,
   ly = round_up (height + 2 * l->margin, a);
   if (opts->tile_size > 0)
     tx = ty = round_up (opts->tile_size, a);
-  else if (!choose_tiles (model, opts->memory_budget > 0 ? opts->memory_budget
-                                                        : AL_NN_DEFAULT_MEMORY_BUDGET,
-                          l->n_threads, lx, ly, 2 * l->margin + l->blend, &tx, &ty, error))
+  else if (!choose_tiles (model, tile_budget (opts), l->n_threads, lx, ly,
+                          2 * l->margin + l->blend, &tx, &ty, error))
     return FALSE;
   return axis_init (&l->ax, lx, tx, l->margin, l->blend, a, error)
          && axis_init (&l->ay, ly, ty, l->margin, l->blend, a, error);

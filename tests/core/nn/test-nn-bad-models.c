@@ -3,6 +3,7 @@
  * of the reference U-Net) and must give the right AL_NN_ERROR, with a
  * message that names the operator and node, never a crash or a huge
  * allocation. */
+#include "al-limits.h"
 #include "nn/al-nn-private.h"
 #include "nn-test-util.h"
 #include "onnx.pb-c.h"
@@ -284,6 +285,57 @@ test_huge_dims (void)
   expect_error (&s, AL_NN_ERROR_TOO_LARGE, "“w”");
 }
 
+/* With the process's memory budget at its minimum (64 MiB): weights of
+ * 78 MiB are refused at load, a whole-image run whose buffers exceed the
+ * budget is refused before anything is allocated, and the tiled runner
+ * fits its tiles into the budget and gives the same result. */
+static void
+test_memory_budget (void)
+{
+  static const int64_t big[4] = { 5000, 1, 64, 64 };
+  const guint side = 3000;
+  Spec s;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlNnModel) model = NULL;
+  g_autofree float *in = NULL, *out = NULL;
+  AlNnRunOptions opts = AL_NN_RUN_OPTIONS_INIT;
+
+  al_limits_set_memory_budget (AL_LIMITS_MIN_BUDGET);
+  conv_spec (&s);
+  s.inits[0] = tensor ("w", big, 4, 1);
+  expect_error (&s, AL_NN_ERROR_TOO_LARGE, "memory budget of 64 MiB");
+
+  conv_spec (&s);
+  bytes = pack (&s);
+  model = al_nn_model_load_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  in = g_new (float, (gsize) side * side);
+  out = g_new (float, (gsize) 2 * side * side);
+  for (gsize i = 0; i < (gsize) side * side; i++)
+    in[i] = (float) (i % 7);
+  g_assert_false (al_nn_model_run (model, in, side, side, 1, out, 1, &error));
+  g_assert_error (error, AL_NN_ERROR, AL_NN_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "whole image"));
+  g_assert_nonnull (strstr (error->message, "budget"));
+  g_clear_error (&error);
+
+  opts.n_threads = 1;
+  g_assert_true (al_nn_run_tiled (model, in, side, side, 1, out, &opts, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Centre of the image (away from the reflected border): channel 0 is
+   * the 3×3 kernel 0.01·(0..8) over the input, with bias 0. */
+  {
+    gsize c = (gsize) (side / 2) * side + side / 2;
+    float expect = 0.0f;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++)
+        expect += 0.01f * (float) ((dy + 1) * 3 + dx + 1) * in[c + dy * (gssize) side + dx];
+    g_assert_cmpfloat_with_epsilon (out[c], expect, 1e-4);
+  }
+  al_limits_set_memory_budget (0);
+}
+
 static void
 test_huge_kernel (void)
 {
@@ -488,6 +540,7 @@ main (int    argc,
   g_test_add_func ("/core/nn/bad/wrong-initializer-size", test_wrong_initializer_size);
   g_test_add_func ("/core/nn/bad/huge-dims", test_huge_dims);
   g_test_add_func ("/core/nn/bad/huge-kernel", test_huge_kernel);
+  g_test_add_func ("/core/nn/bad/memory-budget", test_memory_budget);
   g_test_add_func ("/core/nn/bad/cycle", test_cycle);
   g_test_add_func ("/core/nn/bad/missing-input", test_missing_input);
   g_test_add_func ("/core/nn/bad/unsupported-operator", test_unsupported_operator);

@@ -1,0 +1,92 @@
+/* test-limits.c: the process-wide memory budget: sizes parsed, set and
+ * reset, the environment variable, and the refusal message. */
+#include <string.h>
+
+#include "al-error.h"
+#include "al-limits.h"
+
+static void
+test_parse_sizes (void)
+{
+  static const struct { const char *text; guint64 bytes; } ok[] = {
+    { "123456", 123456 },
+    { "64k", (guint64) 64 << 10 },
+    { "512M", (guint64) 512 << 20 },
+    { "512MiB", (guint64) 512 << 20 },
+    { "1.5G", (guint64) 3 << 29 },
+    { "2GB", (guint64) 2 << 30 },
+    { "1T", (guint64) 1 << 40 },
+  };
+  static const char *const bad[] = { "", "G", "-1G", "0", "12X", "1e400", "nan", "1.5 G", "9e18T" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      guint64 bytes = 0;
+      g_assert_true (al_limits_parse_size (ok[i].text, &bytes, NULL));
+      g_assert_cmpuint (bytes, ==, ok[i].bytes);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      guint64 bytes = 7;
+      g_assert_false (al_limits_parse_size (bad[i], &bytes, &error));
+      g_assert_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT);
+      g_assert_cmpuint (bytes, ==, 7);
+    }
+}
+
+static void
+test_set_and_check (void)
+{
+  g_autoptr (GError) error = NULL;
+  guint64 initial = al_limits_get_memory_budget ();
+
+  g_assert_cmpuint (initial, >=, AL_LIMITS_MIN_BUDGET);
+  al_limits_set_memory_budget ((guint64) 100 << 20);
+  g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 100 << 20);
+  g_assert_true (al_limits_check ((guint64) 100 << 20, "this", NULL));
+  g_assert_false (al_limits_check ((guint64) 300 << 20, "The network's weights", &error));
+  g_assert_error (error, AL_ERROR, AL_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "The network's weights would need 300 MiB"));
+  g_assert_nonnull (strstr (error->message, "budget of 100 MiB"));
+  g_assert_nonnull (strstr (error->message, AL_LIMITS_ENV));
+
+  /* Too small a budget is raised to the minimum; 0 goes back to the default. */
+  al_limits_set_memory_budget (1000);
+  g_assert_cmpuint (al_limits_get_memory_budget (), ==, AL_LIMITS_MIN_BUDGET);
+  al_limits_set_memory_budget (0);
+  g_assert_cmpuint (al_limits_get_memory_budget (), ==, initial);
+}
+
+/* The environment variable sets the default (read once, so in a fresh
+ * process); a malformed one is ignored. */
+static void
+test_environment (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *value = g_getenv ("AL_TEST_LIMITS_VALUE");
+      g_setenv (AL_LIMITS_ENV, value, TRUE);
+      if (g_strcmp0 (value, "300M") == 0)
+        g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 300 << 20);
+      else
+        g_assert_cmpuint (al_limits_get_memory_budget (), >, (guint64) 300 << 20);
+      return;
+    }
+  g_setenv ("AL_TEST_LIMITS_VALUE", "300M", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_setenv ("AL_TEST_LIMITS_VALUE", "lots", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/limits/parse", test_parse_sizes);
+  g_test_add_func ("/limits/set-check", test_set_and_check);
+  g_test_add_func ("/limits/environment", test_environment);
+  return g_test_run ();
+}
