@@ -140,6 +140,7 @@ _al_window_show_results (AlWindow  *self,
       al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
       al_classification_panel_set_results (self->classification_panel, NULL, 0);
       _al_window_update_actions (self);
+      g_signal_emit (self, _al_window_signals[AL_WINDOW_RESULTS_CHANGED], 0);
       return;
     }
   /* Bottom to top: bonds under the atoms they join, defects on top. */
@@ -166,6 +167,7 @@ _al_window_show_results (AlWindow  *self,
   al_inspector_panel_show_atom (self->inspector_panel, results, frame, selected);
   al_classification_panel_set_results (self->classification_panel, results, frame);
   _al_window_update_actions (self);
+  g_signal_emit (self, _al_window_signals[AL_WINDOW_RESULTS_CHANGED], 0);
 }
 
 void

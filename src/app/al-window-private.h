@@ -67,6 +67,14 @@ struct _AlWindow
   GArray           *selection;        /* guint: atoms chosen by a box */
 };
 
+/* al-window.c */
+enum
+{
+  AL_WINDOW_RESULTS_CHANGED,
+  AL_WINDOW_N_SIGNALS
+};
+extern guint _al_window_signals[AL_WINDOW_N_SIGNALS];
+
 /* al-window-actions.c */
 void     _al_window_init_actions   (AlWindow *self);
 void     _al_window_update_actions (AlWindow *self);

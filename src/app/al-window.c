@@ -9,6 +9,8 @@
 
 G_DEFINE_FINAL_TYPE (AlWindow, al_window, ADW_TYPE_APPLICATION_WINDOW)
 
+guint _al_window_signals[AL_WINDOW_N_SIGNALS];
+
 /* What needs the application (GtkWindow sets "application" only after
  * construction, so this cannot live in constructed ()). */
 static void
@@ -109,6 +111,16 @@ al_window_class_init (AlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlWindow, analyze_button);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, progress_box);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, progress_bar);
+
+  /**
+   * AlWindow::results-changed:
+   *
+   * The shown results changed (an analysis applied, an edit's recompute,
+   * a document opened, results cleared): read al_window_get_results().
+   */
+  _al_window_signals[AL_WINDOW_RESULTS_CHANGED] =
+    g_signal_new ("results-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

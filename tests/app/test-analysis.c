@@ -74,6 +74,12 @@ tick (gpointer data)
 }
 
 static void
+count_emission (guint *n)
+{
+  (*n)++;
+}
+
+static void
 select_graphene (AlWindow *window)
 {
   /* The material drop-down: row 0 "Automatic", then the materials in order. */
@@ -109,12 +115,13 @@ test_analyze (Fixture       *fx,
   AlPipelineParams params;
   GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (canvas));
   Stall stall = { 0, 0 };
-  guint tick_id;
+  guint tick_id, n_changed = 0;
   g_autoptr (AlLayer) atoms_layer = NULL;
 
   g_assert_nonnull (panel);
   select_graphene (fx->window);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "analyze"));
+  g_signal_connect_swapped (fx->window, "results-changed", G_CALLBACK (count_emission), &n_changed);
   tick_id = g_timeout_add (1, tick, &stall);
   g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
   g_assert_true (al_window_get_analyzing (fx->window));
@@ -125,6 +132,7 @@ test_analyze (Fixture       *fx,
   g_test_message ("longest main-loop stall during the analysis: %.1f ms", stall.longest / 1000.0);
   g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
   g_assert_nonnull (al_window_get_results (fx->window));
+  g_assert_cmpuint (n_changed, ==, 1);
 
   /* The same analysis run directly gives the counts the panel shows. */
   al_pipeline_params_init (&params);

@@ -1,5 +1,6 @@
 /* al-canvas-private.h: the canvas's state, shared by its files (one per
- * concern: al-canvas.c properties and life cycle, -zoom.c geometry,
+ * concern: al-canvas.c properties and life cycle, -image.c the raster,
+ * frame and levels, -zoom.c geometry,
  * -input.c gestures, -render.c drawing, -tiles.c the texture cache). */
 #pragma once
 
@@ -113,6 +114,24 @@ struct _AlCanvas
 };
 
 /* al-canvas.c */
+typedef enum
+{
+  AL_CANVAS_PROP_0,
+  AL_CANVAS_PROP_ZOOM,
+  AL_CANVAS_PROP_OFFSET_X,
+  AL_CANVAS_PROP_OFFSET_Y,
+  AL_CANVAS_PROP_CONTRAST_MIN,
+  AL_CANVAS_PROP_CONTRAST_MAX,
+  AL_CANVAS_PROP_GAMMA,
+  AL_CANVAS_PROP_FRAME,
+  AL_CANVAS_PROP_HAS_IMAGE,
+  AL_CANVAS_PROP_READY,
+  AL_CANVAS_PROP_SHOW_SCALE_BAR,
+  AL_CANVAS_N_PROPS
+} AlCanvasProp;
+
+void     _al_canvas_notify             (AlCanvas    *self,
+                                        AlCanvasProp prop);
 void     _al_canvas_notify_view        (AlCanvas    *self,
                                         double       old_zoom,
                                         double       old_x,

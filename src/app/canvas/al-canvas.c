@@ -1,10 +1,8 @@
-/* al-canvas.c: AlCanvas's life cycle, properties, the raster and frame it
- * shows, contrast levels and the overlay list. Geometry is in
+/* al-canvas.c: AlCanvas's life cycle, properties, signals and the overlay
+ * list. The image, frame and levels are in al-canvas-image.c, geometry in
  * al-canvas-zoom.c, input in al-canvas-input.c, drawing in
  * al-canvas-render.c, textures in al-canvas-tiles.c. */
 #include "al-canvas-private.h"
-
-#include <math.h>
 
 struct _AlCanvasClass
 {
@@ -14,29 +12,21 @@ struct _AlCanvasClass
 G_DEFINE_FINAL_TYPE (AlCanvas, al_canvas, GTK_TYPE_WIDGET)
 
 enum {
-  PROP_0,
-  PROP_ZOOM,
-  PROP_OFFSET_X,
-  PROP_OFFSET_Y,
-  PROP_CONTRAST_MIN,
-  PROP_CONTRAST_MAX,
-  PROP_GAMMA,
-  PROP_FRAME,
-  PROP_HAS_IMAGE,
-  PROP_READY,
-  PROP_SHOW_SCALE_BAR,
-  N_PROPS
-};
-
-enum {
   POINTER_CHANGED,
   CLICKED,
   DRAGGED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[AL_CANVAS_N_PROPS];
 static guint signals[N_SIGNALS];
+
+void
+_al_canvas_notify (AlCanvas     *self,
+                   AlCanvasProp  prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
 
 GtkWidget *
 al_canvas_new (void)
@@ -51,9 +41,9 @@ notify_view_later (gpointer data)
 
   self->notify_idle_id = 0;
   g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_X]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_Y]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_ZOOM]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_OFFSET_X]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_OFFSET_Y]);
   g_object_thaw_notify (G_OBJECT (self));
   _al_canvas_pointer_changed (self);
   return G_SOURCE_REMOVE;
@@ -78,11 +68,11 @@ _al_canvas_notify_view (AlCanvas *self,
     }
   g_object_freeze_notify (G_OBJECT (self));
   if (old_zoom != self->zoom)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_ZOOM]);
   if (old_x != self->offset_x)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_X]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_OFFSET_X]);
   if (old_y != self->offset_y)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFSET_Y]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_OFFSET_Y]);
   g_object_thaw_notify (G_OBJECT (self));
   /* What is under the pointer moved too. */
   if (self->pointer_inside)
@@ -246,34 +236,34 @@ al_canvas_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ZOOM:
+    case AL_CANVAS_PROP_ZOOM:
       g_value_set_double (value, self->zoom);
       break;
-    case PROP_OFFSET_X:
+    case AL_CANVAS_PROP_OFFSET_X:
       g_value_set_double (value, self->offset_x);
       break;
-    case PROP_OFFSET_Y:
+    case AL_CANVAS_PROP_OFFSET_Y:
       g_value_set_double (value, self->offset_y);
       break;
-    case PROP_CONTRAST_MIN:
+    case AL_CANVAS_PROP_CONTRAST_MIN:
       g_value_set_double (value, self->levels.min);
       break;
-    case PROP_CONTRAST_MAX:
+    case AL_CANVAS_PROP_CONTRAST_MAX:
       g_value_set_double (value, self->levels.max);
       break;
-    case PROP_GAMMA:
+    case AL_CANVAS_PROP_GAMMA:
       g_value_set_double (value, self->levels.gamma);
       break;
-    case PROP_FRAME:
+    case AL_CANVAS_PROP_FRAME:
       g_value_set_uint (value, self->frame);
       break;
-    case PROP_HAS_IMAGE:
+    case AL_CANVAS_PROP_HAS_IMAGE:
       g_value_set_boolean (value, self->raster != NULL);
       break;
-    case PROP_READY:
+    case AL_CANVAS_PROP_READY:
       g_value_set_boolean (value, al_canvas_get_ready (self));
       break;
-    case PROP_SHOW_SCALE_BAR:
+    case AL_CANVAS_PROP_SHOW_SCALE_BAR:
       g_value_set_boolean (value, self->show_scale_bar);
       break;
     default:
@@ -291,28 +281,28 @@ al_canvas_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ZOOM:
+    case AL_CANVAS_PROP_ZOOM:
       al_canvas_set_zoom (self, g_value_get_double (value));
       break;
-    case PROP_OFFSET_X:
+    case AL_CANVAS_PROP_OFFSET_X:
       al_canvas_set_offset_x (self, g_value_get_double (value));
       break;
-    case PROP_OFFSET_Y:
+    case AL_CANVAS_PROP_OFFSET_Y:
       al_canvas_set_offset_y (self, g_value_get_double (value));
       break;
-    case PROP_CONTRAST_MIN:
+    case AL_CANVAS_PROP_CONTRAST_MIN:
       al_canvas_set_contrast_min (self, g_value_get_double (value));
       break;
-    case PROP_CONTRAST_MAX:
+    case AL_CANVAS_PROP_CONTRAST_MAX:
       al_canvas_set_contrast_max (self, g_value_get_double (value));
       break;
-    case PROP_GAMMA:
+    case AL_CANVAS_PROP_GAMMA:
       al_canvas_set_gamma (self, g_value_get_double (value));
       break;
-    case PROP_FRAME:
+    case AL_CANVAS_PROP_FRAME:
       al_canvas_set_frame (self, g_value_get_uint (value));
       break;
-    case PROP_SHOW_SCALE_BAR:
+    case AL_CANVAS_PROP_SHOW_SCALE_BAR:
       al_canvas_set_show_scale_bar (self, g_value_get_boolean (value));
       break;
     default:
@@ -337,27 +327,27 @@ al_canvas_class_init (AlCanvasClass *klass)
   widget_class->realize = al_canvas_realize;
   widget_class->unrealize = al_canvas_unrealize;
 
-  properties[PROP_ZOOM] =
+  properties[AL_CANVAS_PROP_ZOOM] =
     g_param_spec_double ("zoom", NULL, NULL, 0, AL_CANVAS_ZOOM_MAX, 1.0, rw);
-  properties[PROP_OFFSET_X] =
+  properties[AL_CANVAS_PROP_OFFSET_X] =
     g_param_spec_double ("offset-x", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, rw);
-  properties[PROP_OFFSET_Y] =
+  properties[AL_CANVAS_PROP_OFFSET_Y] =
     g_param_spec_double ("offset-y", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, rw);
-  properties[PROP_CONTRAST_MIN] =
+  properties[AL_CANVAS_PROP_CONTRAST_MIN] =
     g_param_spec_double ("contrast-min", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, rw);
-  properties[PROP_CONTRAST_MAX] =
+  properties[AL_CANVAS_PROP_CONTRAST_MAX] =
     g_param_spec_double ("contrast-max", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 1, rw);
-  properties[PROP_GAMMA] =
+  properties[AL_CANVAS_PROP_GAMMA] =
     g_param_spec_double ("gamma", NULL, NULL, AL_LEVELS_GAMMA_MIN, AL_LEVELS_GAMMA_MAX, 1.0, rw);
-  properties[PROP_FRAME] =
+  properties[AL_CANVAS_PROP_FRAME] =
     g_param_spec_uint ("frame", NULL, NULL, 0, G_MAXUINT, 0, rw);
-  properties[PROP_HAS_IMAGE] =
+  properties[AL_CANVAS_PROP_HAS_IMAGE] =
     g_param_spec_boolean ("has-image", NULL, NULL, FALSE, ro);
-  properties[PROP_READY] =
+  properties[AL_CANVAS_PROP_READY] =
     g_param_spec_boolean ("ready", NULL, NULL, FALSE, ro);
-  properties[PROP_SHOW_SCALE_BAR] =
+  properties[AL_CANVAS_PROP_SHOW_SCALE_BAR] =
     g_param_spec_boolean ("show-scale-bar", NULL, NULL, TRUE, rw);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, AL_CANVAS_N_PROPS, properties);
 
   /**
    * AlCanvas::pointer-changed:
@@ -408,161 +398,6 @@ al_canvas_init (AlCanvas *self)
   _al_canvas_init_input (self);
 }
 
-/* The current frame's pyramid arrived: levels from it unless set already. */
-static void
-use_pyramid (AlCanvas  *self,
-             AlPyramid *pyramid)
-{
-  gboolean was_ready = self->pyramid != NULL;
-
-  g_clear_pointer (&self->pyramid, al_pyramid_unref);
-  self->pyramid = al_pyramid_ref (pyramid);
-  if (!self->levels_set)
-    al_canvas_auto_levels (self, AL_LEVELS_AUTO_LOW_PERCENT, AL_LEVELS_AUTO_HIGH_PERCENT);
-  al_tile_cache_set_source (self->tiles, self->pyramid, &self->levels);
-  if (!was_ready)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_pyramid_ready (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr (AlCanvas) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AlPyramid) pyramid = NULL;
-
-  if (self->raster == NULL)
-    return;
-  pyramid = al_raster_get_pyramid_finish (self->raster, result, &error);
-  if (pyramid == NULL || pyramid->frame != self->frame)
-    return;
-  use_pyramid (self, pyramid);
-}
-
-static void
-load_frame (AlCanvas *self)
-{
-  g_cancellable_cancel (self->pyramid_cancellable);
-  g_clear_object (&self->pyramid_cancellable);
-  if (self->raster == NULL)
-    return;
-  if (al_raster_has_pyramid (self->raster, self->frame))
-    {
-      g_autoptr (AlPyramid) pyramid = al_raster_get_pyramid (self->raster, self->frame, NULL);
-      use_pyramid (self, pyramid);
-      return;
-    }
-  /* The previous frame stays on screen until this one is ready. */
-  self->pyramid_cancellable = g_cancellable_new ();
-  al_raster_get_pyramid_async (self->raster, self->frame, self->pyramid_cancellable,
-                               on_pyramid_ready, g_object_ref (self));
-}
-
-void
-al_canvas_set_raster (AlCanvas *self,
-                      AlRaster *raster)
-{
-  gboolean was_ready;
-
-  g_return_if_fail (AL_IS_CANVAS (self));
-  if (raster == self->raster)
-    return;
-  was_ready = self->pyramid != NULL;
-  g_clear_pointer (&self->pyramid, al_pyramid_unref);
-  al_tile_cache_set_source (self->tiles, NULL, NULL);
-  g_clear_pointer (&self->raster, al_raster_unref);
-  self->raster = raster != NULL ? al_raster_ref (raster) : NULL;
-  self->frame = 0;
-  self->levels_set = FALSE;
-  self->fitted = TRUE;
-  g_object_freeze_notify (G_OBJECT (self));
-  _al_canvas_size_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_IMAGE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
-  if (was_ready)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  load_frame (self);
-  g_object_thaw_notify (G_OBJECT (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-AlRaster *
-al_canvas_get_raster (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), NULL);
-  return self->raster;
-}
-
-gboolean
-al_canvas_get_has_image (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), FALSE);
-  return self->raster != NULL;
-}
-
-gboolean
-al_canvas_get_ready (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), FALSE);
-  return self->pyramid != NULL;
-}
-
-guint
-al_canvas_get_frame (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), 0);
-  return self->frame;
-}
-
-guint
-al_canvas_get_n_frames (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), 0);
-  return self->raster != NULL ? al_raster_get_image (self->raster)->n_frames : 0;
-}
-
-void
-al_canvas_set_frame (AlCanvas *self,
-                     guint     frame)
-{
-  g_return_if_fail (AL_IS_CANVAS (self));
-  if (self->raster == NULL)
-    return;
-  frame = MIN (frame, al_canvas_get_n_frames (self) - 1);
-  if (frame == self->frame)
-    return;
-  self->frame = frame;
-  load_frame (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
-  _al_canvas_pointer_changed (self);
-}
-
-gboolean
-al_canvas_value_at (AlCanvas *self,
-                    double    x,
-                    double    y,
-                    float    *value)
-{
-  const AlImage *image;
-  double col, row;
-
-  g_return_val_if_fail (AL_IS_CANVAS (self), FALSE);
-  if (self->raster == NULL)
-    return FALSE;
-  image = al_raster_get_image (self->raster);
-  /* Pixel centres at integers: pixel i covers [i - 0.5, i + 0.5). */
-  col = floor (x + 0.5);
-  row = floor (y + 0.5);
-  if (col < 0 || row < 0 || col >= image->width || row >= image->height)
-    return FALSE;
-  if (value != NULL)
-    *value = al_image_frame_const (image, self->frame)[(gsize) row * image->width + (gsize) col];
-  return TRUE;
-}
-
 gboolean
 al_canvas_get_pointer (AlCanvas *self,
                        double   *x,
@@ -572,113 +407,6 @@ al_canvas_get_pointer (AlCanvas *self,
   if (!self->pointer_inside)
     return FALSE;
   return al_canvas_widget_to_image (self, self->pointer_wx, self->pointer_wy, x, y);
-}
-
-void
-al_canvas_get_levels (AlCanvas *self,
-                      AlLevels *levels)
-{
-  g_return_if_fail (AL_IS_CANVAS (self));
-  *levels = self->levels;
-}
-
-void
-al_canvas_set_levels (AlCanvas       *self,
-                      const AlLevels *levels)
-{
-  AlLevels old;
-
-  g_return_if_fail (AL_IS_CANVAS (self));
-  g_return_if_fail (levels != NULL);
-  old = self->levels;
-  self->levels = *levels;
-  self->levels.gamma = CLAMP (levels->gamma, AL_LEVELS_GAMMA_MIN, AL_LEVELS_GAMMA_MAX);
-  self->levels_set = TRUE;
-  if (al_levels_equal (&old, &self->levels))
-    return;
-  if (self->pyramid != NULL)
-    al_tile_cache_set_source (self->tiles, self->pyramid, &self->levels);
-  g_object_freeze_notify (G_OBJECT (self));
-  if (old.min != self->levels.min)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTRAST_MIN]);
-  if (old.max != self->levels.max)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTRAST_MAX]);
-  if (old.gamma != self->levels.gamma)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GAMMA]);
-  g_object_thaw_notify (G_OBJECT (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-double
-al_canvas_get_contrast_min (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), 0);
-  return self->levels.min;
-}
-
-void
-al_canvas_set_contrast_min (AlCanvas *self,
-                            double    value)
-{
-  AlLevels levels = self->levels;
-
-  levels.min = value;
-  al_canvas_set_levels (self, &levels);
-}
-
-double
-al_canvas_get_contrast_max (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), 1);
-  return self->levels.max;
-}
-
-void
-al_canvas_set_contrast_max (AlCanvas *self,
-                            double    value)
-{
-  AlLevels levels = self->levels;
-
-  levels.max = value;
-  al_canvas_set_levels (self, &levels);
-}
-
-double
-al_canvas_get_gamma (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), 1);
-  return self->levels.gamma;
-}
-
-void
-al_canvas_set_gamma (AlCanvas *self,
-                     double    gamma)
-{
-  AlLevels levels = self->levels;
-
-  levels.gamma = gamma;
-  al_canvas_set_levels (self, &levels);
-}
-
-void
-al_canvas_auto_levels (AlCanvas *self,
-                       double    low_percent,
-                       double    high_percent)
-{
-  AlLevels levels = self->levels;
-
-  g_return_if_fail (AL_IS_CANVAS (self));
-  if (self->pyramid == NULL)
-    return;
-  al_levels_auto (&levels, self->pyramid->histogram, low_percent, high_percent);
-  al_canvas_set_levels (self, &levels);
-}
-
-const AlHistogram *
-al_canvas_get_histogram (AlCanvas *self)
-{
-  g_return_val_if_fail (AL_IS_CANVAS (self), NULL);
-  return self->pyramid != NULL ? self->pyramid->histogram : NULL;
 }
 
 gboolean
@@ -697,7 +425,7 @@ al_canvas_set_show_scale_bar (AlCanvas *self,
   if (self->show_scale_bar == show)
     return;
   self->show_scale_bar = show;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SCALE_BAR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[AL_CANVAS_PROP_SHOW_SCALE_BAR]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
