@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "al-cli.h"
 #include "al-pipeline.h"
@@ -48,6 +49,18 @@ parse_frames (const char *spec,
   return *last >= *first;
 }
 
+/* On a terminal, a series reports each analysed frame on stderr (called
+ * in a worker thread, under the frame pool's lock). */
+static void
+print_frame_done (const AlFrameResult *result,
+                  guint                n_done,
+                  guint                n_total,
+                  gpointer             user_data)
+{
+  fprintf (stderr, "\ranalysed frame %u (%u of %u)%s", result->frame, n_done, n_total,
+           n_done == n_total ? "\n" : "");
+}
+
 int
 al_cli_analyze (int    argc,
                 char **argv)
@@ -72,7 +85,7 @@ al_cli_analyze (int    argc,
       "Format of the annotated figure: png (default: of the first frame), svg or pdf (of every frame)",
       "FORMAT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
-      "Worker threads (default: all processors)", "N" },
+      "Worker threads; a series analyses this many frames at once (default: all processors)", "N" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
       "Find atoms with this trained network (atomlens.task = atoms) instead of the classical detector", "FILE" },
     { NULL }
@@ -114,6 +127,8 @@ al_cli_analyze (int    argc,
   image = al_image_load (argv[1], &error);
   if (image == NULL)
     return al_cli_fail ("%s", error->message);
+  if (image->n_frames > 1 && isatty (STDERR_FILENO))
+    params.frame_done = print_frame_done;
   analysis = al_pipeline_run (image, &params, NULL, NULL, &error);
   if (analysis == NULL)
     return al_cli_fail ("%s: %s", argv[1], error->message);

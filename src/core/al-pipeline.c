@@ -6,6 +6,7 @@
 #include "al-error.h"
 #include "detect/al-material-guess.h"
 #include "detect/al-nn-atoms.h"
+#include "track/al-frame-pool.h"
 
 void
 al_pipeline_params_init (AlPipelineParams *params)
@@ -240,6 +241,152 @@ analyse_structure (AlAnalysis   *analysis,
   return s;
 }
 
+/* The frames of one run: what every worker shares, and the scratch
+ * analysis of each worker that collects its stage timings. */
+typedef struct
+{
+  AlAnalysis             *analysis;
+  const AlImage          *image;
+  const AlPipelineParams *params;
+  AlPipelineParams        frame_params;   /* n_threads per frame */
+  NetworkPath            *net;
+  double                  pixel_size;
+  guint                   first, n;
+  AlFrameResult         **slots;          /* by frame - first */
+  AlAnalysis            **scratch;        /* per worker */
+  guint                   n_workers;
+  AlProgress             *progress;
+} FrameRun;
+
+static AlFrameResult *
+analyse_frame (FrameRun     *run,
+               AlAnalysis   *ctx,
+               guint         f,
+               AlProgress   *progress,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  const float *pixels = al_image_frame_const (run->image, f);
+  g_autoptr (AlFrameResult) result = al_frame_result_new (f);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  result->atoms = detect_frame (ctx, pixels, run->image->width, run->image->height, &run->frame_params,
+                                run->net, run->pixel_size, &result->detect, progress, cancellable, error);
+  if (result->atoms == NULL)
+    return NULL;
+  result->structure = analyse_structure (ctx, pixels, result->atoms, f, run->pixel_size, cancellable, error);
+  if (result->structure == NULL)
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+static gpointer
+frame_work (guint         f,
+            guint         worker,
+            gpointer      data,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  FrameRun *run = data;
+  /* One worker: the stages report into the frame's share of the bar;
+   * several: the bar counts whole frames. */
+  AlProgress sub = al_progress_sub (run->n_workers == 1 ? run->progress : NULL,
+                                    (double) (f - run->first) / run->n, 1.0 / run->n);
+
+  return analyse_frame (run, run->scratch[worker], f, &sub, cancellable, error);
+}
+
+static void
+frame_done (guint    f,
+            gpointer result,
+            guint    n_done,
+            guint    n_total,
+            gpointer data)
+{
+  FrameRun *run = data;
+
+  run->slots[f - run->first] = result;
+  if (run->n_workers > 1)
+    al_progress_report (run->progress, "Frames", (double) n_done / n_total);
+  if (run->params->frame_done != NULL)
+    run->params->frame_done (result, n_done, n_total, run->params->frame_done_data);
+}
+
+static void
+frame_run_clear (FrameRun *run)
+{
+  for (guint i = 0; run->slots != NULL && i < run->n; i++)
+    al_frame_result_free (run->slots[i]);
+  g_free (run->slots);
+  for (guint w = 0; run->scratch != NULL && w < run->n_workers; w++)
+    al_analysis_free (run->scratch[w]);
+  g_free (run->scratch);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FrameRun, frame_run_clear)
+
+/* Workers and threads per frame: frames in parallel scale better than
+ * threads inside one frame (no serial parts between the stages). */
+static void
+frame_run_plan (FrameRun *run)
+{
+  const AlPipelineParams *params = run->params;
+  guint threads = MAX (params->n_threads, 1);
+  guint workers = params->frame_workers > 0 ? params->frame_workers : threads;
+
+  if (run->net->model != NULL)
+    workers = 1;   /* the network's plan and arena are not shared between threads */
+  run->n_workers = CLAMP (workers, 1, run->n);
+  run->frame_params = *params;
+  run->frame_params.n_threads = MAX (threads / run->n_workers, 1);
+  run->slots = g_new0 (AlFrameResult *, run->n);
+  run->scratch = g_new0 (AlAnalysis *, run->n_workers);
+  for (guint w = 0; w < run->n_workers; w++)
+    {
+      AlAnalysis *ctx = run->scratch[w] = al_analysis_new ();
+      ctx->width = run->analysis->width;
+      ctx->height = run->analysis->height;
+    }
+}
+
+/* Frames [first, last] on the pool. In auto mode the first frame is
+ * analysed alone (it settles the material for the others). */
+static gboolean
+run_frames (FrameRun     *run,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  AlAnalysis *analysis = run->analysis;
+  guint start = run->first;
+
+  if (run->params->auto_material && analysis->material == NULL && run->net->model == NULL)
+    {
+      AlProgress sub = al_progress_sub (run->progress, 0.0, 1.0 / run->n);
+      AlFrameResult *r = analyse_frame (run, analysis, start, &sub, cancellable, error);
+      if (r == NULL)
+        return FALSE;
+      frame_done (start, r, 1, run->n, run);
+      start++;
+    }
+  for (guint w = 0; w < run->n_workers; w++)
+    {
+      run->scratch[w]->material = analysis->material;
+      run->scratch[w]->material_guessed = TRUE;
+    }
+  if (start <= run->first + run->n - 1
+      && !al_frame_pool_run (start, run->first + run->n - 1, run->n_workers, frame_work, frame_done,
+                             run, cancellable, error))
+    return FALSE;
+  for (guint w = 0; w < run->n_workers; w++)
+    for (guint i = 0; i < run->scratch[w]->timings->len; i++)
+      {
+        const AlStageTiming *t = &g_array_index (run->scratch[w]->timings, AlStageTiming, i);
+        al_analysis_add_timing (analysis, t->stage, t->seconds);
+      }
+  return TRUE;
+}
+
 /* Analyses frames [first, last] of `image`. */
 AlAnalysis *
 al_pipeline_run (const AlImage          *image,
@@ -250,6 +397,7 @@ al_pipeline_run (const AlImage          *image,
 {
   g_autoptr (AlAnalysis) analysis = NULL;
   g_auto (NetworkPath) net = { NULL, NULL };
+  g_auto (FrameRun) run = { 0 };
   guint first, last;
   double pixel_size = 0.0;
 
@@ -283,30 +431,19 @@ al_pipeline_run (const AlImage          *image,
   if (params->model_path != NULL && !network_path_load (&net, analysis, params->model_path, error))
     return NULL;
 
-  for (guint f = first; f <= last; f++)
+  run = (FrameRun) { .analysis = analysis, .image = image, .params = params, .net = &net,
+                     .pixel_size = pixel_size, .first = first, .n = last - first + 1,
+                     .progress = progress };
+  frame_run_plan (&run);
+  if (!run_frames (&run, cancellable, error))
+    return NULL;
+  if (pixel_size <= 0 && run.slots[0]->detect.pixel_size_nm > 0)
     {
-      AlProgress sub = al_progress_sub (progress, (double) (f - first) / (last - first + 1),
-                                        1.0 / (last - first + 1));
-      g_autoptr (AlFrameResult) result = al_frame_result_new (f);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      result->atoms = detect_frame (analysis, al_image_frame_const (image, f), image->width,
-                                    image->height, params, &net, pixel_size, &result->detect, &sub,
-                                    cancellable, error);
-      if (result->atoms == NULL)
-        return NULL;
-      if (f == first && pixel_size <= 0 && result->detect.pixel_size_nm > 0)
-        {
-          analysis->pixel_size_nm = result->detect.pixel_size_nm;
-          analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_LATTICE;
-        }
-      result->structure = analyse_structure (analysis, al_image_frame_const (image, f), result->atoms, f,
-                                             pixel_size, cancellable, error);
-      if (result->structure == NULL)
-        return NULL;
-      g_ptr_array_add (analysis->frames, g_steal_pointer (&result));
+      analysis->pixel_size_nm = run.slots[0]->detect.pixel_size_nm;
+      analysis->pixel_size_source = AL_PIXEL_SIZE_FROM_LATTICE;
     }
+  for (guint i = 0; i < run.n; i++)
+    g_ptr_array_add (analysis->frames, g_steal_pointer (&run.slots[i]));
   al_progress_report (progress, "Done", 1.0);
   return g_steal_pointer (&analysis);
 }

@@ -35,6 +35,15 @@ typedef enum
   AL_PIXEL_SIZE_FROM_LATTICE,   /* the material's lattice constant over the FFT period */
 } AlPixelSizeSource;
 
+typedef struct _AlFrameResult AlFrameResult;
+
+/* A frame is done: called in a worker thread (frames may finish out of
+ * order); the result stays valid until the analysis is freed. */
+typedef void (*AlFrameDoneFunc) (const AlFrameResult *result,
+                                 guint                n_done,
+                                 guint                n_total,
+                                 gpointer             user_data);
+
 typedef struct
 {
   const AlMaterial *material;        /* NULL: unknown, or guessed when auto_material */
@@ -48,15 +57,21 @@ typedef struct
    * the classical detection map; NULL: the classical path. Without a
    * material the network's is used. */
   const char       *model_path;
+  /* Frames of a series analysed at once, each with n_threads / frame_workers
+   * threads (at most this many frames in flight); 0: as many as n_threads.
+   * With a network the frames run one after the other. */
+  guint             frame_workers;
+  AlFrameDoneFunc   frame_done;      /* NULL: none */
+  gpointer          frame_done_data;
 } AlPipelineParams;
 
-typedef struct
+struct _AlFrameResult
 {
   guint        frame;            /* index in the image */
   AlAtoms     *atoms;
   AlDetectInfo detect;           /* lattice, scales, species model */
   AlStructure *structure;        /* bonds, rings, strain, defects, phases (NULL if not run) */
-} AlFrameResult;
+};
 
 typedef struct
 {
