@@ -15,7 +15,7 @@
 
 #include "al-dm-meta.h"
 #include "al-dm-tags.h"
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 
 /* The largest number of dimensions we look at; more is not an image. */
 #define AL_DM_MAX_DIMS 4
@@ -59,11 +59,6 @@ static const PixelType pixel_types[] = {
   { 39, PIXELS_SAMPLES, AL_SAMPLE_INT64, 8, "int64" },
   { 40, PIXELS_SAMPLES, AL_SAMPLE_UINT64, 8, "uint64" },
 };
-
-/* Rec. 601 luma weights: how bright an RGB pixel looks. */
-#define AL_LUMA_R 0.299f
-#define AL_LUMA_G 0.587f
-#define AL_LUMA_B 0.114f
 
 typedef struct
 {
@@ -173,73 +168,21 @@ check_is_image (const AlDmFile *file,
   return TRUE;
 }
 
-static void
-convert_rgb (const guint8 *src,
-             gsize         n,
-             float        *dst)
-{
-  for (gsize i = 0; i < n; i++, src += 4)
-    dst[i] = AL_LUMA_B * src[0] + AL_LUMA_G * src[1] + AL_LUMA_R * src[2];
-}
-
-static void
-convert_span (const AlDmFile  *file,
-              const guint8    *src,
-              const PixelType *type,
-              gsize            n,
-              float           *dst)
-{
-  switch (type->kind)
-    {
-    case PIXELS_SAMPLES:
-      al_io_convert_samples (src, type->sample, file->little_endian, n, dst);
-      break;
-    case PIXELS_BINARY:
-      for (gsize i = 0; i < n; i++)
-        dst[i] = src[i] != 0;
-      break;
-    case PIXELS_RGB:
-      convert_rgb (src, n, dst);
-      break;
-    case PIXELS_COMPLEX:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Converts frame by frame; from a mapped file, each frame's bytes are
- * released once converted, so a stack is never held twice in memory. */
-static void
-convert_pixels (const AlDmFile  *file,
-                const AlDmTag   *data,
-                const PixelType *type,
-                gboolean         mapped,
-                AlImage         *image)
-{
-  gsize n = al_image_frame_samples (image);
-  guint64 frame_bytes = (guint64) n * type->bytes;
-
-  for (guint f = 0; f < image->n_frames; f++)
-    {
-      guint64 offset = data->offset + f * frame_bytes;
-      convert_span (file, file->data + offset, type, n, al_image_frame (image, f));
-      if (mapped)
-        al_io_release_range (file->data, offset, frame_bytes);
-    }
-}
-
+/* Checks the main image's type and sizes and sets up reading its frames
+ * from the pixel array; returns the source's description. */
 static AlImage *
-read_image (const AlDmFile *file,
+open_image (AlFrameSource  *source,
+            const AlDmFile *file,
             const DmImage  *im,
-            const char     *name,
-            gboolean        mapped,
             GError        **error)
 {
   const AlDmTag *data = al_dm_tag_lookup (im->image, "ImageData/Data");
+  const char *name = source->name;
   const PixelType *type;
   double code = -1;
   guint64 n_bytes;
-  AlImage *image;
+  AlRawFrames raw = { 0 };
+  AlImage *info;
 
   if (!al_dm_tag_get_number (file, al_dm_tag_lookup (im->image, "ImageData/DataType"), &code)
       || !(code >= 0 && code <= G_MAXUINT))
@@ -277,44 +220,48 @@ read_image (const AlDmFile *file,
       return NULL;
     }
 
-  image = al_io_image_new ((guint) im->dims[0], (guint) im->dims[1],
-                           im->n_dims > 2 ? (guint) im->dims[2] : 1, error);
-  if (image == NULL)
+  info = al_frame_source_set_info (source, (guint) im->dims[0], (guint) im->dims[1],
+                                   im->n_dims > 2 ? (guint) im->dims[2] : 1, error);
+  if (info == NULL)
     return NULL;
-  convert_pixels (file, data, type, mapped, image);
-  g_free (image->dtype);
-  image->dtype = g_strdup (type->name);
-  return image;
+  g_free (info->dtype);
+  info->dtype = g_strdup (type->name);
+  raw.kind = type->kind == PIXELS_BINARY ? AL_RAW_BINARY
+             : type->kind == PIXELS_RGB  ? AL_RAW_BGRX
+                                         : AL_RAW_SAMPLES;
+  raw.type = type->sample;
+  raw.little_endian = file->little_endian;
+  raw.first_offset = data->offset;
+  raw.stride = im->dims[0] * im->dims[1] * type->bytes;
+  al_frame_source_set_raw (source, &raw);
+  return info;
 }
 
-static AlImage *
-load (const guint8 *data,
-      gsize         size,
-      const char   *name,
-      gboolean      mapped,
-      GError      **error)
+static gboolean
+open_source (AlFrameSource *source,
+             GError       **error)
 {
-  g_autoptr (AlDmFile) file = al_dm_file_parse (data, size, error);
+  g_autoptr (AlDmFile) file = al_dm_file_parse (source->data, source->size, error);
   DmImage im = { 0 };
-  AlImage *image;
+  AlImage *info;
 
   if (file == NULL)
-    return NULL;
+    return FALSE;
   if (!find_main_image (file, &im))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
-                   "“%s” is a DigitalMicrograph file without image data", name);
-      return NULL;
+                   "“%s” is a DigitalMicrograph file without image data", source->name);
+      return FALSE;
     }
-  if (!check_is_image (file, &im, name, error))
-    return NULL;
-  image = read_image (file, &im, name, mapped, error);
-  if (image == NULL)
-    return NULL;
-  image->format = g_strdup_printf ("DM%u", file->version);
-  al_dm_read_calibration (file, im.image, image);
-  al_dm_read_metadata (file, im.image, image);
-  return image;
+  if (!check_is_image (file, &im, source->name, error))
+    return FALSE;
+  info = open_image (source, file, &im, error);
+  if (info == NULL)
+    return FALSE;
+  info->format = g_strdup_printf ("DM%u", file->version);
+  al_dm_read_calibration (file, im.image, info);
+  al_dm_read_metadata (file, im.image, info);
+  return TRUE;
 }
 
 AlImage *
@@ -323,24 +270,29 @@ al_dm_load_bytes (const guint8 *data,
                   const char   *name,
                   GError      **error)
 {
-  return load (data, size, name, FALSE, error);
+  AlFrameSource *source = al_frame_source_new (name);
+
+  al_frame_source_set_bytes (source, data, size);
+  if (!open_source (source, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
 }
 
-static AlImage *
-dm_load (const char *path,
-         GError    **error)
+/* The tag tree is read from a mapping of the file; frames are converted
+ * from it on demand, each frame's pages given back once converted. */
+static gboolean
+dm_open (AlFrameSource *source,
+         const char    *path,
+         GError       **error)
 {
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-  g_autofree char *name = g_path_get_basename (path);
-
-  if (mapped == NULL)
-    return NULL;
-  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
-               g_mapped_file_get_length (mapped), name, TRUE, error);
+  return al_frame_source_map (source, path, error) && open_source (source, error);
 }
 
 const AlImageReader al_dm_reader = {
   .format = "DM",
   .sniff = dm_sniff,
-  .load = dm_load,
+  .open = dm_open,
 };

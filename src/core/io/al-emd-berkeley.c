@@ -267,8 +267,8 @@ al_emd_berkeley_read (hid_t       file,
                    "“%s” holds a spectrum or profile, not an image", name);
       goto out;
     }
-  image = rank == 3 ? al_emd_read_frames (dataset, 1, 2, 0, name, error)
-                    : al_emd_read_frames (dataset, 0, 1, -1, name, error);
+  image = rank == 3 ? al_emd_open_frames (dataset, 1, 2, 0, name, error)
+                    : al_emd_open_frames (dataset, 0, 1, -1, name, error);
   if (image != NULL)
     {
       read_calibration (group, image, rank);

@@ -8,30 +8,48 @@
 
 G_BEGIN_DECLS
 
-/* TRUE only in a probing child process (al-emd-probe.c). */
-extern gboolean al_emd_probing;
+/* The data set of an open EMD file, read frame by frame. */
+typedef struct
+{
+  hid_t    file;
+  hid_t    dataset;
+  int      row_axis, column_axis, frame_axis;   /* frame_axis -1: one image */
+  hsize_t  dims[3];
+  char    *name;
+} AlEmdFrames;
 
-/* Opens and reads an EMD file (a path, or bytes when data is not NULL). */
-AlImage *al_emd_read_unlocked (const char   *path,
-                               const guint8 *data,
-                               gsize         size,
-                               const char   *name,
-                               GError      **error);
+/* Opens an EMD file (a path, or bytes when data is not NULL): returns its
+ * description (pixels NULL) and, in `frames`, its open data set. */
+AlImage *al_emd_open_unlocked  (const char   *path,
+                                const guint8 *data,
+                                gsize         size,
+                                const char   *name,
+                                AlEmdFrames **frames,
+                                GError      **error);
+gboolean al_emd_frames_read_unlocked (AlEmdFrames *frames,
+                                      guint        frame,
+                                      float       *dest,
+                                      GError     **error);
+/* Reads every frame into one buffer: what the probing child does. */
+gboolean al_emd_read_all_unlocked (AlEmdFrames   *frames,
+                                   const AlImage *info);
+void     al_emd_frames_free_unlocked (AlEmdFrames *frames);
 
-/* Reads the file once in a child process; FALSE with an error when the
- * child crashed (libhdf5 on a damaged file), TRUE otherwise (also when no
- * child could be started: the file is then read directly). */
+/* Opens the file once in a child process, reading every frame; FALSE with
+ * an error when the child crashed or hung (libhdf5 on a damaged file),
+ * TRUE otherwise (also when no child could be started: the file is then
+ * read directly). */
 gboolean al_emd_probe_in_child (const char   *path,
                                 const guint8 *data,
                                 gsize         size,
                                 const char   *name,
                                 GError      **error);
 
-/* Reads a 2D or 3D dataset as frames. Axes are given as indices into the
- * dataset's dimensions; frame_axis is -1 for a single image. Sizes, the
- * stored bytes and the sample type are checked before anything is
- * allocated. */
-AlImage *al_emd_read_frames (hid_t       dataset,
+/* Checks a 2D or 3D data set for use as frames and describes it (pixels
+ * NULL); the file being opened keeps the data set for reading. Axes are
+ * indices into the data set's dimensions; frame_axis is -1 for a single
+ * image. Sizes, the stored bytes and the sample type are checked. */
+AlImage *al_emd_open_frames (hid_t       dataset,
                              int         row_axis,
                              int         column_axis,
                              int         frame_axis,

@@ -5,9 +5,9 @@
  * crash (fuzz-emd found several; tests/fuzz/known-libhdf5). HDF5 is
  * deterministic, so the reader first runs in a forked child; if the child
  * dies from a signal, the file is refused with an error, otherwise the
- * parent reads it for real. The child reads every frame into a single
- * frame buffer (al_emd_probing), so it needs little memory; the price is
- * reading the file twice (the second time from the page cache).
+ * parent opens it for real and reads frames on demand. The child reads
+ * every frame into a single frame buffer, so it needs little memory; the
+ * price is reading the file twice (the second time from the page cache).
  *
  * libhdf5 can also loop forever on a damaged global heap, so the child
  * gets a deadline that grows with the file's size (slow disks included);
@@ -23,8 +23,6 @@
 #include <unistd.h>
 
 #include "al-emd-private.h"
-
-gboolean al_emd_probing = FALSE;
 
 /* The child's exit status when it read the file or cleanly refused it;
  * anything else (a signal, or a sanitizer's exit status) is a crash. */
@@ -92,10 +90,9 @@ al_emd_probe_in_child (const char   *path,
     return TRUE;   /* no child: read directly, as without the probe */
   if (pid == 0)
     {
-      AlImage *image;
-      al_emd_probing = TRUE;
-      image = al_emd_read_unlocked (path, data, size, name, NULL);
-      _exit (image != NULL ? PROBE_READ : PROBE_REFUSED);
+      AlEmdFrames *frames = NULL;
+      AlImage *info = al_emd_open_unlocked (path, data, size, name, &frames, NULL);
+      _exit (info != NULL && al_emd_read_all_unlocked (frames, info) ? PROBE_READ : PROBE_REFUSED);
     }
   if (!wait_child (pid, deadline, &status))
     {

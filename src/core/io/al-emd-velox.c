@@ -103,7 +103,7 @@ read_image (hid_t       images,
       return NULL;
     }
   /* Velox stores rows × columns × frames. */
-  image = al_emd_read_frames (dataset, 0, 1, 2, name, error);
+  image = al_emd_open_frames (dataset, 0, 1, 2, name, error);
   H5Dclose (dataset);
   if (image != NULL)
     {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "al-emd-private.h"
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 
 static const guint8 hdf5_signature[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
 
@@ -117,19 +117,93 @@ storage_holds (hid_t   dataset,
   return ok;
 }
 
+/* The data set al_emd_open_frames() found in the file being opened (one
+ * file at a time: everything here runs under the HDF5 lock). */
+static AlEmdFrames *opening;
+
+void
+al_emd_frames_free_unlocked (AlEmdFrames *frames)
+{
+  if (frames == NULL)
+    return;
+  if (frames->dataset >= 0)
+    H5Dclose (frames->dataset);
+  if (frames->file >= 0)
+    H5Fclose (frames->file);
+  H5Eclear2 (H5E_DEFAULT);
+  g_free (frames->name);
+  g_free (frames);
+}
+
+static void
+frames_free (gpointer frames)
+{
+  al_hdf5_lock ();
+  al_emd_frames_free_unlocked (frames);
+  al_hdf5_unlock ();
+}
+
+gboolean
+al_emd_frames_read_unlocked (AlEmdFrames *frames,
+                             guint        frame,
+                             float       *dest,
+                             GError     **error)
+{
+  hid_t space = H5Dget_space (frames->dataset), memory;
+  hsize_t start[3] = { 0 }, count[3] = { 1, 1, 1 };
+  hsize_t n = frames->dims[frames->row_axis] * frames->dims[frames->column_axis];
+  gboolean ok;
+
+  memory = H5Screate_simple (1, &n, NULL);
+  count[frames->row_axis] = frames->dims[frames->row_axis];
+  count[frames->column_axis] = frames->dims[frames->column_axis];
+  if (frames->frame_axis >= 0)
+    start[frames->frame_axis] = frame;
+  ok = space >= 0 && memory >= 0
+       && H5Sselect_hyperslab (space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0
+       && H5Dread (frames->dataset, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT, dest) >= 0;
+  if (!ok)
+    {
+      g_autofree char *what = g_strdup_printf ("Cannot read frame %u of “%s”", frame + 1,
+                                               frames->name);
+      al_hdf5_set_error (error, AL_IO_ERROR_CORRUPT, what);
+    }
+  if (memory >= 0)
+    H5Sclose (memory);
+  if (space >= 0)
+    H5Sclose (space);
+  H5Eclear2 (H5E_DEFAULT);
+  return ok;
+}
+
+/* A description without pixels, for the source's info. */
+static AlImage *
+new_description (hsize_t columns,
+                 hsize_t rows,
+                 hsize_t n_frames)
+{
+  AlImage *info = g_new0 (AlImage, 1);
+
+  info->width = (guint) columns;
+  info->height = (guint) rows;
+  info->n_frames = (guint) n_frames;
+  info->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return info;
+}
+
 AlImage *
-al_emd_read_frames (hid_t       dataset,
+al_emd_open_frames (hid_t       dataset,
                     int         row_axis,
                     int         column_axis,
                     int         frame_axis,
                     const char *name,
                     GError    **error)
 {
-  hid_t space = H5Dget_space (dataset), memory = -1;
-  hsize_t dims[3] = { 0 }, start[3] = { 0 }, count[3] = { 1, 1, 1 };
+  hid_t space = H5Dget_space (dataset);
+  hsize_t dims[3] = { 0 };
   int rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   int expected_rank = frame_axis < 0 ? 2 : 3;
-  g_autoptr (AlImage) image = NULL;
+  AlImage *info = NULL;
   const char *dtype = NULL;
   hsize_t n_frames, frame_samples, stored;
 
@@ -148,6 +222,7 @@ al_emd_read_frames (hid_t       dataset,
   n_frames = frame_axis < 0 ? 1 : dims[frame_axis];
   if (!check_frame_size (dims[row_axis], dims[column_axis], n_frames, name, error))
     goto out;
+  /* Declared sizes against what the file stores, before any read. */
   frame_samples = dims[row_axis] * dims[column_axis];
   stored = H5Dget_storage_size (dataset);
   if (stored == 0 || (double) frame_samples * n_frames / stored > AL_EMD_MAX_COMPRESSION
@@ -158,40 +233,22 @@ al_emd_read_frames (hid_t       dataset,
                    (unsigned long long) (frame_samples * n_frames), (unsigned long long) stored);
       goto out;
     }
-  /* A probing child (al-emd-probe.c) reads every frame into one buffer. */
-  image = al_io_image_new ((guint) dims[column_axis], (guint) dims[row_axis],
-                           al_emd_probing ? 1 : (guint) n_frames, error);
-  if (image == NULL)
-    goto out;
-
-  /* One frame at a time, straight into its place: a stack stored with the
-   * frame axis last (Velox) is never held twice in memory. */
-  memory = H5Screate_simple (1, &frame_samples, NULL);
-  count[row_axis] = dims[row_axis];
-  count[column_axis] = dims[column_axis];
-  for (hsize_t f = 0; f < n_frames; f++)
+  info = new_description (dims[column_axis], dims[row_axis], n_frames);
+  info->dtype = g_strdup (dtype);
+  if (opening != NULL)
     {
-      if (frame_axis >= 0)
-        start[frame_axis] = f;
-      if (H5Sselect_hyperslab (space, H5S_SELECT_SET, start, NULL, count, NULL) < 0
-          || H5Dread (dataset, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT,
-                      al_image_frame (image, al_emd_probing ? 0 : (guint) f)) < 0)
-        {
-          g_autofree char *what = g_strdup_printf ("Cannot read frame %llu of “%s”",
-                                                   (unsigned long long) f + 1, name);
-          al_hdf5_set_error (error, AL_IO_ERROR_CORRUPT, what);
-          g_clear_pointer (&image, al_image_free);
-          goto out;
-        }
+      /* The source keeps its own reference; the caller closes its own. */
+      H5Iinc_ref (dataset);
+      opening->dataset = dataset;
+      opening->row_axis = row_axis;
+      opening->column_axis = column_axis;
+      opening->frame_axis = frame_axis;
+      memcpy (opening->dims, dims, sizeof dims);
     }
-  g_free (image->dtype);
-  image->dtype = g_strdup (dtype);
 out:
-  if (memory >= 0)
-    H5Sclose (memory);
   if (space >= 0)
     H5Sclose (space);
-  return g_steal_pointer (&image);
+  return info;
 }
 
 static AlImage *
@@ -218,15 +275,19 @@ read_file (hid_t       file,
 }
 
 AlImage *
-al_emd_read_unlocked (const char   *path,
+al_emd_open_unlocked (const char   *path,
                       const guint8 *data,
                       gsize         size,
                       const char   *name,
+                      AlEmdFrames **frames,
                       GError      **error)
 {
   hid_t access, file;
-  AlImage *image = NULL;
+  AlImage *info = NULL;
+  AlEmdFrames *found = g_new0 (AlEmdFrames, 1);
 
+  found->file = found->dataset = -1;
+  found->name = g_strdup (name);
   access = H5Pcreate (H5P_FILE_ACCESS);
   /* Closing the file closes whatever a failed read left open in it. */
   H5Pset_fclose_degree (access, H5F_CLOSE_STRONG);
@@ -244,29 +305,79 @@ al_emd_read_unlocked (const char   *path,
     }
   else
     {
-      image = read_file (file, name, error);
-      H5Fclose (file);
+      found->file = file;
+      opening = found;
+      info = read_file (file, name, error);
+      opening = NULL;
+      if (info != NULL && found->dataset >= 0)
+        *frames = g_steal_pointer (&found);
+      else
+        g_clear_pointer (&info, al_image_free);
     }
+  al_emd_frames_free_unlocked (found);
   H5Pclose (access);
   H5Eclear2 (H5E_DEFAULT);
-  return image;
+  return info;
 }
 
-static AlImage *
-open_and_read (const char   *path,
-               const guint8 *data,
-               gsize         size,
-               const char   *name,
-               gboolean      probe,
-               GError      **error)
+/* Reads every frame, as the probing child does to find a crash before
+ * the file is read in-process. */
+gboolean
+al_emd_read_all_unlocked (AlEmdFrames   *frames,
+                          const AlImage *info)
 {
-  AlImage *image = NULL;
+  g_autofree float *frame = g_try_new (float, (gsize) info->width * info->height);
+
+  if (frame == NULL)
+    return FALSE;
+  for (guint f = 0; f < info->n_frames; f++)
+    if (!al_emd_frames_read_unlocked (frames, f, frame, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_emd_frame (AlFrameSource *source,
+                guint          frame,
+                float         *dest,
+                GError       **error)
+{
+  gboolean ok;
 
   al_hdf5_lock ();
-  if (!probe || al_emd_probe_in_child (path, data, size, name, error))
-    image = al_emd_read_unlocked (path, data, size, name, error);
+  ok = al_emd_frames_read_unlocked (source->impl, frame, dest, error);
   al_hdf5_unlock ();
-  return image;
+  return ok;
+}
+
+/* Opens the file (first in a probing child when `probe`) and hands its
+ * data set to `source`. */
+static gboolean
+open_source (AlFrameSource *source,
+             const char    *path,
+             const guint8  *data,
+             gsize          size,
+             gboolean       probe,
+             GError       **error)
+{
+  AlEmdFrames *frames = NULL;
+  g_autoptr (AlImage) info = NULL;
+  AlImage *described;
+
+  al_hdf5_lock ();
+  if (!probe || al_emd_probe_in_child (path, data, size, source->name, error))
+    info = al_emd_open_unlocked (path, data, size, source->name, &frames, error);
+  al_hdf5_unlock ();
+  if (info == NULL)
+    return FALSE;
+  al_frame_source_set_reader (source, read_emd_frame, frames, frames_free);
+  described = al_frame_source_set_info (source, info->width, info->height, info->n_frames, error);
+  if (described == NULL)
+    return FALSE;
+  /* The description as the layout read it replaces the empty one. */
+  source->info = g_steal_pointer (&info);
+  al_image_free (described);
+  return TRUE;
 }
 
 AlImage *
@@ -276,26 +387,34 @@ al_emd_load_bytes (const guint8 *data,
                    gboolean      probe,
                    GError      **error)
 {
+  AlFrameSource *source;
+
   if (size < sizeof hdf5_signature || !emd_sniff (data, size, NULL))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, "“%s” is not an HDF5 (EMD) file",
                    name);
       return NULL;
     }
-  return open_and_read ("in-memory.emd", data, size, name, probe, error);
+  source = al_frame_source_new (name);
+  if (!open_source (source, "in-memory.emd", data, size, probe, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
 }
 
-static AlImage *
-emd_load (const char *path,
-          GError    **error)
+/* HDF5 reads the file itself; frames are read as hyperslabs on demand. */
+static gboolean
+emd_open (AlFrameSource *source,
+          const char    *path,
+          GError       **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-
-  return open_and_read (path, NULL, 0, name, TRUE, error);
+  return open_source (source, path, NULL, 0, TRUE, error);
 }
 
 const AlImageReader al_emd_reader = {
   .format = "EMD",
   .sniff = emd_sniff,
-  .load = emd_load,
+  .open = emd_open,
 };

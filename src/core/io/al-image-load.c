@@ -1,5 +1,7 @@
-/* al-image-load.c: choose the reader for a file from its content. */
+/* al-image-load.c: choose the reader for a file from its content, open it
+ * as a frame source and load frames through it. */
 #include "al-io.h"
+#include "al-frame-source-private.h"
 
 #include "al-dm.h"
 #include "al-tiff.h"
@@ -47,9 +49,9 @@ read_head (const char *path,
 }
 
 /* The reader for `path`, from its first bytes. */
-static const AlImageReader *
-find_reader (const char *path,
-             GError    **error)
+const AlImageReader *
+al_io_find_reader (const char *path,
+                   GError    **error)
 {
   guint8 head[AL_IO_SNIFF_BYTES];
   gsize n_head = 0;
@@ -79,45 +81,6 @@ find_reader (const char *path,
   return NULL;
 }
 
-/* For readers that read every frame: a new image of frames
- * [first, first + n_frames) of `image`, which is freed. */
-static AlImage *
-keep_frames (AlImage    *image,
-             guint       first,
-             guint       n_frames,
-             const char *path,
-             GError    **error)
-{
-  g_autoptr (AlImage) all = image;
-  AlImage *part;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (!al_io_check_frames (path, all->n_frames, first, &n_frames, error))
-    return NULL;
-  if (first == 0 && n_frames == all->n_frames)
-    return g_steal_pointer (&all);
-  part = al_image_new (all->width, all->height, n_frames, NULL);
-  if (part == NULL)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE, "Not enough memory for %u frames",
-                   n_frames);
-      return NULL;
-    }
-  memcpy (part->pixels, al_image_frame (all, first),
-          al_image_frame_samples (all) * n_frames * sizeof (float));
-  al_image_set_calibration (part, all->scale_x, all->scale_y, all->unit);
-  part->frame_scale = all->frame_scale;
-  part->frame_unit = g_strdup (all->frame_unit);
-  part->format = g_strdup (all->format);
-  g_free (part->dtype);
-  part->dtype = g_strdup (all->dtype);
-  g_hash_table_iter_init (&iter, all->metadata);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    al_image_set_metadata (part, key, value);
-  return part;
-}
-
 gboolean
 al_io_check_frames (const char *path,
                     guint       n_in_file,
@@ -144,30 +107,26 @@ al_image_load_frames (const char *path,
                       guint       n_frames,
                       GError    **error)
 {
-  const AlImageReader *reader;
-  AlImage *image;
+  g_autoptr (AlFrameSource) source = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  reader = find_reader (path, error);
-  if (reader == NULL)
+  source = al_frame_source_open (path, error);
+  if (source == NULL)
     return NULL;
-  if (reader->load_frames != NULL)
-    image = reader->load_frames (path, first, n_frames, error);
-  else
+  /* A reader that decoded everything at open (PNG, JPEG) hands its image
+   * over rather than copying it. */
+  if (source->whole != NULL && first == 0
+      && (n_frames == 0 || n_frames == source->whole->n_frames))
     {
-      image = reader->load (path, error);
-      if (image != NULL && (first > 0 || n_frames > 0))
-        image = keep_frames (image, first, n_frames, path, error);
+      AlImage *image = g_steal_pointer (&source->whole);
+      g_free (image->source_path);
+      image->source_path = g_strdup (source->info->source_path);
+      g_free (image->format);
+      image->format = g_strdup (source->info->format);
+      return image;
     }
-  if (image != NULL)
-    {
-      if (image->source_path == NULL)
-        image->source_path = g_strdup (path);
-      if (image->format == NULL)
-        image->format = g_strdup (reader->format);
-    }
-  return image;
+  return al_frame_source_load (source, first, n_frames, error);
 }
 
 AlImage *
@@ -175,4 +134,32 @@ al_image_load (const char *path,
                GError    **error)
 {
   return al_image_load_frames (path, 0, 0, error);
+}
+
+AlFrameSource *
+al_frame_source_open (const char *path,
+                      GError    **error)
+{
+  const AlImageReader *reader;
+  g_autofree char *name = NULL;
+  AlFrameSource *source;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  reader = al_io_find_reader (path, error);
+  if (reader == NULL)
+    return NULL;
+  name = g_path_get_basename (path);
+  source = al_frame_source_new (name);
+  if (!reader->open (source, path, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  g_assert (source->info != NULL && source->read_frame != NULL);
+  if (source->info->source_path == NULL)
+    source->info->source_path = g_strdup (path);
+  if (source->info->format == NULL)
+    source->info->format = g_strdup (reader->format);
+  return source;
 }

@@ -1,6 +1,7 @@
 /* al-io-bytes.c: bounds-checked byte reads, sample conversion, file mapping
  * and unit clean-up shared by the binary readers. */
 #include "al-io-bytes.h"
+#include "al-frame-source.h"
 
 #include <math.h>
 #include <string.h>
@@ -184,7 +185,15 @@ al_io_image_new (guint    width,
                  GError **error)
 {
   g_autoptr (GError) local = NULL;
-  AlImage *image = al_image_new (width, height, n_frames, &local);
+  AlImage *image;
+  guint64 bytes;
+
+  if (!g_uint64_checked_mul (&bytes, (guint64) width * height * sizeof (float), n_frames))
+    bytes = G_MAXUINT64;
+  if (!al_io_check_budget (bytes, NULL,
+                           n_frames == 1 ? "its image" : "its frames", error))
+    return NULL;
+  image = al_image_new (width, height, n_frames, &local);
 
   if (image == NULL)
     g_set_error_literal (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE, local->message);

@@ -37,6 +37,9 @@ GQuark   al_io_error_quark (void);
 /* How many leading bytes a reader's sniff function is shown. */
 #define AL_IO_SNIFF_BYTES 512
 
+/* A file opened for reading frame by frame (al-frame-source.h). */
+typedef struct _AlFrameSource AlFrameSource;
+
 typedef struct
 {
   const char *format;   /* "TIFF", "DM3", ... */
@@ -44,26 +47,28 @@ typedef struct
   gboolean  (*sniff) (const guint8 *head,
                       gsize         n_head,
                       const char   *path);
-  AlImage  *(*load)  (const char   *path,
-                      GError      **error);
-  /* Frames [first, first + n_frames) only (n_frames 0: to the last), the
-   * others neither converted nor held; NULL when the reader reads all. */
-  AlImage  *(*load_frames) (const char *path,
-                            guint       first,
-                            guint       n_frames,
-                            GError    **error);
+  /* Reads the description of `path` into `source` (al-frame-source-private.h)
+   * and sets up how its frames are read; reads no frame. */
+  gboolean  (*open)  (AlFrameSource *source,
+                      const char    *path,
+                      GError       **error);
 } AlImageReader;
 
 AlImage *al_image_load (const char  *path,
                         GError     **error);
 /* Frames [first, first + n_frames) of a series (n_frames 0: to the last
- * frame): a window of a long in-situ series costs the memory of that window
- * with the readers that can skip frames (TIFF, MRC). Frame 0 of the result
- * is frame `first` of the file. */
+ * frame): a window of a long in-situ series costs the memory of that
+ * window (every reader skips the other frames). Frame 0 of the result is
+ * frame `first` of the file. Both are al_frame_source_open() followed by
+ * al_frame_source_load(). */
 AlImage *al_image_load_frames (const char  *path,
                                guint        first,
                                guint        n_frames,
                                GError     **error);
+
+/* The reader for `path`, chosen from its first bytes. */
+const AlImageReader *al_io_find_reader (const char  *path,
+                                        GError     **error);
 
 /* For readers: checks a frame range against the file's `n_in_file` frames
  * and turns n_frames 0 into "to the last". */

@@ -15,7 +15,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 
 #define AL_LUMA_R 0.2126f
 #define AL_LUMA_G 0.7152f
@@ -209,21 +209,27 @@ al_jpeg_load_bytes (const guint8 *data,
   return image;
 }
 
-static AlImage *
-jpeg_load (const char *path,
-           GError    **error)
+/* One frame, decoded whole at open. */
+static gboolean
+jpeg_open (AlFrameSource *source,
+          const char    *path,
+          GError       **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
   g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+  AlImage *image;
 
   if (mapped == NULL)
-    return NULL;
-  return al_jpeg_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                             g_mapped_file_get_length (mapped), name, error);
+    return FALSE;
+  image = al_jpeg_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                     g_mapped_file_get_length (mapped), source->name, error);
+  if (image == NULL)
+    return FALSE;
+  al_frame_source_set_image (source, image);
+  return TRUE;
 }
 
 const AlImageReader al_jpeg_reader = {
   .format = "JPEG",
   .sniff = jpeg_sniff,
-  .load = jpeg_load,
+  .open = jpeg_open,
 };

@@ -17,9 +17,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "al-half.h"
-#include "al-io-bytes.h"
-#include "al-io-release.h"
+#include "al-frame-source-private.h"
 
 #define MRC_HEADER_BYTES 1024
 /* Byte offsets of the header words we read. */
@@ -292,86 +290,61 @@ set_metadata (AlImage         *image,
   al_image_set_metadata (image, "MRC.space_group", space_group);
 }
 
-static void
-convert (const guint8 *src,
-         AlSampleType  type,
-         gboolean      float16,
-         gboolean      le,
-         gsize         n,
-         float        *dst)
-{
-  if (!float16)
-    {
-      al_io_convert_samples (src, type, le, n, dst);
-      return;
-    }
-  for (gsize i = 0; i < n; i++)
-    {
-      guint16 bits = le ? (guint16) (src[2 * i] | src[2 * i + 1] << 8)
-                        : (guint16) (src[2 * i] << 8 | src[2 * i + 1]);
-      dst[i] = al_half_to_float (bits);
-    }
-}
-
-static AlImage *
-load (const guint8 *data,
-      gsize         size,
-      const char   *name,
-      gboolean      mapped,
-      guint         first,
-      guint         n_wanted,
-      GError      **error)
+/* Reads the header, checks that the file holds every declared frame, and
+ * sets up reading frames from the mapping. */
+static gboolean
+open_source (AlFrameSource *source,
+             GError       **error)
 {
   MrcHeader h = { 0 };
   AlSampleType type;
   const char *dtype;
   guint64 data_at, n_bytes;
-  AlImage *image;
+  AlRawFrames raw = { 0 };
+  AlImage *info;
 
-  h.data = data;
-  h.size = size;
-  if (!parse_header (&h, name, error) || !sample_type (&h, name, &type, &dtype, error))
-    return NULL;
+  h.data = source->data;
+  h.size = source->size;
+  if (!parse_header (&h, source->name, error)
+      || !sample_type (&h, source->name, &type, &dtype, error))
+    return FALSE;
 
-  /* Each of NX, NY below 2^16 and NZ below 2^31: the products fit. */
-  if (h.n[0] > AL_IMAGE_MAX_SIDE || h.n[1] > AL_IMAGE_MAX_SIDE
-      || (guint64) h.n[0] * h.n[1] * h.n[2] > AL_IMAGE_MAX_SAMPLES)
+  if (h.n[0] > AL_IMAGE_MAX_SIDE || h.n[1] > AL_IMAGE_MAX_SIDE)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE,
-                   "“%s” holds %d×%d×%d samples, more than AtomLens can hold in memory", name,
-                   h.n[0], h.n[1], h.n[2]);
-      return NULL;
+                   "“%s” holds frames of %d×%d samples, more than AtomLens reads", source->name,
+                   h.n[0], h.n[1]);
+      return FALSE;
     }
   data_at = MRC_HEADER_BYTES + (guint64) h.n_symbt;
-  n_bytes = (guint64) h.n[0] * h.n[1] * h.n[2] * al_sample_type_size (type);
+  /* NX, NY and NZ are positive 32-bit numbers; an overflow cannot fit the file. */
+  if (!g_uint64_checked_mul (&n_bytes, (guint64) h.n[0] * h.n[1], (guint64) h.n[2])
+      || !g_uint64_checked_mul (&n_bytes, n_bytes, al_sample_type_size (type)))
+    n_bytes = G_MAXUINT64;
   if (!al_io_span_ok (h.size, data_at, n_bytes))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TRUNCATED,
                    "“%s” is cut short: %d×%d×%d samples need %" G_GUINT64_FORMAT
                    " bytes from byte %" G_GUINT64_FORMAT " but the file has %" G_GSIZE_FORMAT,
-                   name, h.n[0], h.n[1], h.n[2], n_bytes, data_at, h.size);
-      return NULL;
+                   source->name, h.n[0], h.n[1], h.n[2], n_bytes, data_at, h.size);
+      return FALSE;
     }
-  if (!al_io_check_frames (name, (guint) h.n[2], first, &n_wanted, error))
-    return NULL;
-  image = al_io_image_new ((guint) h.n[0], (guint) h.n[1], n_wanted, error);
-  if (image == NULL)
-    return NULL;
-  for (guint f = 0; f < image->n_frames; f++)
-    {
-      gsize n = al_image_frame_samples (image);
-      convert (h.data + data_at + (guint64) (first + f) * n * al_sample_type_size (type), type,
-               h.mode == MODE_FLOAT16, h.le, n, al_image_frame (image, f));
-      /* A file mapping's converted pages are given back frame by frame. */
-      if (mapped)
-        al_io_release_mapped (data, size);
-    }
-  g_free (image->dtype);
-  image->dtype = g_strdup (dtype);
-  image->format = g_strdup ("MRC");
-  set_calibration (image, &h);
-  set_metadata (image, &h);
-  return image;
+  info = al_frame_source_set_info (source, (guint) h.n[0], (guint) h.n[1], (guint) h.n[2], error);
+  if (info == NULL)
+    return FALSE;
+  g_free (info->dtype);
+  info->dtype = g_strdup (dtype);
+  info->format = g_strdup ("MRC");
+  set_calibration (info, &h);
+  set_metadata (info, &h);
+
+  raw.kind = h.mode == MODE_FLOAT16 ? AL_RAW_FLOAT16 : AL_RAW_SAMPLES;
+  raw.type = type;
+  raw.little_endian = h.le;
+  raw.first_offset = data_at;
+  raw.stride = (guint64) h.n[0] * h.n[1] * al_sample_type_size (type);
+  al_frame_source_set_raw (source, &raw);
+  return TRUE;
 }
 
 AlImage *
@@ -380,34 +353,27 @@ al_mrc_load_bytes (const guint8 *data,
                    const char   *name,
                    GError      **error)
 {
-  return load (data, size, name, FALSE, 0, 0, error);
+  AlFrameSource *source = al_frame_source_new (name);
+
+  al_frame_source_set_bytes (source, data, size);
+  if (!open_source (source, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
 }
 
-static AlImage *
-mrc_load_frames (const char *path,
-                 guint       first,
-                 guint       n_frames,
-                 GError    **error)
+static gboolean
+mrc_open (AlFrameSource *source,
+          const char    *path,
+          GError       **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-
-  if (mapped == NULL)
-    return NULL;
-  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
-               g_mapped_file_get_length (mapped), name, TRUE, first, n_frames, error);
-}
-
-static AlImage *
-mrc_load (const char *path,
-          GError    **error)
-{
-  return mrc_load_frames (path, 0, 0, error);
+  return al_frame_source_map (source, path, error) && open_source (source, error);
 }
 
 const AlImageReader al_mrc_reader = {
   .format = "MRC",
   .sniff = mrc_sniff,
-  .load = mrc_load,
-  .load_frames = mrc_load_frames,
+  .open = mrc_open,
 };

@@ -15,7 +15,7 @@
 #include <setjmp.h>
 #include <string.h>
 
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 
 #define AL_PNG_SIGNATURE_BYTES 8
 /* Text chunks, ICC profiles and other ancillary chunks stay below this. */
@@ -234,21 +234,27 @@ al_png_load_bytes (const guint8 *data,
   return image;
 }
 
-static AlImage *
-png_load (const char *path,
-          GError    **error)
+/* One frame, decoded whole at open. */
+static gboolean
+png_open (AlFrameSource *source,
+         const char    *path,
+         GError       **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
   g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+  AlImage *image;
 
   if (mapped == NULL)
-    return NULL;
-  return al_png_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                            g_mapped_file_get_length (mapped), name, error);
+    return FALSE;
+  image = al_png_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
+                    g_mapped_file_get_length (mapped), source->name, error);
+  if (image == NULL)
+    return FALSE;
+  al_frame_source_set_image (source, image);
+  return TRUE;
 }
 
 const AlImageReader al_png_reader = {
   .format = "PNG",
   .sniff = png_sniff,
-  .load = png_load,
+  .open = png_open,
 };

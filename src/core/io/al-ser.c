@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 
 #define SER_BYTE_ORDER 0x4949
 #define SER_SERIES_ID 0x0197
@@ -36,7 +36,6 @@ typedef struct
   const guint8 *data;
   gsize         size;
   const char   *name;
-  gboolean      mapped;         /* data is a file mapping: release converted pages */
   gboolean      wide;           /* 64-bit offsets (version 0x0220 and later) */
   guint32       data_type_id;
   guint32       n_elements;     /* valid elements */
@@ -224,40 +223,29 @@ read_element (const SerFile *ser,
   return TRUE;
 }
 
-/* TIA stores an image's bottom row first (as ncempy and rosettasciio
- * read it, and as TIA shows it); AlImage's row 0 is the top. */
-static void
-convert_rows (const guint8 *src,
-              AlSampleType  type,
-              AlImage      *image,
-              guint         frame)
-{
-  float *dst = al_image_frame (image, frame);
-  gsize row_bytes = (gsize) image->width * al_sample_type_size (type);
-
-  for (guint y = 0; y < image->height; y++)
-    al_io_convert_samples (src + (gsize) (image->height - 1 - y) * row_bytes, type, TRUE,
-                           image->width, dst + (gsize) y * image->width);
-}
-
-static AlImage *
-read_images (SerFile  *ser,
-             GError  **error)
+/* Checks every element's header against the first and records where its
+ * pixels are; TIA stores an image's bottom row first (as ncempy and
+ * rosettasciio read it, and as TIA shows it), AlImage's row 0 is the top. */
+static gboolean
+open_images (SerFile       *ser,
+             AlFrameSource *source,
+             GError       **error)
 {
   SerElement first = { 0 };
-  g_autoptr (AlImage) image = NULL;
   const SerSampleType *type;
   guint64 frame_bytes;
+  AlRawFrames raw = { AL_RAW_SAMPLES };
+  AlImage *info;
 
   if (!read_element (ser, 0, &first, error))
-    return NULL;
+    return FALSE;
   type = &sample_types[first.type_code - 1];
   if (type->complex)
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
                    "“%s” holds complex numbers (%s, a Fourier transform), not a real-space image",
                    ser->name, type->name);
-      return NULL;
+      return FALSE;
     }
   /* Every element needs its header and pixels in the file: refuse a count
    * the file cannot hold before allocating for it. */
@@ -267,88 +255,77 @@ read_images (SerFile  *ser,
       fail_truncated (ser, "its images", ser->size, error);
       g_prefix_error (error, "%u images of %u×%u pixels do not fit: ", ser->n_elements,
                       first.width, first.height);
-      return NULL;
+      return FALSE;
     }
-  image = al_io_image_new (first.width, first.height, ser->n_elements, error);
-  if (image == NULL)
-    return NULL;
+  info = al_frame_source_set_info (source, first.width, first.height, ser->n_elements, error);
+  if (info == NULL)
+    return FALSE;
+  raw.offsets = g_new (guint64, ser->n_elements);
   for (guint32 i = 0; i < ser->n_elements; i++)
     {
       SerElement el = { 0 };
       if (!read_element (ser, i, &el, error))
-        return NULL;
+        goto fail;
       if (el.width != first.width || el.height != first.height || el.type_code != first.type_code)
         {
           g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
                        "SER file “%s” is damaged: image %u is %u×%u (type %u), image 1 is %u×%u"
                        " (type %u)", ser->name, i + 1, el.width, el.height, el.type_code,
                        first.width, first.height, first.type_code);
-          return NULL;
+          goto fail;
         }
-      convert_rows (ser->data + el.pixels_at, type->type, image, i);
-      if (ser->mapped)
-        al_io_release_range (ser->data, el.pixels_at, frame_bytes);
+      raw.offsets[i] = el.pixels_at;
     }
-  g_free (image->dtype);
-  image->dtype = g_strdup (type->name);
+  raw.type = type->type;
+  raw.little_endian = TRUE;
+  raw.bottom_up = TRUE;
+  al_frame_source_set_raw (source, &raw);
+  g_free (info->dtype);
+  info->dtype = g_strdup (type->name);
   if (first.delta_x > 0 && first.delta_x < 1 && first.delta_y > 0 && first.delta_y < 1)
-    al_image_set_calibration (image, first.delta_x * NM_PER_M, first.delta_y * NM_PER_M, "nm");
-  return g_steal_pointer (&image);
+    al_image_set_calibration (info, first.delta_x * NM_PER_M, first.delta_y * NM_PER_M, "nm");
+  return TRUE;
+
+fail:
+  g_free (raw.offsets);
+  return FALSE;
 }
 
-static AlImage *
-load (const guint8 *data,
-      gsize         size,
-      const char   *name,
-      gboolean      mapped,
-      GError      **error)
+static gboolean
+open_source (AlFrameSource *source,
+             GError       **error)
 {
-  SerFile ser = { data, size, name, mapped };
-  AlImage *image;
+  SerFile ser = { source->data, source->size, source->name };
+  gboolean ok = FALSE;
 
-  if (!ser_sniff (data, size, NULL))
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, "“%s” is not a TIA series file",
-                   name);
-      return NULL;
-    }
-  if (!read_header (&ser, error))
-    {
-      g_free (ser.frame_unit);
-      return NULL;
-    }
-  if (ser.data_type_id == SER_DATA_1D)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
-                   "“%s” holds spectra (TIA 1D data), not images", name);
-      image = NULL;
-    }
+  if (!ser_sniff (ser.data, ser.size, NULL))
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_UNSUPPORTED, "“%s” is not a TIA series file",
+                 ser.name);
+  else if (!read_header (&ser, error))
+    ;
+  else if (ser.data_type_id == SER_DATA_1D)
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
+                 "“%s” holds spectra (TIA 1D data), not images", ser.name);
   else if (ser.data_type_id != SER_DATA_2D)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
-                   "SER file “%s” is damaged: unknown data kind 0x%x", name, ser.data_type_id);
-      image = NULL;
-    }
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT,
+                 "SER file “%s” is damaged: unknown data kind 0x%x", ser.name, ser.data_type_id);
   else if (ser.n_elements == 0)
-    {
-      g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
-                   "“%s” is a TIA series with no recorded images", name);
-      image = NULL;
-    }
+    g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
+                 "“%s” is a TIA series with no recorded images", ser.name);
   else
-    image = read_images (&ser, error);
+    ok = open_images (&ser, source, error);
 
-  if (image != NULL)
+  if (ok)
     {
-      image->format = g_strdup ("SER");
-      if (image->n_frames > 1)
+      source->info->format = g_strdup ("SER");
+      if (source->info->n_frames > 1)
         {
-          image->frame_scale = ser.frame_scale;
-          image->frame_unit = g_steal_pointer (&ser.frame_unit);
+          source->info->frame_scale = ser.frame_scale;
+          source->info->frame_unit = g_steal_pointer (&ser.frame_unit);
         }
     }
   g_free (ser.frame_unit);
-  return image;
+  return ok;
 }
 
 AlImage *
@@ -357,7 +334,15 @@ al_ser_load_bytes (const guint8 *data,
                    const char   *name,
                    GError      **error)
 {
-  return load (data, size, name, FALSE, error);
+  AlFrameSource *source = al_frame_source_new (name);
+
+  al_frame_source_set_bytes (source, data, size);
+  if (!open_source (source, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
 }
 
 /* TIA names a series NAME_1.ser, NAME_2.ser, ... beside NAME.emi. */
@@ -376,31 +361,27 @@ emi_path_for (const char *ser_path)
   return g_strconcat (stem, ".emi", NULL);
 }
 
-static AlImage *
-ser_load (const char *path,
-          GError    **error)
+static gboolean
+ser_open (AlFrameSource *source,
+          const char    *path,
+          GError       **error)
 {
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-  g_autofree char *name = g_path_get_basename (path);
   g_autofree char *emi = emi_path_for (path);
-  AlImage *image;
 
-  if (mapped == NULL)
-    return NULL;
-  image = load ((const guint8 *) g_mapped_file_get_contents (mapped),
-                g_mapped_file_get_length (mapped), name, TRUE, error);
-  if (image != NULL && emi != NULL && g_file_test (emi, G_FILE_TEST_IS_REGULAR))
+  if (!al_frame_source_map (source, path, error) || !open_source (source, error))
+    return FALSE;
+  if (emi != NULL && g_file_test (emi, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr (GMappedFile) emi_mapped = g_mapped_file_new (emi, FALSE, NULL);
       if (emi_mapped != NULL)
         al_emi_read_metadata ((const guint8 *) g_mapped_file_get_contents (emi_mapped),
-                              g_mapped_file_get_length (emi_mapped), image);
+                              g_mapped_file_get_length (emi_mapped), source->info);
     }
-  return image;
+  return TRUE;
 }
 
 const AlImageReader al_ser_reader = {
   .format = "SER",
   .sniff = ser_sniff,
-  .load = ser_load,
+  .open = ser_open,
 };

@@ -6,7 +6,7 @@
  */
 #include "al-tiff-private.h"
 
-#include "al-io-bytes.h"
+#include "al-frame-source-private.h"
 #include "al-io-release.h"
 
 #include <string.h>
@@ -231,19 +231,43 @@ count_frames (TIFF          *tif,
   return TRUE;
 }
 
-/* Decodes file frames [first, first + image->n_frames) into the image;
- * the others are passed over. Calibration and metadata come from the first
- * page whatever the range. */
-static gboolean
-read_frames (TIFF          *tif,
-             AlTiffContext *ctx,
-             guint          first,
-             AlImage       *image,
-             GError       **error)
+/* An open TIFF file: libtiff's handle is not safe to share between
+ * threads, so frames are decoded one at a time under `lock`. */
+typedef struct
 {
-  guint end = first + image->n_frames;
-  guint k = 0;   /* the file's frame index */
+  GMutex         lock;
+  TIFF          *tif;
+  AlTiffLog      log;
+  AlTiffContext  ctx;
+  AlTiffPage     first;       /* the first full-resolution page */
+  guint          n_pages;     /* frames with a directory of their own ... */
+  tdir_t        *directories; /* ... and the directory of each */
+} TiffFrames;
+
+static void
+tiff_frames_free (gpointer data)
+{
+  TiffFrames *frames = data;
+
+  if (frames->tif != NULL)
+    TIFFClose (frames->tif);
+  al_tiff_log_clear (&frames->log);
+  g_free (frames->directories);
+  g_mutex_clear (&frames->lock);
+  g_free (frames);
+}
+
+/* Records the directory of every full-resolution page and reads
+ * calibration and metadata from the first. */
+static gboolean
+index_pages (TiffFrames *frames,
+             AlImage    *info,
+             GError    **error)
+{
+  TIFF *tif = frames->tif;
+  AlTiffContext *ctx = &frames->ctx;
   AlTiffPage page;
+  guint k = 0;
 
   if (!TIFFSetDirectory (tif, 0))
     {
@@ -260,29 +284,52 @@ read_frames (TIFF          *tif,
         continue;
       if (k == 0)
         {
-          al_tiff_read_metadata (tif, image);
-          al_tiff_read_calibration (tif, image->n_frames, image);
+          al_tiff_read_metadata (tif, info);
+          al_tiff_read_calibration (tif, info->n_frames, info);
         }
-      if (k >= end)
-        break;
-      if (k >= first)
-        {
-          if (!al_tiff_page_decode (tif, ctx, &page, al_image_frame (image, k - first), error))
-            return FALSE;
-          if (ctx->mapped)
-            al_io_release_mapped (ctx->data, ctx->file_size);
-        }
-      k++;
+      if (k < frames->n_pages)
+        frames->directories[k++] = (tdir_t) ctx->page;
     }
   while (ctx->page++, TIFFReadDirectory (tif));
-  for (k = MAX (k, first); k < end && ctx->contiguous_at > 0; k++)
+  frames->n_pages = k;
+  return TRUE;
+}
+
+static gboolean
+read_tiff_frame (AlFrameSource *source,
+                 guint          frame,
+                 float         *dest,
+                 GError       **error)
+{
+  TiffFrames *frames = source->impl;
+  AlTiffContext *ctx = &frames->ctx;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&frames->lock);
+  gsize n = (gsize) source->info->width * source->info->height;
+  AlTiffPage page;
+
+  memset (dest, 0, n * sizeof (float));
+  if (frame >= frames->n_pages)
     {
-      al_tiff_page_decode_plain (tif, &page,
-                                 ctx->data + ctx->contiguous_at + (guint64) (k - 1) * ctx->frame_bytes,
-                                 al_image_frame (image, k - first));
+      /* ImageJ's frames after the first directory's pixels. */
+      al_tiff_page_decode_plain (frames->tif, &frames->first,
+                                 ctx->data + ctx->contiguous_at
+                                 + (guint64) (frame - 1) * ctx->frame_bytes, dest);
       if (ctx->mapped)
-        al_io_release_mapped (ctx->data, ctx->file_size);
+        al_io_release_range (ctx->data, ctx->contiguous_at + (guint64) (frame - 1) * ctx->frame_bytes,
+                             ctx->frame_bytes);
+      return TRUE;
     }
+  ctx->page = frames->directories[frame];
+  if (!TIFFSetDirectory (frames->tif, frames->directories[frame]))
+    {
+      set_error (error, AL_IO_ERROR_CORRUPT, ctx, "its directory cannot be read again");
+      return FALSE;
+    }
+  if (!al_tiff_page_info (frames->tif, ctx, &page, error)
+      || !al_tiff_page_decode (frames->tif, ctx, &page, dest, error))
+    return FALSE;
+  if (ctx->mapped)
+    al_io_release_mapped (ctx->data, ctx->file_size);
   return TRUE;
 }
 
@@ -321,54 +368,38 @@ check_header (const guint8 *data,
   return TRUE;
 }
 
-static AlImage *
-load (const guint8 *data,
-      gsize         size,
-      const char   *name,
-      gboolean      mapped,
-      guint         first_frame,
-      guint         n_wanted,
-      GError      **error)
+static gboolean
+open_source (AlFrameSource *source,
+             GError       **error)
 {
-  AlTiffLog log = { NULL };
-  AlTiffContext ctx = { name, 0, size, &log, data, 0, 0, mapped, 0 };
-  AlTiffPage first;
+  TiffFrames *frames = g_new0 (TiffFrames, 1);
+  AlTiffContext *ctx = &frames->ctx;
   guint n_frames = 0;
-  GError *local = NULL;
-  AlImage *image = NULL;
-  TIFF *tif;
+  AlImage *info;
 
-  g_return_val_if_fail (data != NULL || size == 0, NULL);
-
-  if (!check_header (data, size, name, error))
-    return NULL;
-  tif = al_tiff_open_bytes (data, size, name, &log, error);
-  if (tif == NULL)
-    {
-      al_tiff_log_clear (&log);
-      return NULL;
-    }
-  if (count_frames (tif, &ctx, &first, &n_frames, error)
-      && al_io_check_frames (name, n_frames, first_frame, &n_wanted, error))
-    {
-      image = al_image_new (first.width, first.height, n_wanted, &local);
-      if (image == NULL)
-        {
-          g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE, "“%s”: %s", name, local->message);
-          g_clear_error (&local);
-        }
-    }
-  if (image != NULL)
-    {
-      g_free (image->dtype);
-      image->dtype = g_strdup (al_tiff_page_dtype (&first));
-      image->format = g_strdup (TIFFIsBigTIFF (tif) ? "BigTIFF" : "TIFF");
-      if (!read_frames (tif, &ctx, first_frame, image, error))
-        g_clear_pointer (&image, al_image_free);
-    }
-  TIFFClose (tif);
-  al_tiff_log_clear (&log);
-  return image;
+  g_mutex_init (&frames->lock);
+  al_frame_source_set_reader (source, read_tiff_frame, frames, tiff_frames_free);
+  ctx->name = source->name;
+  ctx->file_size = source->size;
+  ctx->log = &frames->log;
+  ctx->data = source->data;
+  ctx->mapped = source->mapped != NULL;
+  if (!check_header (source->data, source->size, source->name, error))
+    return FALSE;
+  frames->tif = al_tiff_open_bytes (source->data, source->size, source->name, &frames->log, error);
+  if (frames->tif == NULL
+      || !count_frames (frames->tif, ctx, &frames->first, &n_frames, error))
+    return FALSE;
+  info = al_frame_source_set_info (source, frames->first.width, frames->first.height, n_frames,
+                                   error);
+  if (info == NULL)
+    return FALSE;
+  g_free (info->dtype);
+  info->dtype = g_strdup (al_tiff_page_dtype (&frames->first));
+  info->format = g_strdup (TIFFIsBigTIFF (frames->tif) ? "BigTIFF" : "TIFF");
+  frames->n_pages = ctx->contiguous_at > 0 ? 1 : n_frames;
+  frames->directories = g_new0 (tdir_t, frames->n_pages);
+  return index_pages (frames, info, error);
 }
 
 AlImage *
@@ -377,36 +408,31 @@ al_tiff_load_bytes (const guint8 *data,
                     const char   *name,
                     GError      **error)
 {
-  return load (data, size, name, FALSE, 0, 0, error);
+  AlFrameSource *source;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+  source = al_frame_source_new (name);
+  al_frame_source_set_bytes (source, data, size);
+  if (!open_source (source, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
 }
 
 /* The file is mapped, not read: pages are fetched as libtiff touches them,
  * and plain strips are converted straight from the mapping. */
-static AlImage *
-tiff_load_frames (const char *path,
-                  guint       first,
-                  guint       n_frames,
-                  GError    **error)
+static gboolean
+tiff_open (AlFrameSource *source,
+           const char    *path,
+           GError       **error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-
-  if (mapped == NULL)
-    return NULL;
-  return load ((const guint8 *) g_mapped_file_get_contents (mapped),
-               g_mapped_file_get_length (mapped), name, TRUE, first, n_frames, error);
-}
-
-static AlImage *
-tiff_load (const char *path,
-           GError    **error)
-{
-  return tiff_load_frames (path, 0, 0, error);
+  return al_frame_source_map (source, path, error) && open_source (source, error);
 }
 
 const AlImageReader al_tiff_reader = {
   .format = "TIFF",
   .sniff = tiff_sniff,
-  .load = tiff_load,
-  .load_frames = tiff_load_frames,
+  .open = tiff_open,
 };
