@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "al-cli.h"
+#include "cli-model.h"
 #include "al-pipeline.h"
 #include "export/al-export-tables.h"
 #include "export/al-figure.h"
@@ -87,7 +88,7 @@ al_cli_analyze (int    argc,
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
       "Worker threads; a series analyses this many frames at once (default: all processors)", "N" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
-      "Find atoms with this trained network (atomlens.task = atoms) instead of the classical detector", "FILE" },
+      AL_CLI_MODEL_HELP, "auto|none|FILE" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
@@ -113,7 +114,8 @@ al_cli_analyze (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || (pixel_size > 0 && pixel_size > 100))
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
-  params.model_path = model_path;
+  if (!al_cli_model_option (model_path, &params))
+    return 1;
   if (!parse_frames (frames_spec, &params.frame_first, &params.frame_last))
     return al_cli_fail ("--frames wants A:B with A ≤ B, counted from 0 (got “%s”)", frames_spec);
   if (n_threads < 0 || n_threads > AL_CLI_MAX_THREADS)

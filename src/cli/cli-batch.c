@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "al-cli.h"
+#include "cli-model.h"
 #include "al-pipeline.h"
 #include "export/al-export-tables.h"
 #include "export/al-figure.h"
@@ -356,7 +357,7 @@ al_cli_batch (int    argc,
     { "pixel-size", 0, 0, G_OPTION_ARG_DOUBLE, &pixel_size,
       "Pixel size in nm of every file (overrides their calibration)", "NM" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
-      "Find atoms with this trained network (atomlens.task = atoms) instead of the classical detector", "FILE" },
+      AL_CLI_MODEL_HELP, "auto|none|FILE" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Folder for summary.csv, summary.json and one folder per file (required)", "DIR" },
     { "figure", 0, 0, G_OPTION_ARG_STRING, &figure,
@@ -399,7 +400,8 @@ al_cli_batch (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || pixel_size > AL_BATCH_MAX_PIXEL_SIZE_NM)
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
-  params.model_path = model_path;
+  if (!al_cli_model_option (model_path, &params))
+    return 1;
   params.n_threads = g_get_num_processors ();
   if (figure != NULL && al_figure_format_from_name (figure) < 0)
     return al_cli_fail ("--figure wants png, svg or pdf (got “%s”)", figure);

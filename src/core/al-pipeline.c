@@ -6,6 +6,7 @@
 #include "al-error.h"
 #include "detect/al-material-guess.h"
 #include "detect/al-nn-atoms.h"
+#include "nn/al-model-registry.h"
 #include "track/al-frame-pool.h"
 
 void
@@ -58,6 +59,7 @@ al_analysis_free (AlAnalysis *analysis)
     return;
   g_ptr_array_unref (analysis->frames);
   g_array_unref (analysis->timings);
+  g_free (analysis->model_path);
   g_free (analysis);
 }
 
@@ -116,9 +118,6 @@ add_detect_timings (AlAnalysis         *analysis,
   al_analysis_add_timing (analysis, "species", info->time_species_s);
 }
 
-/* Detection of one frame; in auto mode the first frame is detected with no
- * material, the material guessed from what was found, and detected again
- * with it (thresholds and species depend on the material). */
 /* An atom-finding network, loaded once for every frame. */
 typedef struct
 {
@@ -157,9 +156,66 @@ network_path_load (NetworkPath *net,
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", path);
       return FALSE;
     }
+  g_free (analysis->model_path);
+  analysis->model_path = g_strdup (path);
   return TRUE;
 }
 
+/* --model auto: the atoms network for the analysis's material, if any. */
+static gboolean
+network_path_auto (NetworkPath *net,
+                   AlAnalysis  *analysis,
+                   GError     **error)
+{
+  g_autofree char *path = al_model_find (analysis->material, AL_MODEL_TASK_ATOMS);
+
+  return path == NULL || network_path_load (net, analysis, path, error);
+}
+
+/* One detection with the network's maps (when a network is loaded) or the
+ * classical detection map. */
+static AlAtoms *
+detect_once (AlAnalysis     *analysis,
+             const float    *frame,
+             guint           width,
+             guint           height,
+             AlDetectParams *dp,
+             NetworkPath    *net,
+             AlDetectInfo   *info,
+             AlProgress     *progress,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autofree float *maps = NULL;
+  AlAtoms *atoms;
+
+  if (net->model != NULL)
+    {
+      AlProgress sub = al_progress_sub (progress, 0.0, 0.7);
+      gint64 start = g_get_monotonic_time ();
+      maps = al_nn_atoms_maps (net->model, frame, width, height, dp->pixel_size_nm,
+                               dp->n_threads, &sub, cancellable, error);
+      if (maps == NULL)
+        return NULL;
+      al_analysis_add_timing (analysis, "network", (g_get_monotonic_time () - start) * 1e-6);
+      dp->prob_maps = maps;
+      dp->n_channels = al_nn_model_get_out_channels (net->model);
+      dp->channel_species = net->channel_species;
+      sub = al_progress_sub (progress, 0.7, 0.3);
+      atoms = al_detect_run (frame, width, height, dp, info, &sub, cancellable, error);
+      dp->prob_maps = NULL;
+    }
+  else
+    atoms = al_detect_run (frame, width, height, dp, info, progress, cancellable, error);
+  if (atoms != NULL)
+    add_detect_timings (analysis, info);
+  return atoms;
+}
+
+/* Detection of one frame; in auto mode the first frame is detected with no
+ * material, the material guessed from what was found, and detected again
+ * with it (thresholds and species depend on the material);
+ * with --model auto, by the material's network when there is one. */
 static AlAtoms *
 detect_frame (AlAnalysis             *analysis,
               const float            *frame,
@@ -180,22 +236,8 @@ detect_frame (AlAnalysis             *analysis,
   dp.material = analysis->material;
   dp.pixel_size_nm = pixel_size;
   dp.n_threads = MAX (params->n_threads, 1);
-  if (net->model != NULL)
-    {
-      AlProgress sub = al_progress_sub (progress, 0.0, 0.7);
-      gint64 start = g_get_monotonic_time ();
-      g_autofree float *maps = al_nn_atoms_maps (net->model, frame, width, height, pixel_size,
-                                                 dp.n_threads, &sub, cancellable, error);
-      if (maps == NULL)
-        return NULL;
-      al_analysis_add_timing (analysis, "network", (g_get_monotonic_time () - start) * 1e-6);
-      dp.prob_maps = maps;
-      dp.n_channels = al_nn_model_get_out_channels (net->model);
-      dp.channel_species = net->channel_species;
-      sub = al_progress_sub (progress, 0.7, 0.3);
-      atoms = al_detect_run (frame, width, height, &dp, info, &sub, cancellable, error);
-    }
-  else if (params->auto_material && analysis->material == NULL && !analysis->material_guessed)
+  if (net->model == NULL && params->auto_material && analysis->material == NULL
+      && !analysis->material_guessed)
     {
       AlProgress sub = al_progress_sub (progress, 0.0, 0.5);
       const AlMaterial *guess;
@@ -209,14 +251,13 @@ detect_frame (AlAnalysis             *analysis,
         return atoms;
       al_atoms_free (atoms);
       analysis->material = dp.material = guess;
+      if (params->auto_model && params->model_path == NULL
+          && !network_path_auto (net, analysis, error))
+        return NULL;
       sub = al_progress_sub (progress, 0.5, 0.5);
-      atoms = al_detect_run (frame, width, height, &dp, info, &sub, cancellable, error);
+      return detect_once (analysis, frame, width, height, &dp, net, info, &sub, cancellable, error);
     }
-  else
-    atoms = al_detect_run (frame, width, height, &dp, info, progress, cancellable, error);
-  if (atoms != NULL)
-    add_detect_timings (analysis, info);
-  return atoms;
+  return detect_once (analysis, frame, width, height, &dp, net, info, progress, cancellable, error);
 }
 
 /* Bonds, rings, strain and defects of one frame's atoms. The pixel size
@@ -359,6 +400,7 @@ run_frames (FrameRun     *run,
 {
   AlAnalysis *analysis = run->analysis;
   guint start = run->first;
+  guint workers = run->n_workers;
 
   if (run->params->auto_material && analysis->material == NULL && run->net->model == NULL)
     {
@@ -368,6 +410,13 @@ run_frames (FrameRun     *run,
         return FALSE;
       frame_done (start, r, 1, run->n, run);
       start++;
+      if (run->net->model != NULL && workers > 1)
+        {
+          /* --model auto found a network for the guessed material: one
+           * frame at a time from here (see frame_run_plan). */
+          workers = 1;
+          run->frame_params.n_threads = MAX (run->params->n_threads, 1);
+        }
     }
   for (guint w = 0; w < run->n_workers; w++)
     {
@@ -375,7 +424,7 @@ run_frames (FrameRun     *run,
       run->scratch[w]->material_guessed = TRUE;
     }
   if (start <= run->first + run->n - 1
-      && !al_frame_pool_run (start, run->first + run->n - 1, run->n_workers, frame_work, frame_done,
+      && !al_frame_pool_run (start, run->first + run->n - 1, workers, frame_work, frame_done,
                              run, cancellable, error))
     return FALSE;
   for (guint w = 0; w < run->n_workers; w++)
@@ -429,6 +478,9 @@ al_pipeline_run (const AlImage          *image,
     }
   analysis->pixel_size_nm = pixel_size;
   if (params->model_path != NULL && !network_path_load (&net, analysis, params->model_path, error))
+    return NULL;
+  if (params->model_path == NULL && params->auto_model && analysis->material != NULL
+      && !network_path_auto (&net, analysis, error))
     return NULL;
 
   run = (FrameRun) { .analysis = analysis, .image = image, .params = params, .net = &net,

@@ -63,6 +63,10 @@ typedef struct
   guint             frame_workers;
   AlFrameDoneFunc   frame_done;      /* NULL: none */
   gpointer          frame_done_data;
+  /* With no model_path: use the atoms network that al_model_find() gives
+   * for the material (given, or guessed from a first classical pass), and
+   * the classical path when there is none. */
+  gboolean          auto_model;
 } AlPipelineParams;
 
 struct _AlFrameResult
@@ -89,6 +93,7 @@ typedef struct
   guint             height;
   GPtrArray        *frames;            /* AlFrameResult*, in frame order */
   GArray           *timings;           /* AlStageTiming, in first-run order */
+  char             *model_path;        /* the atoms network used; NULL: classical path */
 } AlAnalysis;
 
 void           al_pipeline_params_init  (AlPipelineParams       *params);

@@ -149,6 +149,12 @@ al_summary_json (const AlAnalysis *analysis,
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "material_guessed");
   json_builder_add_boolean_value (b, analysis->material_guessed);
+  /* The atoms network that found the atoms (its path); null: the classical detector. */
+  json_builder_set_member_name (b, "model");
+  if (analysis->model_path != NULL)
+    json_builder_add_string_value (b, analysis->model_path);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "pixel_size_nm");
   if (px > 0)
     json_builder_add_double_value (b, px);
