@@ -148,7 +148,7 @@ test_check (void)
 }
 
 static AlImage *
-simulated_mos2 (void)
+simulated_mos2 (guint n_frames)
 {
   AlSimParams p;
   g_autoptr (GError) error = NULL;
@@ -159,6 +159,7 @@ simulated_mos2 (void)
   p.pixel_size_nm = 0.03;
   p.dose = 1e5;
   p.seed = 11;
+  p.n_frames = n_frames;
   result = al_simulate_run (&p, NULL, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&result->image);
@@ -169,7 +170,7 @@ simulated_mos2 (void)
 static void
 test_pipeline_auto (void)
 {
-  g_autoptr (AlImage) image = simulated_mos2 ();
+  g_autoptr (AlImage) image = simulated_mos2 (1);
   g_autofree char *expected = source_model ("mos2-atoms.onnx");
   AlPipelineParams params;
 
@@ -205,6 +206,32 @@ test_pipeline_auto (void)
       }
 }
 
+/* A series with a guessed material: the first frame settles the material
+ * and the network, the others run with it (one frame at a time, as the
+ * network cannot be shared between frame workers). */
+static void
+test_pipeline_auto_series (void)
+{
+  g_autoptr (AlImage) image = simulated_mos2 (3);
+  g_autofree char *expected = source_model ("mos2-atoms.onnx");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlAnalysis) a = NULL;
+  AlPipelineParams params;
+
+  g_unsetenv ("AL_MODELS_DIR");
+  al_pipeline_params_init (&params);
+  params.n_threads = 3;
+  params.auto_material = TRUE;
+  params.auto_model = TRUE;
+  a = al_pipeline_run (image, &params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (a->material == al_material_from_name ("mos2"));
+  g_assert_cmpstr (a->model_path, ==, expected);
+  g_assert_cmpuint (a->frames->len, ==, 3);
+  for (guint f = 0; f < 3; f++)
+    g_assert_cmpuint (((AlFrameResult *) a->frames->pdata[f])->atoms->n_atoms, >, 100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -215,5 +242,6 @@ main (int    argc,
   g_test_add_func ("/core/models/registry/user-folder", test_user_folder);
   g_test_add_func ("/core/models/registry/check", test_check);
   g_test_add_func ("/core/models/registry/pipeline-auto", test_pipeline_auto);
+  g_test_add_func ("/core/models/registry/pipeline-auto-series", test_pipeline_auto_series);
   return g_test_run ();
 }
