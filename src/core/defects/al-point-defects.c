@@ -246,6 +246,42 @@ emit_cluster (const AlAtoms    *atoms,
   (void) sites;
 }
 
+/* One defect per Si of a cluster: two Si dopants a bond or two apart
+ * share their odd rings and fall into one cluster, but each is its own
+ * Si_C3 or Si_C4 (named by its own bonds, at its own position). */
+static void
+emit_silicons (const AlAtoms    *atoms,
+               const AlBonds    *bonds,
+               const GArray     *sites,
+               const AlMaterial *m,
+               const Cluster    *c,
+               GArray           *member_list,
+               guint             frame,
+               AlDefects        *defects)
+{
+  g_autoptr (GArray) si = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint k = 0; k < member_list->len; k++)
+    {
+      guint32 a = g_array_index (member_list, guint32, k);
+      if (species_named (m, atoms->species[a], "Si"))
+        g_array_append_val (si, a);
+    }
+  if (si->len <= 1)
+    {
+      emit_cluster (atoms, bonds, sites, m, c, member_list, frame, defects);
+      return;
+    }
+  for (guint k = 0; k < si->len; k++)
+    {
+      Cluster one = *c;
+      g_autoptr (GArray) alone = g_array_new (FALSE, FALSE, sizeof (guint32));
+      one.silicon = (int) g_array_index (si, guint32, k);
+      g_array_append_val (alone, g_array_index (si, guint32, k));
+      emit_cluster (atoms, bonds, sites, m, &one, alone, frame, defects);
+    }
+}
+
 static void
 drop_rings_through (const AlRings *rings,
                     GArray        *ids,
@@ -402,11 +438,15 @@ al_point_defects_find (const AlAtoms    *atoms,
        * empty sites. */
       if (cl->silicon >= 0)
         {
-          emit_cluster (atoms, bonds, sites, m, cl, members[c], frame, defects);
+          emit_silicons (atoms, bonds, sites, m, cl, members[c], frame, defects);
           /* Odd rings beside the Si belong to a neighbouring defect; those
            * through a four-fold Si are its own (5-5-6-6 around Si_C4). */
-          if (al_bonds_degree (bonds, cl->silicon) >= 4)
-            drop_rings_through (rings, ring_ids[c], (guint32) cl->silicon);
+          for (guint k = 0; k < members[c]->len; k++)
+            {
+              guint32 a = g_array_index (members[c], guint32, k);
+              if (species_named (m, atoms->species[a], "Si") && al_bonds_degree (bonds, a) >= 4)
+                drop_rings_through (rings, ring_ids[c], a);
+            }
           al_ring_patterns_emit (atoms, rings, (const guint32 *) ring_ids[c]->data, ring_ids[c]->len,
                                  frame, defects);
         }
