@@ -236,6 +236,7 @@ detect_frame (AlAnalysis             *analysis,
   dp.material = analysis->material;
   dp.pixel_size_nm = pixel_size;
   dp.n_threads = MAX (params->n_threads, 1);
+  dp.column_width_px = params->column_width_px;
   if (net->model == NULL && params->auto_material && analysis->material == NULL
       && !analysis->material_guessed)
     {
@@ -391,8 +392,7 @@ frame_run_plan (FrameRun *run)
     }
 }
 
-/* Frames [first, last] on the pool. In auto mode the first frame is
- * analysed alone (it settles the material for the others). */
+/* Frames [first, last] on the pool. */
 static gboolean
 run_frames (FrameRun     *run,
             GCancellable *cancellable,
@@ -402,13 +402,18 @@ run_frames (FrameRun     *run,
   guint start = run->first;
   guint workers = run->n_workers;
 
-  if (run->params->auto_material && analysis->material == NULL && run->net->model == NULL)
+  /* The first frame alone when it settles something for the others: the
+   * material (auto mode) or the column width. */
+  if ((run->params->auto_material && analysis->material == NULL && run->net->model == NULL)
+      || (run->n > 1 && run->params->column_width_px <= 0))
     {
       AlProgress sub = al_progress_sub (run->progress, 0.0, 1.0 / run->n);
       AlFrameResult *r = analyse_frame (run, analysis, start, &sub, cancellable, error);
       if (r == NULL)
         return FALSE;
       frame_done (start, r, 1, run->n, run);
+      if (run->frame_params.column_width_px <= 0)
+        run->frame_params.column_width_px = r->detect.column_width_px;
       start++;
       if (run->net->model != NULL && workers > 1)
         {

@@ -61,6 +61,10 @@ typedef struct
    * threads (at most this many frames in flight); 0: as many as n_threads.
    * With a network the frames run one after the other. */
   guint             frame_workers;
+  /* Gaussian sigma of a column, px; 0: measured. In a series only the
+   * first frame measures it and the others reuse it (the probe does not
+   * change between frames; measuring costs a third of a frame's detection). */
+  double            column_width_px;
   AlFrameDoneFunc   frame_done;      /* NULL: none */
   gpointer          frame_done_data;
   /* With no model_path: use the atoms network that al_model_find() gives

@@ -3,6 +3,7 @@
 
 #include "simulate/al-match.h"
 #include "track/al-track.h"
+#include "track/al-track-labels.h"
 
 /* Defaults for point defects in px-agnostic units are meaningless; the
  * caller sets gate_px and hop_px from the lattice. These fit TMDs at the
@@ -10,7 +11,8 @@
 #define AL_TRACK_DEFAULT_GATE_PX 14.0
 #define AL_TRACK_DEFAULT_HOP_PX  5.0
 #define AL_TRACK_DEFAULT_MAX_GAP 2
-#define AL_TRACK_DEFAULT_MIN_SEEN 2
+#define AL_TRACK_DEFAULT_MIN_SEEN 3
+#define AL_TRACK_DEFAULT_MIN_PERSIST 1
 
 typedef struct
 {
@@ -28,6 +30,7 @@ al_track_params_init (AlTrackParams *params)
     .max_gap = AL_TRACK_DEFAULT_MAX_GAP,
     .n_labels = 1,
     .min_seen = AL_TRACK_DEFAULT_MIN_SEEN,
+    .min_persist = AL_TRACK_DEFAULT_MIN_PERSIST,
   };
 }
 
@@ -122,7 +125,7 @@ start (AlTracks           *t,
 /* Matches the unassigned points of frame fi to the tracks last seen in
  * frames [lo, hi] that have no point yet; assigned[p] gets the track id. */
 static void
-match_stage (AlTracks            *t,
+match_stage (guint                n_tracks,
              GArray              *live,
              const AlTrackFrame  *frames,
              guint                fi,
@@ -137,7 +140,7 @@ match_stage (AlTracks            *t,
   g_autofree double *tx = NULL, *ty = NULL, *px = NULL, *py = NULL;
   g_autofree int *mt = NULL, *mp = NULL;
 
-  for (guint id = 1; id <= t->n_tracks; id++)
+  for (guint id = 1; id <= n_tracks; id++)
     {
       const Live *l = &g_array_index (live, Live, id - 1);
       if (l->last >= lo && l->last <= hi)
@@ -172,18 +175,19 @@ match_stage (AlTracks            *t,
       {
         guint id = g_array_index (ids, guint, k), p = g_array_index (pts, guint, mt[k]);
         assigned[p] = id;
-        extend (t, (Live *) live->data, id, frames, fi, p, params);
+        g_array_index (live, Live, id - 1) = (Live) { fi, px[mt[k]], py[mt[k]], f->label[p] };
       }
 }
 
 static void
 record_points (AlTracks           *t,
                const AlTrackFrame *f,
+               const int          *raw_label,
                const guint        *assigned)
 {
   for (guint p = 0; p < f->n; p++)
     {
-      AlTrackPoint pt = { f->frame, p, assigned[p], f->label[p], f->x[p], f->y[p] };
+      AlTrackPoint pt = { f->frame, p, assigned[p], f->label[p], f->x[p], f->y[p], raw_label[p] };
       g_array_append_val (t->points, pt);
     }
 }
@@ -209,11 +213,45 @@ drop_transients (AlTracks *t,
     {
       const AlTrackEvent *e = &g_array_index (t->events, AlTrackEvent, i);
       const AlTrackSpan *s = &g_array_index (t->spans, AlTrackSpan, e->track_id - 1);
-      if ((e->kind == AL_TRACK_BIRTH || e->kind == AL_TRACK_DEATH) && s->n_seen < min_seen)
+      if (s->n_seen < min_seen)
         continue;
       g_array_index (t->events, AlTrackEvent, k++) = *e;
     }
   g_array_set_size (t->events, k);
+}
+
+/* Pass 1: the track id of every point (from 1), by position alone;
+ * ids are numbered in order of first appearance. */
+static guint **
+link_ids (const AlTrackFrame  *frames,
+          guint                n_frames,
+          const AlTrackParams *params)
+{
+  g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (Live));
+  guint **assigned = g_new0 (guint *, n_frames);
+
+  for (guint fi = 0; fi < n_frames; fi++)
+    {
+      const AlTrackFrame *f = &frames[fi];
+
+      assigned[fi] = g_new0 (guint, MAX (f->n, 1));
+      if (fi > 0)
+        {
+          /* Tracks seen in the frame before first, then those missed. */
+          match_stage (live->len, live, frames, fi, fi - 1, fi - 1, assigned[fi], params);
+          if (fi > 1 && params->max_gap > 0)
+            match_stage (live->len, live, frames, fi, fi - 1 > params->max_gap ? fi - 1 - params->max_gap : 0,
+                         fi - 2, assigned[fi], params);
+        }
+      for (guint p = 0; p < f->n; p++)
+        if (assigned[fi][p] == 0)
+          {
+            Live l = { fi, f->x[p] - f->drift_x, f->y[p] - f->drift_y, f->label[p] };
+            g_array_append_val (live, l);
+            assigned[fi][p] = live->len;
+          }
+    }
+  return assigned;
 }
 
 AlTracks *
@@ -223,6 +261,9 @@ al_track_link (const AlTrackFrame  *frames,
 {
   AlTracks *t = g_new0 (AlTracks, 1);
   g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (Live));
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autofree AlTrackFrame *steady = g_new0 (AlTrackFrame, MAX (n_frames, 1));
+  guint **assigned;
 
   g_return_val_if_fail (params != NULL && params->n_labels > 0, NULL);
   t->n_labels = params->n_labels;
@@ -231,24 +272,27 @@ al_track_link (const AlTrackFrame  *frames,
   t->spans = g_array_new (FALSE, FALSE, sizeof (AlTrackSpan));
   t->counts = g_new0 (guint, (gsize) t->n_labels * t->n_labels);
   t->frames = g_new0 (guint, t->n_labels);
+  assigned = link_ids (frames, n_frames, params);
+  /* Pass 2: labels that flicker for fewer than min_persist observations
+   * inside a track are taken for misreadings; pass 3 replays the tracks
+   * with the steady labels to give events, spans and counts. */
+  al_track_steady_labels (frames, n_frames, (const guint *const *) assigned, params->min_persist,
+                          steady, keep);
   for (guint fi = 0; fi < n_frames; fi++)
     {
-      const AlTrackFrame *f = &frames[fi];
-      g_autofree guint *assigned = g_new0 (guint, f->n);
+      const AlTrackFrame *f = &steady[fi];
 
-      if (fi > 0)
-        {
-          /* Tracks seen in the frame before first, then those missed. */
-          match_stage (t, live, frames, fi, fi - 1, fi - 1, assigned, params);
-          if (fi > 1 && params->max_gap > 0)
-            match_stage (t, live, frames, fi, fi - 1 > params->max_gap ? fi - 1 - params->max_gap : 0,
-                         fi - 2, assigned, params);
-        }
       for (guint p = 0; p < f->n; p++)
-        if (assigned[p] == 0)
-          assigned[p] = start (t, live, frames, fi, p);
-      record_points (t, f, assigned);
+        {
+          if (assigned[fi][p] > live->len)
+            start (t, live, steady, fi, p);
+          else
+            extend (t, (Live *) live->data, assigned[fi][p], steady, fi, p, params);
+        }
+      record_points (t, f, frames[fi].label, assigned[fi]);
+      g_free (assigned[fi]);
     }
+  g_free (assigned);
   for (guint id = 1; id <= t->n_tracks; id++)
     {
       const Live *l = &g_array_index (live, Live, id - 1);

@@ -9,7 +9,10 @@
  * last `max_gap` frames (gap closing), and what is still left starts a
  * track. A track keeps its id through a change of label (V_S → V_S2) and
  * through a hop to a neighbouring site when the gate is wider than one
- * lattice step.
+ * lattice step. Linking uses positions only; the labels along each track
+ * can then be steadied (a label seen for fewer than min_persist
+ * observations between two others taken for a misreading) before events
+ * and counts are taken.
  */
 #pragma once
 
@@ -24,8 +27,16 @@ typedef struct
   guint  max_gap;   /* frames a track may be missed and still resume */
   guint  n_labels;  /* labels are 0 .. n_labels - 1 */
   /* Tracks seen fewer times are transients (most often a false detection
-   * in one frame): they keep their points but give no birth or death. */
+   * in a frame or two, at the border): they keep their points but give no
+   * events. */
   guint  min_seen;
+  /* A new label must hold for this many observations of a track before it
+   * counts as a conversion; shorter runs inside a track are misreadings
+   * and take the label before them. Runs at either end of a track cannot
+   * be checked and are kept. Default 1, every change counts: on simulated
+   * graphene series steadying cost more true one-frame states than it
+   * removed misreadings. */
+  guint  min_persist;
 } AlTrackParams;
 
 /* The points of one frame, positions in px of that frame. */
@@ -45,8 +56,9 @@ typedef struct
   guint  frame;
   guint  index;            /* into that frame's points */
   guint  track_id;         /* from 1 */
-  int    label;
+  int    label;            /* the steady label along the track */
   double x, y;             /* px of that frame (not drift-corrected) */
+  int    raw_label;        /* as the frame gave it */
 } AlTrackPoint;
 
 typedef enum
