@@ -93,7 +93,7 @@ al_cli_analyze (int    argc,
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
   g_autoptr (GError) error = NULL;
-  g_autoptr (AlImage) image = NULL;
+  g_autoptr (AlFrameSource) source = NULL;
   g_autoptr (AlAnalysis) analysis = NULL;
   AlPipelineParams params;
   AlExportTablesFlags flags;
@@ -126,12 +126,14 @@ al_cli_analyze (int    argc,
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
-  image = al_image_load (argv[1], &error);
-  if (image == NULL)
+  /* Frames are read from the file as the workers need them: a series
+   * larger than memory is analysed holding a few frames. */
+  source = al_frame_source_open (argv[1], &error);
+  if (source == NULL)
     return al_cli_fail ("%s", error->message);
-  if (image->n_frames > 1 && isatty (STDERR_FILENO))
+  if (al_frame_source_get_n_frames (source) > 1 && isatty (STDERR_FILENO))
     params.frame_done = print_frame_done;
-  analysis = al_pipeline_run (image, &params, NULL, NULL, &error);
+  analysis = al_pipeline_run_source (source, &params, NULL, NULL, &error);
   if (analysis == NULL)
     return al_cli_fail ("%s: %s", argv[1], error->message);
 
@@ -140,9 +142,9 @@ al_cli_analyze (int    argc,
   flags = AL_EXPORT_TABLES_FIGURE | AL_EXPORT_TABLES_SERIES;
   if (figure != NULL)
     flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
-  if (!al_export_tables (analysis, image, out_dir, flags,
-                         al_figure_format_from_name (figure != NULL ? figure : "png"),
-                         start, NULL, &error))
+  if (!al_export_tables_source (analysis, source, out_dir, flags,
+                                al_figure_format_from_name (figure != NULL ? figure : "png"),
+                                start, NULL, &error))
     return al_cli_fail ("%s", error->message);
   return 0;
 }

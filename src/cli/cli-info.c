@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "al-cli.h"
-#include "io/al-io.h"
+#include "io/al-frame-source.h"
 
 static int
 compare_keys (gconstpointer a,
@@ -18,7 +18,8 @@ al_cli_info (int    argc,
 {
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
   g_autoptr (GError) error = NULL;
-  g_autoptr (AlImage) image = NULL;
+  g_autoptr (AlFrameSource) source = NULL;
+  const AlImage *image;
   g_autofree const char **keys = NULL;
   guint n_keys;
 
@@ -28,9 +29,11 @@ al_cli_info (int    argc,
   if (argc != 2)
     return al_cli_fail ("info needs exactly one IMAGE");
 
-  image = al_image_load (argv[1], &error);
-  if (image == NULL)
+  /* Only the description is read: instant on a series of any size. */
+  source = al_frame_source_open (argv[1], &error);
+  if (source == NULL)
     return al_cli_fail ("%s", error->message);
+  image = al_frame_source_get_info (source);
 
   printf ("file:        %s\n", argv[1]);
   printf ("format:      %s\n", image->format);

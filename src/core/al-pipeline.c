@@ -6,6 +6,7 @@
 #include "al-error.h"
 #include "detect/al-material-guess.h"
 #include "detect/al-nn-atoms.h"
+#include "io/al-frame-source.h"
 #include "nn/al-model-registry.h"
 #include "track/al-frame-pool.h"
 
@@ -288,7 +289,9 @@ analyse_structure (AlAnalysis   *analysis,
 typedef struct
 {
   AlAnalysis             *analysis;
-  const AlImage          *image;
+  const AlImage          *image;          /* the frames in memory, or ... */
+  AlFrameSource          *source;         /* ... read one at a time from the file */
+  guint                   width, height;
   const AlPipelineParams *params;
   AlPipelineParams        frame_params;   /* n_threads per frame */
   NetworkPath            *net;
@@ -308,12 +311,28 @@ analyse_frame (FrameRun     *run,
                GCancellable *cancellable,
                GError      **error)
 {
-  const float *pixels = al_image_frame_const (run->image, f);
   g_autoptr (AlFrameResult) result = al_frame_result_new (f);
+  g_autofree float *buffer = NULL;
+  const float *pixels;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  result->atoms = detect_frame (ctx, pixels, run->image->width, run->image->height, &run->frame_params,
+  if (run->source != NULL)
+    {
+      /* Each worker holds only the frame it analyses. */
+      buffer = g_try_new (float, (gsize) run->width * run->height);
+      if (buffer == NULL)
+        {
+          g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE, "Not enough memory for frame %u", f);
+          return NULL;
+        }
+      if (!al_frame_source_read (run->source, f, 1, buffer, error))
+        return NULL;
+      pixels = buffer;
+    }
+  else
+    pixels = al_image_frame_const (run->image, f);
+  result->atoms = detect_frame (ctx, pixels, run->width, run->height, &run->frame_params,
                                 run->net, run->pixel_size, &result->detect, progress, cancellable, error);
   if (result->atoms == NULL)
     return NULL;
@@ -441,13 +460,15 @@ run_frames (FrameRun     *run,
   return TRUE;
 }
 
-/* Analyses frames [first, last] of `image`. */
-AlAnalysis *
-al_pipeline_run (const AlImage          *image,
-                 const AlPipelineParams *params,
-                 AlProgress             *progress,
-                 GCancellable           *cancellable,
-                 GError                **error)
+/* Analyses frames [first, last] of `image` (which describes the frames:
+ * their pixels are in memory, or NULL and read from `source`). */
+static AlAnalysis *
+run_pipeline (const AlImage          *image,
+              AlFrameSource          *source,
+              const AlPipelineParams *params,
+              AlProgress             *progress,
+              GCancellable           *cancellable,
+              GError                **error)
 {
   g_autoptr (AlAnalysis) analysis = NULL;
   g_auto (NetworkPath) net = { NULL, NULL };
@@ -488,7 +509,8 @@ al_pipeline_run (const AlImage          *image,
       && !network_path_auto (&net, analysis, error))
     return NULL;
 
-  run = (FrameRun) { .analysis = analysis, .image = image, .params = params, .net = &net,
+  run = (FrameRun) { .analysis = analysis, .image = image, .source = source,
+                     .width = image->width, .height = image->height, .params = params, .net = &net,
                      .pixel_size = pixel_size, .first = first, .n = last - first + 1,
                      .progress = progress };
   frame_run_plan (&run);
@@ -503,4 +525,27 @@ al_pipeline_run (const AlImage          *image,
     g_ptr_array_add (analysis->frames, g_steal_pointer (&run.slots[i]));
   al_progress_report (progress, "Done", 1.0);
   return g_steal_pointer (&analysis);
+}
+
+AlAnalysis *
+al_pipeline_run (const AlImage          *image,
+                 const AlPipelineParams *params,
+                 AlProgress             *progress,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  g_return_val_if_fail (image != NULL && image->pixels != NULL, NULL);
+  return run_pipeline (image, NULL, params, progress, cancellable, error);
+}
+
+AlAnalysis *
+al_pipeline_run_source (AlFrameSource          *source,
+                        const AlPipelineParams *params,
+                        AlProgress             *progress,
+                        GCancellable           *cancellable,
+                        GError                **error)
+{
+  g_return_val_if_fail (source != NULL, NULL);
+  return run_pipeline (al_frame_source_get_info (source), source, params, progress, cancellable,
+                       error);
 }

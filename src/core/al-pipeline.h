@@ -13,6 +13,7 @@
 
 #include "al-atoms.h"
 #include "al-image.h"
+#include "io/al-frame-source.h"
 #include "al-material.h"
 #include "al-progress.h"
 #include "defects/al-structure.h"
@@ -102,6 +103,16 @@ typedef struct
 
 void           al_pipeline_params_init  (AlPipelineParams       *params);
 AlAnalysis    *al_pipeline_run          (const AlImage          *image,
+                                         const AlPipelineParams *params,
+                                         AlProgress             *progress,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+
+/* The same, reading each frame from `source` when a worker starts on it:
+ * a series larger than memory is analysed with n_workers frames in memory
+ * (io/al-frame-source.h). Results equal al_pipeline_run() on the loaded
+ * frames. */
+AlAnalysis    *al_pipeline_run_source   (AlFrameSource          *source,
                                          const AlPipelineParams *params,
                                          AlProgress             *progress,
                                          GCancellable           *cancellable,

@@ -17,6 +17,7 @@
 static gboolean
 write_figures (const AlAnalysis *analysis,
                const AlImage    *image,
+               AlFrameSource    *source,
                const char       *out_dir,
                AlFigureFormat    format,
                gboolean          every_frame,
@@ -40,8 +41,13 @@ write_figures (const AlAnalysis *analysis,
       g_autofree char *path = g_build_filename (out_dir, name, NULL);
       if (fp.pixel_size_nm <= 0 && r->structure != NULL)
         fp.pixel_size_nm = r->structure->pixel_size_nm;
-      if (!al_figure_render_to_file (&fp, image, r->frame, r->atoms, analysis->material, extra,
-                                     path, format, error))
+      /* From a file, only the frame drawn is read. */
+      g_autoptr (AlImage) one = source != NULL ? al_frame_source_load (source, r->frame, 1, error)
+                                               : NULL;
+      if (source != NULL && one == NULL)
+        return FALSE;
+      if (!al_figure_render_to_file (&fp, one != NULL ? one : image, one != NULL ? 0 : r->frame,
+                                     r->atoms, analysis->material, extra, path, format, error))
         return FALSE;
     }
   return TRUE;
@@ -86,11 +92,13 @@ write_csv_tables (const AlAnalysis *analysis,
 static char *
 add_series (const AlAnalysis *analysis,
             const AlImage    *image,
+            AlFrameSource    *source,
             const char       *out_dir,
             const char       *json,
             GError          **error)
 {
-  g_autoptr (AlSeries) series = al_series_track (image, analysis, NULL, error);
+  g_autoptr (AlSeries) series = source != NULL ? al_series_track_source (source, analysis, NULL, error)
+                                               : al_series_track (image, analysis, NULL, error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -112,15 +120,18 @@ add_series (const AlAnalysis *analysis,
   return json_generator_to_data (gen, NULL);
 }
 
-gboolean
-al_export_tables (const AlAnalysis    *analysis,
-                  const AlImage       *image,
-                  const char          *dir,
-                  AlExportTablesFlags  flags,
-                  int                  figure_format,
-                  gint64               start_us,
-                  char               **summary_json,
-                  GError             **error)
+/* `image` describes the frames; their pixels are in it, or read from
+ * `source` when that is not NULL. */
+static gboolean
+export_tables (const AlAnalysis    *analysis,
+               const AlImage       *image,
+               AlFrameSource       *source,
+               const char          *dir,
+               AlExportTablesFlags  flags,
+               int                  figure_format,
+               gint64               start_us,
+               char               **summary_json,
+               GError             **error)
 {
   g_autofree char *json = NULL;
   g_autofree char *json_path = NULL;
@@ -131,7 +142,7 @@ al_export_tables (const AlAnalysis    *analysis,
   if (!write_csv_tables (analysis, dir, error))
     return FALSE;
   if ((flags & AL_EXPORT_TABLES_FIGURE)
-      && !write_figures (analysis, image, dir, (AlFigureFormat) figure_format,
+      && !write_figures (analysis, image, source, dir, (AlFigureFormat) figure_format,
                          (flags & AL_EXPORT_TABLES_EVERY_FIGURE) != 0, error))
     return FALSE;
 
@@ -139,7 +150,7 @@ al_export_tables (const AlAnalysis    *analysis,
   json = al_summary_json (analysis, image, total_s);
   if ((flags & AL_EXPORT_TABLES_SERIES) && analysis->frames->len > 1)
     {
-      char *with_series = add_series (analysis, image, dir, json, error);
+      char *with_series = add_series (analysis, image, source, dir, json, error);
       if (with_series == NULL)
         return FALSE;
       g_free (json);
@@ -151,4 +162,33 @@ al_export_tables (const AlAnalysis    *analysis,
   if (summary_json != NULL)
     *summary_json = g_steal_pointer (&json);
   return TRUE;
+}
+
+gboolean
+al_export_tables (const AlAnalysis    *analysis,
+                  const AlImage       *image,
+                  const char          *dir,
+                  AlExportTablesFlags  flags,
+                  int                  figure_format,
+                  gint64               start_us,
+                  char               **summary_json,
+                  GError             **error)
+{
+  return export_tables (analysis, image, NULL, dir, flags, figure_format, start_us, summary_json,
+                        error);
+}
+
+gboolean
+al_export_tables_source (const AlAnalysis    *analysis,
+                         AlFrameSource       *source,
+                         const char          *dir,
+                         AlExportTablesFlags  flags,
+                         int                  figure_format,
+                         gint64               start_us,
+                         char               **summary_json,
+                         GError             **error)
+{
+  g_return_val_if_fail (source != NULL, FALSE);
+  return export_tables (analysis, al_frame_source_get_info (source), source, dir, flags,
+                        figure_format, start_us, summary_json, error);
 }

@@ -33,4 +33,15 @@ gboolean al_export_tables (const AlAnalysis    *analysis,
                            char               **summary_json,
                            GError             **error);
 
+/* The same for frames analysed from a file with al_pipeline_run_source():
+ * figures and drift read only the frames they need from `source`. */
+gboolean al_export_tables_source (const AlAnalysis    *analysis,
+                                  AlFrameSource       *source,
+                                  const char          *dir,
+                                  AlExportTablesFlags  flags,
+                                  int                  figure_format,
+                                  gint64               start_us,
+                                  char               **summary_json,
+                                  GError             **error);
+
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "al-image.h"
+#include "io/al-frame-source.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,16 @@ gboolean al_drift_estimate (const AlImage *image,
                             double        *dy,
                             GCancellable  *cancellable,
                             GError       **error);
+
+/* al_drift_estimate() over frames read one pair at a time from `source`
+ * (al-drift-source.c): for series larger than memory. */
+gboolean al_drift_estimate_source (AlFrameSource *source,
+                                   guint          first,
+                                   guint          last,
+                                   double         max_step_px,
+                                   double        *dx,
+                                   double        *dy,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
 
 G_END_DECLS

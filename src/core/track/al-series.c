@@ -57,11 +57,13 @@ frame_points (const AlFrameResult *r,
   f->label = label;
 }
 
-AlSeries *
-al_series_track (const AlImage    *image,
-                 const AlAnalysis *analysis,
-                 GCancellable     *cancellable,
-                 GError          **error)
+/* The frames come from `image`, or from `source` when it is not NULL. */
+static AlSeries *
+track_series (const AlImage    *image,
+              AlFrameSource    *source,
+              const AlAnalysis *analysis,
+              GCancellable     *cancellable,
+              GError          **error)
 {
   g_autoptr (AlSeries) s = g_new0 (AlSeries, 1);
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -69,7 +71,8 @@ al_series_track (const AlImage    *image,
   AlTrackParams params;
   guint first, last;
 
-  g_return_val_if_fail (image != NULL && analysis != NULL && analysis->frames->len > 0, NULL);
+  g_return_val_if_fail ((image != NULL || source != NULL) && analysis != NULL
+                        && analysis->frames->len > 0, NULL);
   s->n_frames = analysis->frames->len;
   first = ((AlFrameResult *) analysis->frames->pdata[0])->frame;
   last = ((AlFrameResult *) analysis->frames->pdata[s->n_frames - 1])->frame;
@@ -83,7 +86,11 @@ al_series_track (const AlImage    *image,
   s->drift_x = g_new0 (double, s->n_frames);
   s->drift_y = g_new0 (double, s->n_frames);
   s->lattice_px = lattice_px (analysis);
-  if (s->n_frames > 1
+  if (s->n_frames > 1 && source != NULL
+      && !al_drift_estimate_source (source, first, last, AL_SERIES_MAX_STEP_A * s->lattice_px,
+                                    s->drift_x, s->drift_y, cancellable, error))
+    return NULL;
+  if (s->n_frames > 1 && source == NULL
       && !al_drift_estimate (image, first, last, AL_SERIES_MAX_STEP_A * s->lattice_px,
                              s->drift_x, s->drift_y, cancellable, error))
     return NULL;
@@ -106,6 +113,26 @@ al_series_track (const AlImage    *image,
     }
   s->tracks = al_track_link (frames, s->n_frames, &params);
   return g_steal_pointer (&s);
+}
+
+AlSeries *
+al_series_track (const AlImage    *image,
+                 const AlAnalysis *analysis,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_return_val_if_fail (image != NULL, NULL);
+  return track_series (image, NULL, analysis, cancellable, error);
+}
+
+AlSeries *
+al_series_track_source (AlFrameSource    *source,
+                        const AlAnalysis *analysis,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_return_val_if_fail (source != NULL, NULL);
+  return track_series (NULL, source, analysis, cancellable, error);
 }
 
 void

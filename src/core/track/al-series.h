@@ -37,6 +37,11 @@ AlSeries *al_series_track       (const AlImage    *image,
                                  const AlAnalysis *analysis,
                                  GCancellable     *cancellable,
                                  GError          **error);
+/* The same with the frames read from `source` two at a time (drift). */
+AlSeries *al_series_track_source (AlFrameSource   *source,
+                                  const AlAnalysis *analysis,
+                                  GCancellable     *cancellable,
+                                  GError          **error);
 void      al_series_free        (AlSeries         *series);
 gboolean  al_series_write_csv   (const AlSeries   *series,
                                  const AlAnalysis *analysis,
