@@ -59,6 +59,7 @@ static const AlAccel accels[] = {
   { "win.tool::add", { "a", NULL } },
   { "win.tool::move", { "m", NULL } },
   { "win.tool::delete", { "d", NULL } },
+  { "win.tool::lasso", { "l", NULL } },
 };
 
 /* The schema from the system, or, for an uninstalled build (./run, the

@@ -166,6 +166,7 @@ _al_window_show_results (AlWindow  *self,
   al_atoms_layer_set_selected (self->atoms_layer, selected);
   al_inspector_panel_show_atom (self->inspector_panel, results, frame, selected);
   al_classification_panel_set_results (self->classification_panel, results, frame);
+  _al_window_results_shown (self);
   _al_window_update_actions (self);
   g_signal_emit (self, _al_window_signals[AL_WINDOW_RESULTS_CHANGED], 0);
 }

@@ -43,6 +43,8 @@ rebuild_frame (AlWindow *self,
                                            frame, &sp, NULL, NULL, &error);
       if (r->structure == NULL)
         g_warning ("Bonds and defects not recomputed after an edit: %s", error->message);
+      else  /* defects relabelled or marked false by hand stay so */
+        al_document_follow_hand_labels (self->document, frame, r->atoms, r->structure);
     }
   _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
   g_debug ("frame %u recomputed after an edit in %.1f ms", frame,
@@ -362,7 +364,7 @@ _al_window_canvas_clicked (AlWindow *self,
   else
     {
       set_selection (self, NULL, 0);
-      al_window_select_at (self, x, y);
+      _al_window_pick (self, x, y);
     }
   report (self, error);
 }
@@ -419,12 +421,13 @@ tool_changed (GSimpleAction *action,
   const char *tool = g_variant_get_string (value, NULL);
 
   if (g_str_equal (tool, "select") || g_str_equal (tool, "add") || g_str_equal (tool, "move")
-      || g_str_equal (tool, "delete"))
+      || g_str_equal (tool, "delete") || g_str_equal (tool, "lasso"))
     {
       AlWindow *self = user_data;
       g_simple_action_set_state (action, value);
-      /* Select and move use the drag; with the others it pans. */
-      al_canvas_set_drag_pans (self->canvas, !g_str_equal (tool, "select") && !g_str_equal (tool, "move"));
+      /* Select, lasso and move use the drag; with the others it pans. */
+      al_canvas_set_drag_pans (self->canvas, !g_str_equal (tool, "select") && !g_str_equal (tool, "move")
+                                             && !g_str_equal (tool, "lasso"));
     }
 }
 
@@ -453,6 +456,7 @@ _al_window_update_edit_actions (AlWindow *self)
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), names[i]);
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled[i]);
     }
+  _al_window_update_defect_actions (self);
 }
 
 void

@@ -14,6 +14,7 @@
 #include "layers/al-atoms-layer.h"
 #include "panels/al-layers-panel.h"
 #include "panels/al-metadata-panel.h"
+#include "plots/al-view-overlay.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ struct _AlWindow
   GtkStack         *stack;
   AdwStatusPage    *loading_page;
   AlCanvas         *canvas;
+  AlViewOverlay    *view_overlay;
   AlLevelsPopover  *levels_popover;
   GtkLabel         *zoom_label;
   GtkBox           *frame_box;
@@ -65,6 +67,14 @@ struct _AlWindow
   guint             autosave_id;
   char             *result_panel;     /* atomlens --panel */
   GArray           *selection;        /* guint: atoms chosen by a box */
+
+  /* al-window-defects.c: a defect chosen on its own, by its centre. */
+  gboolean          defect_chosen;
+  double            defect_x;
+  double            defect_y;
+  /* al-window-lasso.c: the outline being drawn (double x, y; image px). */
+  GArray           *lasso;
+  GtkWidget        *species_popover;
 };
 
 /* al-window.c */
@@ -109,6 +119,20 @@ void     _al_window_canvas_clicked (AlWindow  *self,
 void     _al_window_set_document   (AlWindow   *self,
                                     AlDocument *doc,
                                     AlResults  *results);
+
+/* al-window-defects.c */
+void     _al_window_init_defects   (AlWindow *self);
+void     _al_window_update_defect_actions (AlWindow *self);
+void     _al_window_pick           (AlWindow *self,
+                                    double    x,
+                                    double    y);
+void     _al_window_defects_results_shown (AlWindow *self);
+
+/* al-window-view.c: the legend, colour bars and species popover over the
+ * canvas, and the lasso tool */
+void     _al_window_init_view      (AlWindow *self);
+void     _al_window_results_shown  (AlWindow *self);
+void     _al_window_init_lasso     (AlWindow *self);
 
 /* al-window-document.c */
 AlResults *_al_window_results_from_document (AlDocument    *doc,

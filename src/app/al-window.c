@@ -67,6 +67,7 @@ al_window_finalize (GObject *object)
   g_clear_object (&self->recent_menu);
   g_free (self->result_panel);
   g_clear_pointer (&self->selection, g_array_unref);
+  g_clear_pointer (&self->lasso, g_array_unref);
   G_OBJECT_CLASS (al_window_parent_class)->finalize (object);
 }
 
@@ -85,6 +86,7 @@ al_window_class_init (AlWindowClass *klass)
   g_type_ensure (AL_TYPE_CLASSIFICATION_PANEL);
   g_type_ensure (AL_TYPE_METADATA_PANEL);
   g_type_ensure (AL_TYPE_INSPECTOR_PANEL);
+  g_type_ensure (AL_TYPE_VIEW_OVERLAY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atomlens/AtomLens/ui/al-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AlWindow, toast_overlay);
@@ -94,6 +96,7 @@ al_window_class_init (AlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, view_overlay);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, levels_popover);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, frame_box);
@@ -130,6 +133,9 @@ al_window_init (AlWindow *self)
   al_levels_popover_set_canvas (self->levels_popover, self->canvas);
   al_layers_panel_set_model (self->layers_panel, G_LIST_MODEL (al_canvas_get_layers (self->canvas)));
   _al_window_init_edit (self);
+  _al_window_init_defects (self);
+  _al_window_init_view (self);
+  _al_window_init_lasso (self);
   _al_window_init_document (self);
   _al_window_init_export (self);
   _al_window_init_export_data (self);

@@ -87,6 +87,29 @@ gboolean      al_window_delete_selected   (AlWindow      *self,
 gboolean      al_window_set_selected_species (AlWindow   *self,
                                            int            species,
                                            GError       **error);
+/* Selects the atoms inside the closed outline xy (n_points image points;
+ * what a drag with the lasso tool does), as a box does; how many. */
+guint         al_window_select_lasso      (AlWindow      *self,
+                                           const double  *xy,
+                                           guint          n_points);
+/* Opens the species popover at image point (x, y) for the atom there (or
+ * the box selection it is part of), as a right click does; the popover,
+ * or NULL when no atom is there. */
+GtkWidget    *al_window_popup_species     (AlWindow      *self,
+                                           double         x,
+                                           double         y);
+/* Defects of the shown frame: choosing one (index into its structure's
+ * defects; -1: none) shows it in the Inspector; the chosen one (or the
+ * selected atom's) can get another type or be marked false, each an
+ * undoable step (win.set-defect-type, win.mark-false-defect). */
+gint64        al_window_select_defect     (AlWindow      *self,
+                                           gint64         index);
+gint64        al_window_get_selected_defect (AlWindow    *self);
+gboolean      al_window_set_defect_type   (AlWindow      *self,
+                                           AlDefectType   type,
+                                           GError       **error);
+gboolean      al_window_mark_false_defect (AlWindow      *self,
+                                           GError       **error);
 /* Saves the document (win.save, win.save-as) as .atomlens; the title then
  * shows no unsaved changes. al_window_open_file() opens such files. */
 gboolean      al_window_save_to           (AlWindow      *self,

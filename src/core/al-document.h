@@ -95,6 +95,14 @@ void              al_document_set_structure       (AlDocument        *doc,
                                                    guint              frame,
                                                    const AlAtoms     *analysed,
                                                    AlStructure       *structure);
+/* The same labelling for a structure the caller keeps: `structure`'s
+ * defects follow the hand corrections, the document's atoms take its
+ * coordination and defect labels, and `analysed` (the copy it was computed
+ * from) takes the document's resulting defect labels. Not an edit. */
+void              al_document_follow_hand_labels  (AlDocument        *doc,
+                                                   guint              frame,
+                                                   AlAtoms           *analysed,
+                                                   AlStructure       *structure);
 
 /* Hand corrections, each one undoable step. Indices are into the frame's
  * atoms; a bad frame, index or species is an AL_ERROR_INVALID_ARGUMENT. */
