@@ -15,6 +15,8 @@
 #define AL_FILTER_MIN_BLOCK 4
 /* The noise estimate looks at no more than about this many pixels. */
 #define AL_FILTER_NOISE_SAMPLES 262144
+/* Lines filtered side by side by the transposing passes. */
+#define AL_FILTER_LINES 16
 /* MAD of a normal distribution is 0.6745 sigma. */
 #define AL_MAD_TO_SIGMA 1.4826
 
@@ -48,9 +50,9 @@ gaussian_kernel (double sigma,
   return k;
 }
 
-/* One 1D convolution along rows of `in` (length n, `count` lines, `stride`
- * between samples of a line), written transposed so that both passes read
- * memory in order. */
+/* One 1D convolution along rows of `in` (length n, `count` lines),
+ * written transposed so that both passes read memory in order; lines are
+ * done AL_FILTER_LINES at a time and written out together. */
 static void
 convolve_transpose (const float *in,
                     float       *out,
@@ -60,20 +62,28 @@ convolve_transpose (const float *in,
                     int          radius)
 {
   g_autofree float *line = g_new (float, n + 2 * radius);
+  g_autofree float *block = g_new (float, (gsize) n * AL_FILTER_LINES);
 
-  for (guint c = 0; c < count; c++)
+  for (guint c0 = 0; c0 < count; c0 += AL_FILTER_LINES)
     {
-      const float *src = in + (gsize) c * n;
-      for (gint64 i = -radius; i < (gint64) n + radius; i++)
-        line[i + radius] = src[mirror (i, n)];
-      for (guint i = 0; i < n; i++)
+      guint lines = MIN (AL_FILTER_LINES, count - c0);
+      for (guint l = 0; l < lines; l++)
         {
-          const float *p = line + i;
-          float acc = 0.0f;
-          for (int j = 0; j <= 2 * radius; j++)
-            acc += k[j] * p[j];
-          out[(gsize) i * count + c] = acc;
+          const float *src = in + (gsize) (c0 + l) * n;
+          for (gint64 i = -radius; i < (gint64) n + radius; i++)
+            line[i + radius] = src[mirror (i, n)];
+          for (guint i = 0; i < n; i++)
+            {
+              const float *p = line + i;
+              float acc = 0.0f;
+              for (int j = 0; j <= 2 * radius; j++)
+                acc += k[j] * p[j];
+              block[(gsize) i * AL_FILTER_LINES + l] = acc;
+            }
         }
+      for (guint i = 0; i < n; i++)
+        memcpy (out + (gsize) i * count + c0, block + (gsize) i * AL_FILTER_LINES,
+                lines * sizeof (float));
     }
 }
 
@@ -102,7 +112,9 @@ al_filter_gaussian (const float *in,
 }
 
 /* A running box mean of half-width r along lines, written transposed.
- * Mirrored indices only near the ends; the middle runs without them. */
+ * Mirrored indices only near the ends; the middle runs without them.
+ * AL_FILTER_LINES lines run side by side, so that each transposed write
+ * fills consecutive floats rather than one per cache line. */
 static void
 box_transpose (const float *in,
                float       *out,
@@ -112,20 +124,32 @@ box_transpose (const float *in,
 {
   double norm = 1.0 / (2 * r + 1);
 
-  for (guint c = 0; c < count; c++)
+  for (guint c0 = 0; c0 < count; c0 += AL_FILTER_LINES)
     {
-      const float *src = in + (gsize) c * n;
-      double acc = 0.0;
-      for (gint64 i = -r - 1; i < r; i++)
-        acc += src[mirror (i, n)];
+      guint lines = MIN (AL_FILTER_LINES, count - c0);
+      double acc[AL_FILTER_LINES] = { 0 };
+
+      for (guint l = 0; l < lines; l++)
+        {
+          const float *src = in + (gsize) (c0 + l) * n;
+          for (gint64 i = -r - 1; i < r; i++)
+            acc[l] += src[mirror (i, n)];
+        }
       for (guint i = 0; i < n; i++)
         {
           gint64 add = (gint64) i + r, sub = (gint64) i - r - 1;
-          if (add < (gint64) n && sub >= 0)
-            acc += src[add] - src[sub];
-          else
-            acc += src[mirror (add, n)] - src[mirror (sub, n)];
-          out[(gsize) i * count + c] = (float) (acc * norm);
+          float *dst = out + (gsize) i * count + c0;
+          if (add >= (gint64) n || sub < 0)
+            {
+              add = mirror (add, n);
+              sub = mirror (sub, n);
+            }
+          for (guint l = 0; l < lines; l++)
+            {
+              const float *src = in + (gsize) (c0 + l) * n;
+              acc[l] += src[add] - src[sub];
+              dst[l] = (float) (acc[l] * norm);
+            }
         }
     }
 }

@@ -38,7 +38,8 @@ typedef struct
   double   min_width_px;   /* bounds on the fitted width */
   double   max_width_px;
   guint    max_sweeps;
-  double   converged_px;   /* stop sweeping when no column moves more */
+  double   converged_px;   /* stop sweeping when no column moves more (or
+                              a tenth of its standard error, when larger) */
   gboolean fix_width;      /* after the first sweep, fit positions with the median width */
   gboolean known_width;    /* width_px is the columns' width: fixed from the start */
   /* The columns come from an earlier weighted fit: weight and take the
@@ -52,6 +53,10 @@ typedef struct
   /* > 0: a Gaussian prior of this sigma (px) on each position, about its
    * start, in the weighted sweeps; 0: none. */
   double   position_prior_px;
+  /* NULL: every column is fitted from the first sweep. Else only the
+   * columns marked are fitted at first (the others are taken as fitted
+   * already, and are fitted again only when a neighbour moves). */
+  const guint8 *active;
   guint    n_threads;
 } AlRefineParams;
 

@@ -22,6 +22,8 @@
 #define AL_SPECIES_MIN_EXPONENT 1.0
 #define AL_SPECIES_MAX_EXPONENT 2.5
 #define AL_SPECIES_EM_ITERATIONS 60
+/* Values the two-class mixture is fitted to, at most. */
+#define AL_SPECIES_EM_VALUES 16384
 /* The smallest mixture weight a species keeps. */
 #define AL_SPECIES_MIN_WEIGHT 0.002
 /* Columns needed before a mixture is fitted at all. */
@@ -42,9 +44,21 @@ al_species_two_class (const double *v,
                       double        mean[2],
                       double        var[2])
 {
-  g_autofree float *f = g_new (float, n);
+  g_autofree float *f = g_new (float, MAX (n, 1));
+  g_autofree double *sub = NULL;
   double w[2] = { 0.5, 0.5 };
 
+  /* Two means and variances are fixed well by a few thousand values: a
+   * large image's are thinned evenly (deterministically). */
+  if (n > AL_SPECIES_EM_VALUES)
+    {
+      guint stride = (n + AL_SPECIES_EM_VALUES - 1) / AL_SPECIES_EM_VALUES, m = 0;
+      sub = g_new (double, n / stride + 1);
+      for (guint i = 0; i < n; i += stride)
+        sub[m++] = v[i];
+      v = sub;
+      n = m;
+    }
   for (guint i = 0; i < n; i++)
     f[i] = (float) v[i];
   mean[0] = al_filter_percentile (f, n, 0.25);

@@ -1,0 +1,38 @@
+/* al-column-grid.h: a spatial hash of fitted columns for neighbour
+ * look-ups (cells of a given side; each cell lists its columns).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "detect/al-refine.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double  cell;
+  guint   gw;
+  guint   gh;
+  gint32 *head;   /* first column of each cell, -1: none */
+  gint32 *next;   /* next column in the same cell */
+} AlColumnGrid;
+
+void     al_column_grid_init    (AlColumnGrid      *grid,
+                                 const AlColumnFit *columns,
+                                 const gboolean    *use,
+                                 guint              n_columns,
+                                 guint              width,
+                                 guint              height,
+                                 double             cell_px);
+void     al_column_grid_clear   (AlColumnGrid      *grid);
+/* Calls `func` for every column of the grid within `radius` of (x, y). */
+void     al_column_grid_foreach (const AlColumnGrid *grid,
+                                 const AlColumnFit  *columns,
+                                 double              x,
+                                 double              y,
+                                 double              radius,
+                                 void              (*func) (guint index, double dx, double dy, gpointer data),
+                                 gpointer            data);
+
+G_END_DECLS

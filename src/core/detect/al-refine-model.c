@@ -1,0 +1,190 @@
+/* al-refine-model.c: the model image (the sum of every fitted column's
+ * Gaussian, drawn by threads each owning a band of rows) and the noise
+ * model fitted to the residuals around it (variance = gain · model +
+ * offset, which covers Poisson counting and detector noise).
+ */
+#include "detect/al-refine-private.h"
+
+#include <string.h>
+
+/* Noise model: this many equal-count bins of model value. */
+#define AL_REFINE_NOISE_BINS 16
+/* Columns used to fit the noise model, at most. */
+#define AL_REFINE_NOISE_COLUMNS 1000
+
+typedef struct
+{
+  float             *model;
+  guint              width;
+  guint              height;
+  const AlColumnFit *columns;
+  guint              n_columns;
+  int                y_start;   /* rows [y_start, y_end) of the model */
+  int                y_end;
+} RenderJob;
+
+static gpointer
+render_band (gpointer data)
+{
+  RenderJob *job = data;
+  double ex[256], ey[256];
+
+  memset (job->model + (gsize) job->y_start * job->width, 0,
+          sizeof (float) * job->width * (job->y_end - job->y_start));
+  for (guint c = 0; c < job->n_columns; c++)
+    {
+      const AlColumnFit *col = &job->columns[c];
+      int r = MIN ((int) ceil (AL_REFINE_RENDER_SIGMAS * col->width), 127);
+      AlWindow w;
+      if (!col->ok)
+        continue;
+      w = al_column_window (col->x, col->y, r, job->width, job->height);
+      w.y0 = MAX (w.y0, job->y_start);
+      w.y1 = MIN (w.y1, job->y_end);
+      if (w.y0 >= w.y1)
+        continue;
+      al_gauss_1d (ex, w.x0, w.x1, col->x, col->width);
+      al_gauss_1d (ey, w.y0, w.y1, col->y, col->width);
+      for (int y = w.y0; y < w.y1; y++)
+        {
+          float *row = job->model + (gsize) y * job->width;
+          double ay = col->amplitude * ey[y - w.y0];
+          for (int x = w.x0; x < w.x1; x++)
+            row[x] += (float) (ay * ex[x - w.x0]);
+        }
+    }
+  return NULL;
+}
+
+/* Sum of every fitted column's Gaussian (no background), drawn by
+ * `n_threads` threads each owning a band of rows. */
+void
+al_refine_render_threaded (float             *model,
+                           guint              width,
+                           guint              height,
+                           const AlColumnFit *columns,
+                           guint              n_columns,
+                           guint              n_threads)
+{
+  RenderJob jobs[16];
+  GThread *threads[16];
+
+  n_threads = CLAMP (n_threads, 1, MIN (G_N_ELEMENTS (jobs), height));
+  for (guint t = 0; t < n_threads; t++)
+    {
+      jobs[t] = (RenderJob) { model, width, height, columns, n_columns,
+                              (int) ((guint64) height * t / n_threads),
+                              (int) ((guint64) height * (t + 1) / n_threads) };
+      threads[t] = t == 0 ? NULL : g_thread_new ("al-render", render_band, &jobs[t]);
+    }
+  render_band (&jobs[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+}
+
+/* Sum of every fitted column's Gaussian (no background). */
+void
+al_refine_render (float             *model,
+                  guint              width,
+                  guint              height,
+                  const AlColumnFit *columns,
+                  guint              n_columns)
+{
+  al_refine_render_threaded (model, width, height, columns, n_columns, 1);
+}
+
+typedef struct
+{
+  float m;
+  float r2;
+} NoiseSample;
+
+static int
+compare_samples (gconstpointer a,
+                 gconstpointer b)
+{
+  float x = ((const NoiseSample *) a)->m, y = ((const NoiseSample *) b)->m;
+  return (x > y) - (x < y);
+}
+
+/* Fits variance = gain · model + offset to the squared residuals, binned by
+ * model value; FALSE when there is too little to go on. */
+gboolean
+al_refine_fit_noise_model (const float       *image,
+                           const float       *model,
+                           guint              width,
+                           guint              height,
+                           const AlColumnFit *columns,
+                           guint              n_columns,
+                           int                radius,
+                           AlNoiseModel      *noise)
+{
+  g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (NoiseSample));
+  guint stride = MAX (1, n_columns / AL_REFINE_NOISE_COLUMNS);
+  double bin_m[AL_REFINE_NOISE_BINS], bin_v[AL_REFINE_NOISE_BINS];
+  double sv = 0, min_var = G_MAXDOUBLE;
+  guint per_bin;
+
+  for (guint c = 0; c < n_columns; c += stride)
+    {
+      const AlColumnFit *col = &columns[c];
+      AlWindow w;
+      if (!col->ok)
+        continue;
+      w = al_column_window (col->x, col->y, radius, width, height);
+      for (int y = w.y0; y < w.y1; y++)
+        for (int x = w.x0; x < w.x1; x++)
+          {
+            gsize i = (gsize) y * width + x;
+            NoiseSample s;
+            double r = image[i] - model[i] - col->background;
+            s.m = (float) (model[i] + col->background);
+            s.r2 = (float) (r * r);
+            g_array_append_val (samples, s);
+          }
+    }
+  if (samples->len < 4 * AL_REFINE_NOISE_BINS)
+    return FALSE;
+  g_array_sort (samples, compare_samples);
+  per_bin = samples->len / AL_REFINE_NOISE_BINS;
+  for (guint b = 0; b < AL_REFINE_NOISE_BINS; b++)
+    {
+      bin_m[b] = bin_v[b] = 0;
+      for (guint k = b * per_bin; k < (b + 1) * per_bin; k++)
+        {
+          bin_m[b] += g_array_index (samples, NoiseSample, k).m;
+          bin_v[b] += g_array_index (samples, NoiseSample, k).r2;
+        }
+      bin_m[b] /= per_bin;
+      bin_v[b] /= per_bin;
+      min_var = MIN (min_var, bin_v[b]);
+      sv += bin_v[b];
+    }
+  /* A bin's mean square scatters in proportion to its variance: weighted
+   * least squares, re-weighted by the fitted line. */
+  noise->gain = 0.0;
+  noise->offset = sv / AL_REFINE_NOISE_BINS;
+  for (int pass = 0; pass < 4; pass++)
+    {
+      double sw = 0, sm = 0, svv = 0, smm = 0, smv = 0, gain, offset;
+      for (guint b = 0; b < AL_REFINE_NOISE_BINS; b++)
+        {
+          double pred = MAX (noise->gain * bin_m[b] + noise->offset, 0.5 * min_var);
+          double wt = 1.0 / (pred * pred);
+          sw += wt;
+          sm += wt * bin_m[b];
+          svv += wt * bin_v[b];
+          smm += wt * bin_m[b] * bin_m[b];
+          smv += wt * bin_m[b] * bin_v[b];
+        }
+      gain = (sw * smv - sm * svv) / MAX (sw * smm - sm * sm, 1e-300);
+      if (!(gain > 0.0))
+        gain = 0.0;
+      offset = (svv - gain * sm) / sw;
+      noise->gain = gain;
+      noise->offset = offset;
+    }
+  noise->floor = MAX (0.5 * min_var, 1e-20);
+  return sv > 0.0;
+}
+
