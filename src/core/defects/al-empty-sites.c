@@ -11,7 +11,6 @@
 /* A second-neighbour site counts as occupied with an atom this close. */
 #define AL_EMPTY_SITE_SHELL_RADIUS_NN 0.5
 #define AL_EMPTY_SITE_MIN_VOTERS 2
-#define AL_EMPTY_SITE_MIN_SHELL 5
 /* At the border of the field: fewest shell sites inside it, all held, and
  * how far inside the outermost atoms (in d) the site itself must be. */
 #define AL_EMPTY_SITE_MIN_SHELL_AT_BORDER 3
@@ -136,7 +135,8 @@ static gboolean
 enclosed (const Candidate   *c,
           const AlBonds     *bonds,
           const AlHoneycomb *lattice,
-          const Box         *field)
+          const Box         *field,
+          guint              min_shell)
 {
   guint n_occupied = 0, n_inside = 0;
   double nn = bonds->nn_px;
@@ -156,7 +156,7 @@ enclosed (const Candidate   *c,
         n_occupied++;
     }
   if (n_inside == 6)
-    return n_occupied >= AL_EMPTY_SITE_MIN_SHELL;
+    return n_occupied >= min_shell;
   return n_inside >= AL_EMPTY_SITE_MIN_SHELL_AT_BORDER && n_occupied == n_inside;
 }
 
@@ -177,7 +177,8 @@ GArray *
 al_empty_sites_find (const AlAtoms         *atoms,
                      const AlBonds         *bonds,
                      const AlHoneycombLabels *labels,
-                     const AlHoneycomb       *lattice)
+                     const AlHoneycomb       *lattice,
+                     guint                    min_shell)
 {
   g_autoptr (GHashTable) candidates = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   GArray *sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
@@ -223,7 +224,7 @@ al_empty_sites_find (const AlAtoms         *atoms,
         continue;
       c->site.x = c->sx / c->site.n_voters;
       c->site.y = c->sy / c->site.n_voters;
-      if (enclosed (c, bonds, lattice, &field))
+      if (enclosed (c, bonds, lattice, &field, min_shell))
         g_array_append_val (sites, c->site);
     }
   g_array_sort (sites, compare_sites);

@@ -332,6 +332,7 @@ al_point_defects_find (const AlAtoms    *atoms,
                        const GArray     *sites,
                        const AlMaterial *m,
                        const guint8     *excluded,
+                       gboolean          tmd_sites_read,
                        guint             frame,
                        AlDefects        *defects)
 {
@@ -343,7 +344,7 @@ al_point_defects_find (const AlAtoms    *atoms,
   GArray **members;
   GArray **ring_ids;
 
-  if (m != NULL && m->is_tmd)
+  if (m != NULL && m->is_tmd && !tmd_sites_read)
     {
       find_tmd_species_defects (atoms, bonds, m, excluded, frame, defects);
       emit_tmd_vacancies (atoms, sites, m, excluded, frame, defects);

@@ -4,7 +4,9 @@
  *
  * - TMDs: V_S (a chalcogen column with one atom), W_Mo (a foreign atom on
  *   its own kind of site), Mo_S2 (a metal whose neighbours are metals: it
- *   sits on a chalcogen site), V_S2 and V_Mo (empty sites, by sublattice).
+ *   sits on a chalcogen site), V_S2 and V_Mo (empty sites, by sublattice);
+ *   with `tmd_sites_read` these were already named from the image
+ *   (defects/al-site-classify.h) and only dislocation cores are added.
  * - Graphene-like lattices: clusters of non-hexagonal rings and empty sites,
  *   named by their ring signature: V1 (one empty site; a 12-ring or 5-9),
  *   V2_585 (two; 5-8-5 or a 14-ring), SW (5-5-7-7, no empty site),
@@ -28,6 +30,7 @@ void al_point_defects_find (const AlAtoms    *atoms,
                             const GArray     *empty_sites,
                             const AlMaterial *material,
                             const guint8     *excluded,
+                            gboolean          tmd_sites_read,
                             guint             frame,
                             AlDefects        *defects);
 

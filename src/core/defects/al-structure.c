@@ -6,9 +6,9 @@
 
 #include "al-error.h"
 #include "defects/al-empty-sites.h"
-#include "defects/al-image-evidence.h"
 #include "defects/al-line-defects.h"
 #include "defects/al-point-defects.h"
+#include "defects/al-site-classify.h"
 
 static gboolean
 check_cancel (GCancellable *cancellable,
@@ -59,12 +59,15 @@ al_structure_analyze (AlAtoms                 *atoms,
   g_autofree guint8 *excluded = NULL;
   g_autoptr (GArray) sites = NULL;
   double width, height;
+  gboolean read_image;
 
   g_return_val_if_fail (atoms != NULL, NULL);
   if (params == NULL)
     params = &defaults;
   width = params->width;
   height = params->height;
+  read_image = params->frame != NULL && params->width > 0 && params->height > 0
+               && material != NULL && material->is_tmd;
 
   report (progress, "bonds", 0.0);
   s->bonds = al_bonds_build (atoms, material, &params->bonds, error);
@@ -111,13 +114,17 @@ al_structure_analyze (AlAtoms                 *atoms,
       for (guint i = 0; i < atoms->n_atoms; i++)
         excluded[i] = excluded[i] || s->phases->atom_phase[i] != AL_PHASE_2H;
       if (s->strain != NULL)
-        sites = al_empty_sites_find (atoms, s->bonds, s->labels, &s->strain->fit);
+        sites = al_empty_sites_find (atoms, s->bonds, s->labels, &s->strain->fit,
+                                     read_image ? AL_EMPTY_SITE_MIN_SHELL_IMAGE : AL_EMPTY_SITE_MIN_SHELL);
       else
         sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
-      al_point_defects_find (atoms, s->bonds, s->rings, sites, material, excluded, frame, s->defects);
-      if (params->frame != NULL && width > 0 && height > 0)
-        al_image_evidence_check (s->defects, atoms, s->bonds, material, params->frame,
-                                 params->width, params->height);
+      {
+        AlSiteFrame image = { params->frame, params->width, params->height };
+        gboolean read = read_image && al_site_defects_find (atoms, s->bonds, s->labels, sites, material,
+                                                            excluded, &image, frame, s->defects);
+        al_point_defects_find (atoms, s->bonds, s->rings, sites, material, excluded, read,
+                               frame, s->defects);
+      }
       al_phase_map_emit (s->phases, atoms, frame, s->defects);
     }
   al_defects_label_atoms (s->defects, atoms);

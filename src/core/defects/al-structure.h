@@ -33,8 +33,8 @@ typedef struct
   guint          width;
   guint          height;
   /* The frame the atoms were found in (width × height floats), or NULL:
-   * with it, vacancies and antisites are checked against the intensity
-   * there (defects/al-image-evidence.h). */
+   * with it, TMD point defects are read from the intensity at every
+   * lattice site (defects/al-site-classify.h). */
   const float   *frame;
 } AlStructureParams;
 

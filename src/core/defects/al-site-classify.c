@@ -1,0 +1,674 @@
+/* al-site-classify.c: lattice sites read as empty, S, S2, metal… */
+#include "defects/al-site-classify.h"
+
+#include <math.h>
+
+#include "defects/al-empty-sites.h"
+#include "defects/al-site-intensity.h"
+#include "graph/al-cell-grid.h"
+#include "graph/al-select.h"
+
+/* Host references are medians over this radius, in lattice constants a
+ * (about 30 sites of each sublattice). */
+#define AL_SITE_REFERENCE_RADIUS_A 3.0
+#define AL_SITE_MIN_REFERENCES 5
+/* A site is placed by its neighbours when it has at least this many. */
+#define AL_SITE_MIN_NEIGHBOURS 2
+/* The background under a site is the median of the hexagon-centre
+ * backgrounds of the sites within this radius (in a): the probe tails and
+ * the support vary over nanometres, while one site's three small discs
+ * would add their own counting noise to every amplitude. */
+#define AL_SITE_BACKGROUND_RADIUS_A 1.5
+/* Columns' Gaussian width when the atoms carry none, and the range a
+ * measured one is held to, in bond lengths d. */
+#define AL_SITE_SIGMA_NN 0.25
+#define AL_SITE_SIGMA_MIN_NN 0.12
+#define AL_SITE_SIGMA_MAX_NN 0.4
+/* Prior probability of each defect content at a site (the simulated and
+ * reported densities are 0.1–2 % of sites). */
+#define AL_SITE_DEFECT_PRIOR 0.01
+/* A site is called a defect when that is at least 1/this as probable as
+ * the host content (posterior odds): the maximum posterior alone (odds 1)
+ * minimises the errors in total, but with rare defects and a host
+ * column noisier than a partial one it misses about three defects for
+ * each false one; DESIGN.md asks for precision and recall alike. */
+#define AL_SITE_DEFECT_ODDS 3.0
+/* HAADF exponent range (Σ Zⁿ): Rutherford 2, screened 1.6–1.8. */
+#define AL_SITE_EXPONENT_MIN 1.0
+#define AL_SITE_EXPONENT_MAX 2.2
+#define AL_SITE_EXPONENT_DEFAULT 1.7
+#define AL_MAD_TO_SD 1.4826
+/* Rounds of expectation–maximisation; contents below this fraction of the
+ * host count as partly filled (they tell the offset). */
+#define AL_SITE_EM_ROUNDS 10
+/* Before the image shows empty sites, a chalcogen site's empty level is
+ * taken as this fraction of a metal column (the metal tails; 0.094 at 10⁴
+ * and 0.107 at 5·10⁴ e⁻/Å² in simulated MoS2, whose probe puts a fifth of
+ * its current in a 0.25 nm tail), a metal site's as 0; this prior weighs
+ * as much as this many empty sites. */
+#define AL_SITE_OFFSET_PRIOR 0.1
+#define AL_SITE_OFFSET_PRIOR_SITES 20.0
+#define AL_SITE_PARTIAL_CONTENT 0.75
+/* Floor of a content's share, so that no content is ruled out. */
+#define AL_SITE_MIN_SHARE 1e-4
+
+typedef struct
+{
+  double x, y;
+  double angle;     /* a bond direction, rad */
+  double background;
+  double amp;       /* NAN: not measurable (frame border) */
+  double ref_same;  /* median amplitude of the same sublattice around it */
+  double ref_other;
+  gint32 atom;      /* -1: an empty lattice site */
+  gint32 empty;     /* index into the empty sites, or -1 */
+  gint8  sub;
+} Site;
+
+typedef struct
+{
+  double       mean;
+  double       content;  /* Σ Zⁿ relative to the host of the reference used */
+  int          species;  /* -1: empty */
+  AlDefectType type;
+} Hypothesis;
+
+/* Amplitudes read as offset + scale·Σ Zⁿ per sublattice: the offset is
+ * what an empty site of that sublattice reads. It is not zero: the probe
+ * tails of a chalcogen site's three metal neighbours lift it above the
+ * hexagon centres (by about a fifth of an S2 column at 10⁴ e⁻/Å²), while
+ * a metal site's dim neighbours barely do. */
+typedef struct
+{
+  const AlMaterial *m;
+  double            exponent;
+  double            v0, g;      /* amplitude variance v0 + g·mean */
+  double            mu[2];      /* median host amplitude: [0] chalcogen, [1] metal */
+  double            offset[2];  /* empty-site amplitude, same order */
+  /* Share of each content among the sites of a sublattice (the order of
+   * hypotheses()), learnt from the image: the prior of the decision. */
+  double            weight[2][AL_MAX_SPECIES + 1];
+} Model;
+
+/* Circular mean of bond directions modulo 120°: the three bonds of a
+ * honeycomb site are 120° apart, so 3φ is the same for all of them. */
+static double
+bond_angle (const double *vx,
+            const double *vy,
+            guint         n,
+            double        fallback)
+{
+  double c = 0.0, s = 0.0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      double phi = 3.0 * atan2 (vy[k], vx[k]);
+      c += cos (phi);
+      s += sin (phi);
+    }
+  return n > 0 && hypot (c, s) > 1e-9 ? atan2 (s, c) / 3.0 : fallback;
+}
+
+static gboolean
+touches_excluded (const AlBonds *bonds,
+                  const guint8  *excluded,
+                  guint          i)
+{
+  if (excluded == NULL)
+    return FALSE;
+  if (excluded[i])
+    return TRUE;
+  for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+    if (excluded[bonds->neighbour[h]])
+      return TRUE;
+  return FALSE;
+}
+
+/* Where the neighbours put a site: each bonded neighbour, one ideal bond
+ * away along the bond direction nearest its own. A faint column's found
+ * position leans towards the noise that made it stand out (and so does
+ * the amplitude read there); its neighbours' positions do not. */
+static void
+lattice_position (Site         *s,
+                  const double *vx,
+                  const double *vy,
+                  guint         n,
+                  double        nn)
+{
+  double sx = 0.0, sy = 0.0;
+
+  if (n < AL_SITE_MIN_NEIGHBOURS)
+    return;
+  for (guint k = 0; k < n; k++)
+    {
+      double phi = atan2 (vy[k], vx[k]), best = s->angle, dmin = G_MAXDOUBLE;
+      for (int q = 0; q < 3; q++)
+        {
+          double u = s->angle + q * 2.0 * G_PI / 3.0;
+          double d = fabs (remainder (phi - u, 2.0 * G_PI));
+          if (d < dmin)
+            {
+              dmin = d;
+              best = u;
+            }
+        }
+      sx += vx[k] - nn * cos (best);
+      sy += vy[k] - nn * sin (best);
+    }
+  s->x += sx / n;
+  s->y += sy / n;
+}
+
+static GArray *
+collect_sites (const AlAtoms           *atoms,
+               const AlBonds           *bonds,
+               const AlHoneycombLabels *labels,
+               const GArray            *empty_sites,
+               const guint8            *excluded)
+{
+  GArray *sites = g_array_new (FALSE, FALSE, sizeof (Site));
+  /* Bonds from sublattice 0 point along theta + 30° (al-honeycomb.h). */
+  double fallback[2] = { labels->theta + G_PI / 6.0, labels->theta + G_PI / 6.0 + G_PI };
+  double vx[AL_EMPTY_SITE_MAX_VOTERS + 8], vy[AL_EMPTY_SITE_MAX_VOTERS + 8];
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      Site s = { atoms->x[i], atoms->y[i], 0.0, NAN, NAN, NAN, NAN, (gint32) i, -1, labels->sub[i] };
+      guint n = 0;
+      if (s.sub < 0 || touches_excluded (bonds, excluded, i))
+        continue;
+      for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1] && n < G_N_ELEMENTS (vx); h++)
+        {
+          guint j = bonds->neighbour[h];
+          if (labels->sub[j] != 1 - s.sub)
+            continue;
+          vx[n] = atoms->x[j] - s.x;
+          vy[n++] = atoms->y[j] - s.y;
+        }
+      s.angle = bond_angle (vx, vy, n, fallback[s.sub]);
+      lattice_position (&s, vx, vy, n, bonds->nn_px);
+      g_array_append_val (sites, s);
+    }
+  for (guint e = 0; e < empty_sites->len; e++)
+    {
+      const AlEmptySite *es = &g_array_index (empty_sites, AlEmptySite, e);
+      Site s = { es->x, es->y, 0.0, NAN, NAN, NAN, NAN, -1, (gint32) e, es->sub };
+      guint n_excluded = 0;
+      for (guint k = 0; k < es->n_voters; k++)
+        {
+          n_excluded += excluded != NULL && excluded[es->voters[k]];
+          vx[k] = atoms->x[es->voters[k]] - s.x;
+          vy[k] = atoms->y[es->voters[k]] - s.y;
+        }
+      if (s.sub < 0 || 2 * n_excluded > es->n_voters)
+        continue;
+      s.angle = bond_angle (vx, vy, es->n_voters, fallback[s.sub]);
+      g_array_append_val (sites, s);
+    }
+  return sites;
+}
+
+/* The columns' width: the median of the widths detection fitted. */
+static double
+column_sigma (const AlAtoms *atoms,
+              double         nn)
+{
+  g_autofree double *w = g_new (double, atoms->n_atoms + 1);
+  guint n = 0;
+  double sigma;
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    if (atoms->width != NULL && atoms->width[i] > 0.0 && isfinite (atoms->width[i]))
+      w[n++] = atoms->width[i];
+  sigma = n > 0 ? al_select_median (w, n) : AL_SITE_SIGMA_NN * nn;
+  return CLAMP (sigma, AL_SITE_SIGMA_MIN_NN * nn, AL_SITE_SIGMA_MAX_NN * nn);
+}
+
+typedef struct
+{
+  const Site *sites;
+  guint       self;
+  GArray     *same;
+  GArray     *other;
+} RefQuery;
+
+static gboolean
+ref_visit (guint    j,
+           double   d2,
+           gpointer user_data)
+{
+  RefQuery *q = user_data;
+  const Site *s = &q->sites[j];
+
+  (void) d2;
+  if (j == q->self || !isfinite (s->amp))
+    return TRUE;
+  g_array_append_val (s->sub == q->sites[q->self].sub ? q->same : q->other, s->amp);
+  return TRUE;
+}
+
+static gboolean
+background_visit (guint    j,
+                  double   d2,
+                  gpointer user_data)
+{
+  RefQuery *q = user_data;
+  double b = q->sites[j].background;
+
+  (void) d2;
+  if (isfinite (b))
+    g_array_append_val (q->same, b);
+  return TRUE;
+}
+
+static double
+median_of (GArray *v)
+{
+  return v->len >= AL_SITE_MIN_REFERENCES ? al_select_median ((double *) v->data, v->len) : NAN;
+}
+
+static void
+measure_sites (GArray            *sites,
+               const AlSiteImage *img,
+               double             a_px)
+{
+  Site *s = (Site *) sites->data;
+  guint n = sites->len;
+  g_autofree double *x = g_new (double, n + 1);
+  g_autofree double *y = g_new (double, n + 1);
+  g_autoptr (AlCellGrid) grid = NULL;
+  RefQuery q = { s, 0, g_array_new (FALSE, FALSE, sizeof (double)),
+                 g_array_new (FALSE, FALSE, sizeof (double)) };
+
+  for (guint i = 0; i < n; i++)
+    {
+      x[i] = s[i].x;
+      y[i] = s[i].y;
+      s[i].background = al_site_background (img, s[i].x, s[i].y, s[i].angle);
+    }
+  grid = al_cell_grid_new (x, y, n, AL_SITE_REFERENCE_RADIUS_A * a_px);
+  for (guint i = 0; i < n; i++)
+    {
+      g_array_set_size (q.same, 0);
+      al_cell_grid_query (grid, s[i].x, s[i].y, AL_SITE_BACKGROUND_RADIUS_A * a_px, background_visit, &q);
+      s[i].amp = al_site_amplitude (img, s[i].x, s[i].y,
+                                    q.same->len > 0 ? al_select_median ((double *) q.same->data, q.same->len)
+                                                    : NAN);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      q.self = i;
+      g_array_set_size (q.same, 0);
+      g_array_set_size (q.other, 0);
+      al_cell_grid_query (grid, s[i].x, s[i].y, AL_SITE_REFERENCE_RADIUS_A * a_px, ref_visit, &q);
+      s[i].ref_same = median_of (q.same);
+      s[i].ref_other = median_of (q.other);
+    }
+  g_array_unref (q.same);
+  g_array_unref (q.other);
+}
+
+static gboolean
+usable (const Site *s)
+{
+  return isfinite (s->amp) && isfinite (s->ref_same) && isfinite (s->ref_other)
+         && MAX (s->ref_same, s->ref_other) > 0.0;
+}
+
+/* A metal site is one whose sublattice is the brighter around it (in
+ * every TMD the metal column outshines the chalcogen pair). */
+static gboolean
+is_metal_site (const Site *s)
+{
+  return s->ref_same > s->ref_other;
+}
+
+/* n such that Σ_metal Zⁿ / Σ_chalcogen Zⁿ equals the measured ratio. */
+static double
+fit_exponent (const AlMaterial *m,
+              double            ratio)
+{
+  const AlSpecies *metal = &m->species[m->site_species[0]];
+  const AlSpecies *chal = &m->species[m->site_species[1]];
+  double lo = AL_SITE_EXPONENT_MIN, hi = AL_SITE_EXPONENT_MAX;
+
+  if (!(ratio > 0.0))
+    return AL_SITE_EXPONENT_DEFAULT;
+  for (int it = 0; it < 40; it++)
+    {
+      double mid = 0.5 * (lo + hi);
+      if (al_species_z_sum (metal, mid) / al_species_z_sum (chal, mid) < ratio)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return 0.5 * (lo + hi);
+}
+
+/* Robust variance of the sites' amplitudes about their local reference. */
+static double
+robust_var (GArray *residual)
+{
+  double *v = (double *) residual->data, med, sd;
+  guint n = residual->len;
+
+  if (n < AL_SITE_MIN_REFERENCES)
+    return NAN;
+  med = al_select_median (v, n);
+  for (guint k = 0; k < n; k++)
+    v[k] = fabs (v[k] - med);
+  sd = AL_MAD_TO_SD * al_select_median (v, n);
+  return sd * sd;
+}
+
+static gboolean
+fit_model (const GArray     *sites,
+           const AlMaterial *m,
+           Model            *model)
+{
+  g_autoptr (GArray) ratio = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *res[2], *refs[2];
+  double var[2] = { NAN, NAN }, mu[2] = { NAN, NAN };
+  gboolean enough;
+
+  for (int k = 0; k < 2; k++)
+    {
+      res[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      refs[k] = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+
+  for (guint i = 0; i < sites->len; i++)
+    {
+      const Site *s = &g_array_index (sites, Site, i);
+      int metal;
+      double r, d;
+      if (!usable (s) || MIN (s->ref_same, s->ref_other) <= 0.0)
+        continue;
+      metal = is_metal_site (s);
+      r = metal ? s->ref_same / s->ref_other : s->ref_other / s->ref_same;
+      d = s->amp - s->ref_same;
+      g_array_append_val (ratio, r);
+      g_array_append_val (res[metal], d);
+      g_array_append_val (refs[metal], s->ref_same);
+    }
+  enough = ratio->len >= 2 * AL_SITE_MIN_REFERENCES && res[0]->len >= AL_SITE_MIN_REFERENCES
+           && res[1]->len >= AL_SITE_MIN_REFERENCES;
+  for (int k = 0; k < 2 && enough; k++)
+    {
+      var[k] = robust_var (res[k]);
+      mu[k] = al_select_median ((double *) refs[k]->data, refs[k]->len);
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      g_array_unref (res[k]);
+      g_array_unref (refs[k]);
+    }
+  if (!enough || !(var[0] > 0.0) || !(mu[1] > mu[0]))
+    return FALSE;
+  model->m = m;
+  model->mu[0] = mu[0];
+  model->mu[1] = mu[1];
+  model->offset[0] = model->offset[1] = 0.0;
+  model->exponent = fit_exponent (m, mu[1] / mu[0]);
+  /* Poisson: the variance grows linearly with the mean; the background's
+   * own noise is the intercept (held above a tenth of the chalcogen's so
+   * an empty site is never taken as noiseless). */
+  model->g = MAX (0.0, (var[1] - var[0]) / (mu[1] - mu[0]));
+  model->v0 = MAX (var[0] - model->g * mu[0], 0.1 * var[0]);
+  g_debug ("sites: chalcogen %g ± %g, metal %g ± %g, exponent %g, variance %g + %g·mean",
+           mu[0], sqrt (var[0]), mu[1], sqrt (var[1]), model->exponent, model->v0, model->g);
+  return TRUE;
+}
+
+/* The contents a site may hold, with their expected amplitudes. */
+static guint
+hypotheses (const Model *model,
+            const Site  *s,
+            Hypothesis  *h)
+{
+  const AlMaterial *m = model->m;
+  gboolean metal_site = is_metal_site (s);
+  double ref_m = metal_site ? s->ref_same : s->ref_other;
+  double ref_x = metal_site ? s->ref_other : s->ref_same;
+  double off = model->offset[metal_site];
+  /* Scale per unit of host content, read from the local references. */
+  double scale_m = ref_m - model->offset[1], scale_x = ref_x - model->offset[0];
+  const AlSpecies *host_m = &m->species[m->site_species[0]];
+  const AlSpecies *host_x = &m->species[m->site_species[1]];
+  double n = model->exponent;
+  guint count = 0;
+
+  h[count++] = (Hypothesis) { off, 0.0, -1, metal_site ? AL_DEFECT_V_MO : AL_DEFECT_V_S2 };
+  for (guint k = 0; k < m->n_species; k++)
+    {
+      const AlSpecies *sp = &m->species[k];
+      gboolean metal = al_species_is_metal (m, (int) k);
+      double content = al_species_z_sum (sp, n) / al_species_z_sum (metal ? host_m : host_x, n);
+      AlDefectType type;
+      if (metal_site)
+        {
+          if (!metal)
+            continue;
+          type = (int) k == m->site_species[0] ? AL_DEFECT_NONE : AL_DEFECT_W_MO;
+        }
+      else if (metal)
+        type = AL_DEFECT_MO_S2;
+      else if ((int) k == m->site_species[1])
+        type = AL_DEFECT_NONE;
+      else
+        type = sp->n_atoms == 1 && sp->z[0] == host_x->z[0] ? AL_DEFECT_V_S : AL_DEFECT_W_MO;
+      h[count++] = (Hypothesis) { off + (metal ? scale_m : scale_x) * content,
+                                  metal == metal_site ? content : NAN, (int) k, type };
+    }
+  return count;
+}
+
+static double
+log_score (const Model      *model,
+           const Hypothesis *h,
+           guint             k,
+           gboolean          metal_site,
+           double            amp)
+{
+  double v = model->v0 + model->g * MAX (h[k].mean, 0.0);
+  double d = amp - h[k].mean;
+
+  return -0.5 * d * d / v - 0.5 * log (v) + log (model->weight[metal_site][k]);
+}
+
+static const Hypothesis *
+most_probable (const Model      *model,
+               const Hypothesis *h,
+               guint             n,
+               gboolean          metal_site,
+               double            amp)
+{
+  const Hypothesis *best = NULL;
+  double best_score = -INFINITY;
+
+  for (guint k = 0; k < n; k++)
+    {
+      double score = log_score (model, h, k, metal_site, amp)
+                     + (h[k].type != AL_DEFECT_NONE ? log (AL_SITE_DEFECT_ODDS) : 0.0);
+      if (score > best_score)
+        {
+          best_score = score;
+          best = &h[k];
+        }
+    }
+  return best;
+}
+
+/* The hypothesis a site's found species stands for (hand-set species, and
+ * sites the image cannot be read at). */
+static const Hypothesis *
+by_species (const Hypothesis *h,
+            guint             n,
+            int               species)
+{
+  for (guint k = 0; k < n; k++)
+    if (h[k].species == species)
+      return &h[k];
+  return NULL;
+}
+
+/* Start: every defect content at AL_SITE_DEFECT_PRIOR, the host at 1. */
+static void
+init_shares (Model *model)
+{
+  for (int metal = 0; metal < 2; metal++)
+    {
+      Site probe = { 0 };
+      Hypothesis h[AL_MAX_SPECIES + 1];
+      guint n;
+      probe.ref_same = metal ? 2.0 : 1.0;
+      probe.ref_other = metal ? 1.0 : 2.0;
+      n = hypotheses (model, &probe, h);
+      for (guint k = 0; k < n; k++)
+        model->weight[metal][k] = h[k].type == AL_DEFECT_NONE ? 1.0 : AL_SITE_DEFECT_PRIOR;
+    }
+}
+
+/* The empty-site offsets and the share of each content, by expectation–
+ * maximisation over all sites: each site's posterior over its contents
+ * weighs what it says about the offset (a = offset·(1 − c) + ref·c for
+ * content c) and the shares. Soft weights matter: a hard call would count
+ * only the emptiest-looking empty sites and pull the offset down. With
+ * little weight on empty or partly filled sites a sublattice's offset
+ * stays near its prior (a perfect crystal says little about its empty
+ * level, nor needs it). */
+static void
+refine_mixture (const GArray *sites,
+                Model        *model)
+{
+  for (int round = 0; round < AL_SITE_EM_ROUNDS; round++)
+    {
+      double num[2] = { 0.0, 0.0 }, den[2] = { 0.0, 0.0 }, total[2] = { 0.0, 0.0 };
+      double share[2][AL_MAX_SPECIES + 1] = { { 0.0 } };
+      guint n_hyp[2] = { 0, 0 };
+      for (guint i = 0; i < sites->len; i++)
+        {
+          const Site *s = &g_array_index (sites, Site, i);
+          Hypothesis h[AL_MAX_SPECIES + 1];
+          double lp[AL_MAX_SPECIES + 1], top = -INFINITY, z = 0.0;
+          int metal;
+          guint n;
+          if (!usable (s))
+            continue;
+          metal = is_metal_site (s);
+          n = n_hyp[metal] = hypotheses (model, s, h);
+          for (guint k = 0; k < n; k++)
+            top = MAX (top, lp[k] = log_score (model, h, k, metal, s->amp));
+          for (guint k = 0; k < n; k++)
+            z += lp[k] = exp (lp[k] - top);
+          for (guint k = 0; k < n; k++)
+            {
+              double r = lp[k] / z, c = h[k].content;
+              share[metal][k] += r;
+              if (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT)
+                {
+                  num[metal] += r * (1.0 - c) * (s->amp - s->ref_same * c);
+                  den[metal] += r * (1.0 - c) * (1.0 - c);
+                }
+            }
+          total[metal] += 1.0;
+        }
+      for (int k = 0; k < 2; k++)
+        {
+          double prior = k == 0 ? AL_SITE_OFFSET_PRIOR * model->mu[1] : 0.0;
+          model->offset[k] = (num[k] + AL_SITE_OFFSET_PRIOR_SITES * prior) / (den[k] + AL_SITE_OFFSET_PRIOR_SITES);
+          for (guint q = 0; q < n_hyp[k] && total[k] > 0; q++)
+            model->weight[k][q] = CLAMP (share[k][q] / total[k], AL_SITE_MIN_SHARE, 1.0);
+        }
+      model->exponent = fit_exponent (model->m, (model->mu[1] - model->offset[1])
+                                                  / (model->mu[0] - model->offset[0]));
+    }
+  g_debug ("sites: empty-site offsets chalcogen %g, metal %g; exponent %g; shares chalcogen "
+           "%.4f %.4f %.4f %.4f %.4f, metal %.4f %.4f %.4f", model->offset[0], model->offset[1],
+           model->exponent, model->weight[0][0], model->weight[0][1], model->weight[0][2],
+           model->weight[0][3], model->weight[0][4], model->weight[1][0], model->weight[1][1],
+           model->weight[1][2]);
+}
+
+static void
+emit (AlAtoms           *atoms,
+      const AlBonds     *bonds,
+      const AlHoneycombLabels *labels,
+      const GArray      *empty_sites,
+      const Site        *s,
+      const Hypothesis  *h,
+      guint              frame,
+      AlDefects         *defects)
+{
+  guint32 members[AL_EMPTY_SITE_MAX_VOTERS + 8];
+  guint n = 0;
+
+  if (s->atom >= 0 && h->species >= 0 && !(atoms->flags[s->atom] & AL_ATOM_CLASS_BY_HAND))
+    atoms->species[s->atom] = (gint16) h->species;
+  if (h->type == AL_DEFECT_NONE)
+    return;
+  if (s->atom >= 0 && h->species >= 0)
+    members[n++] = (guint32) s->atom;
+  else if (s->atom >= 0)
+    {
+      /* An atom found where the image shows an empty site: the vacancy's
+       * members are its neighbours, as for any vacancy. */
+      for (guint32 e = bonds->offset[s->atom]; e < bonds->offset[s->atom + 1] && n < G_N_ELEMENTS (members); e++)
+        if (labels->sub[bonds->neighbour[e]] == 1 - s->sub)
+          members[n++] = bonds->neighbour[e];
+    }
+  else
+    {
+      const AlEmptySite *es = &g_array_index (empty_sites, AlEmptySite, s->empty);
+      for (guint k = 0; k < es->n_voters; k++)
+        members[n++] = es->voters[k];
+    }
+  al_defects_add (defects, h->type, frame, s->x, s->y, members, n);
+}
+
+/* Classifies every site and adds its defects. FALSE (nothing added) when
+ * the image has too few sites to set the references. */
+gboolean
+al_site_defects_find (AlAtoms                 *atoms,
+                      const AlBonds           *bonds,
+                      const AlHoneycombLabels *labels,
+                      const GArray            *empty_sites,
+                      const AlMaterial        *m,
+                      const guint8            *excluded,
+                      const AlSiteFrame       *image,
+                      guint                    frame,
+                      AlDefects               *defects)
+{
+  double nn = bonds->nn_px;
+  AlSiteImage img = { image->frame, image->width, image->height, column_sigma (atoms, nn), nn };
+  g_autoptr (GArray) sites = NULL;
+  Model model;
+
+  if (m == NULL || !m->is_tmd || nn <= 0.0 || image->frame == NULL)
+    return FALSE;
+  sites = collect_sites (atoms, bonds, labels, empty_sites, excluded);
+  measure_sites (sites, &img, sqrt (3.0) * nn);
+  if (!fit_model (sites, m, &model))
+    return FALSE;
+  init_shares (&model);
+  refine_mixture (sites, &model);
+  for (guint i = 0; i < sites->len; i++)
+    {
+      const Site *s = &g_array_index (sites, Site, i);
+      Hypothesis h[AL_MAX_SPECIES + 1];
+      const Hypothesis *best = NULL;
+      guint n;
+      if (!isfinite (s->ref_same) || !isfinite (s->ref_other))
+        continue;
+      n = hypotheses (&model, s, h);
+      if (s->atom >= 0 && ((atoms->flags[s->atom] & AL_ATOM_CLASS_BY_HAND) || !isfinite (s->amp)))
+        best = by_species (h, n, atoms->species[s->atom]);
+      else if (isfinite (s->amp))
+        best = most_probable (&model, h, n, is_metal_site (s), s->amp);
+      else
+        best = &h[0];   /* an empty site at the border: a vacancy by its neighbours */
+      if (best != NULL)
+        emit (atoms, bonds, labels, empty_sites, s, best, frame, defects);
+    }
+  return TRUE;
+}
