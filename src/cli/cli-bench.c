@@ -13,6 +13,7 @@ static const AlCliCommand benches[] = {
   { "simulate", "Simulator: seconds for a 2048×2048 MoS2 image with defects", al_cli_bench_simulate },
   { "detect", "Detection: seconds for a 2048×2048 MoS2 image, 2 threads", al_cli_bench_detect },
   { "track", "Series: frames/s of the whole pipeline on a 512² MoS2 series, drift and tracks", al_cli_bench_track },
+  { "io", "Reading a 4096×4096×100 float32 stack frame by frame (TIFF, MRC, DM4, SER): time, peak memory", al_cli_bench_io },
 };
 
 int

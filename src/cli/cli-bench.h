@@ -13,3 +13,5 @@ int al_cli_bench_chem_accuracy (int argc, char **argv);
 int al_cli_bench_simulate (int argc, char **argv);
 int al_cli_bench_detect (int argc, char **argv);
 int al_cli_bench_track (int argc, char **argv);
+/* `bench io`, in cli-bench-io.c */
+int al_cli_bench_io (int argc, char **argv);

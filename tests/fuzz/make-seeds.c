@@ -34,16 +34,28 @@ dm_seeds (const char *dir)
   DmImageSpec image = { 4, 3, 0, 10, 2, 4, u16, 0.1, 0.1, 0, "nm", "nm", NULL, 300000, TRUE };
   DmImageSpec stack = { 3, 2, 2, 2, 4, 6, f32, 2, 3, 1, "pm", "nm", "s", 0, FALSE };
   DmImageSpec colour = { 2, 2, 0, 23, 4, 5, rgb, 1, 1, 0, NULL, NULL, NULL, 0, FALSE };
+  guint8 bits[2 * 2 * 3];
+  float f32x3[2 * 2 * 3];
+  DmImageSpec stack3 = { 2, 2, 3, 2, 4, 6, f32x3, 1, 1, 1, "nm", "nm", "s", 0, TRUE };
+  DmImageSpec binary = { 2, 2, 3, 14, 1, 10, bits, 1, 1, 1, "nm", "nm", "s", 0, FALSE };
 
   for (guint i = 0; i < G_N_ELEMENTS (u16); i++)
     u16[i] = (guint16) (i * 100);
   for (guint i = 0; i < G_N_ELEMENTS (f32); i++)
     f32[i] = i * 0.5f;
   memset (rgb, 50, sizeof rgb);
+  for (guint i = 0; i < G_N_ELEMENTS (f32x3); i++)
+    f32x3[i] = i * 0.25f;
+  for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
+    bits[i] = (guint8) (i % 2);
   save (dir, "fuzz-dm", "image-le.dm3", dm_writer_build (3, TRUE, &image));
   save (dir, "fuzz-dm", "image-le.dm4", dm_writer_build (4, TRUE, &image));
   save (dir, "fuzz-dm", "stack.dm4", dm_writer_build (4, TRUE, &stack));
   save (dir, "fuzz-dm", "rgb.dm3", dm_writer_build (3, TRUE, &colour));
+  /* Frame sources: stacks read frame by frame at offsets into "Data". */
+  save (dir, "fuzz-dm", "stack-be.dm3", dm_writer_build (3, FALSE, &stack));
+  save (dir, "fuzz-dm", "stack-3-frames.dm4", dm_writer_build (4, TRUE, &stack3));
+  save (dir, "fuzz-dm", "binary-stack.dm4", dm_writer_build (4, TRUE, &binary));
 }
 
 static void
@@ -58,6 +70,7 @@ ser_seeds (const char *dir)
 
   save (dir, "fuzz-ser", "old-2-frames.ser", ser_writer_build (FALSE, 4, 3, 2, 1e-10, FALSE));
   save (dir, "fuzz-ser", "new-1-frame.ser", ser_writer_build (TRUE, 4, 3, 1, 1e-10, FALSE));
+  save (dir, "fuzz-ser", "new-3-frames.ser", ser_writer_build (TRUE, 3, 2, 3, 1e-10, FALSE));
   save (dir, "fuzz-ser", "spectra.ser", ser_writer_build (TRUE, 16, 1, 2, 0.1, TRUE));
   save (dir, "fuzz-ser", "metadata.emi", g_bytes_new (emi, sizeof emi - 1));
 }
@@ -93,5 +106,6 @@ main (int    argc,
   emd_seed (argv[1], "velox-2-frames.emd", TRUE, 2);
   emd_seed (argv[1], "berkeley-2d.emd", FALSE, 0);
   emd_seed (argv[1], "berkeley-3d.emd", FALSE, 2);
+  emd_seed (argv[1], "velox-3-frames.emd", TRUE, 3);
   return 0;
 }

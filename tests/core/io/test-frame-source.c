@@ -3,6 +3,7 @@
  * any order, from several threads at once; the memory budget refuses a
  * whole load that does not fit while frame-by-frame reading still works. */
 #include <string.h>
+#include <tiffio.h>
 
 #include "al-test.h"
 #include "dm-writer.h"
@@ -184,6 +185,63 @@ read_frames_job (gpointer data)
   return NULL;
 }
 
+static void
+write_tiff_page (TIFF    *tif,
+                 guint    width,
+                 guint    height,
+                 gboolean reduced,
+                 guint16  value)
+{
+  g_autofree guint16 *row = g_new (guint16, width);
+
+  TIFFSetField (tif, TIFFTAG_IMAGEWIDTH, width);
+  TIFFSetField (tif, TIFFTAG_IMAGELENGTH, height);
+  TIFFSetField (tif, TIFFTAG_BITSPERSAMPLE, 16);
+  TIFFSetField (tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField (tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField (tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+  TIFFSetField (tif, TIFFTAG_ROWSPERSTRIP, 4);
+  TIFFSetField (tif, TIFFTAG_SUBFILETYPE, reduced ? FILETYPE_REDUCEDIMAGE : 0);
+  for (guint y = 0; y < height; y++)
+    {
+      for (guint x = 0; x < width; x++)
+        row[x] = (guint16) (value + y * width + x);
+      g_assert_cmpint (TIFFWriteScanline (tif, row, y, 0), ==, 1);
+    }
+  g_assert_true (TIFFWriteDirectory (tif));
+}
+
+/* Compressed pages with reduced-resolution copies between them: frame f
+ * is the f-th full page, whatever order the frames are read in. */
+static void
+test_tiff_reduced_pages (void)
+{
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "pyramid.tif", NULL);
+  TIFF *tif = TIFFOpen (path, "w");
+  g_autoptr (AlFrameSource) source = NULL;
+  g_autoptr (GError) error = NULL;
+  float frame[WIDTH * HEIGHT];
+
+  for (guint f = 0; f < N_FRAMES; f++)
+    {
+      write_tiff_page (tif, WIDTH, HEIGHT, FALSE, (guint16) (1000 * f));
+      write_tiff_page (tif, WIDTH / 2, HEIGHT / 2, TRUE, 60000);
+    }
+  TIFFClose (tif);
+  source = al_frame_source_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (al_frame_source_get_n_frames (source), ==, N_FRAMES);
+  for (guint f = N_FRAMES; f-- > 0;)
+    {
+      g_assert_true (al_frame_source_read (source, f, 1, frame, &error));
+      for (guint y = 0; y < HEIGHT; y++)
+        for (guint x = 0; x < WIDTH; x++)
+          g_assert_cmpfloat (frame[y * WIDTH + x], ==, pattern (f, x, y));
+    }
+  al_test_rmdir (dir);
+}
+
 /* Several threads read random frames of one source at once. */
 static void
 test_threads (void)
@@ -278,6 +336,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/io/frame-source/whole-load", test_frames_match_whole_load);
+  g_test_add_func ("/core/io/frame-source/tiff-reduced-pages", test_tiff_reduced_pages);
   g_test_add_func ("/core/io/frame-source/threads", test_threads);
   g_test_add_func ("/core/io/frame-source/budget", test_budget);
   return g_test_run ();
