@@ -117,7 +117,9 @@ analyse_one (BatchRow               *row,
              GError                **error)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (AlImage) image = al_image_load (path, error);
+  /* Frames are read as they are analysed, as in analyze. */
+  g_autoptr (AlFrameSource) source = al_frame_source_open (path, error);
+  const AlImage *image = source != NULL ? al_frame_source_get_info (source) : NULL;
   g_autoptr (AlAnalysis) analysis = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *json = NULL;
@@ -128,7 +130,7 @@ analyse_one (BatchRow               *row,
   row->width = image->width;
   row->height = image->height;
   row->n_frames = image->n_frames;
-  analysis = al_pipeline_run (image, params, NULL, NULL, error);
+  analysis = al_pipeline_run_source (source, params, NULL, NULL, error);
   if (analysis == NULL)
     return FALSE;
   row->material = analysis->material != NULL ? analysis->material->name : NULL;
@@ -150,7 +152,7 @@ analyse_one (BatchRow               *row,
     }
   if (every_figure)
     flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
-  if (!al_export_tables (analysis, image, dir, flags, figure_format, start, &json, error))
+  if (!al_export_tables_source (analysis, source, dir, flags, figure_format, start, &json, error))
     return FALSE;
   take_summary (row, json);
   return TRUE;
