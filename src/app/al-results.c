@@ -3,11 +3,15 @@
  * one frame of a stack copies nothing of the others. */
 #include "al-results.h"
 
+#include "al-atom-grid.h"
+
 struct _AlResults
 {
   AlAnalysis    *analysis;
   AlResults     *base;    /* edited results: the rest of the frames */
   AlFrameResult *edited;  /* edited results: the frame that replaces base's */
+  GMutex         lock;    /* guards grids: layers' workers share them */
+  GHashTable    *grids;   /* frame -> AlAtomGrid*, of this level's own frames */
 };
 
 AlResults *
@@ -16,6 +20,8 @@ al_results_new (AlAnalysis *analysis)
   AlResults *self = g_atomic_rc_box_new0 (AlResults);
 
   self->analysis = analysis;
+  g_mutex_init (&self->lock);
+  self->grids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) al_atom_grid_free);
   return self;
 }
 
@@ -31,6 +37,8 @@ al_results_new_edited (AlResults     *base,
     base = base->base;
   self->base = al_results_ref (base);
   self->edited = frame;
+  g_mutex_init (&self->lock);
+  self->grids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) al_atom_grid_free);
   return self;
 }
 
@@ -45,6 +53,9 @@ results_clear (gpointer data)
 {
   AlResults *self = data;
 
+  /* Grids point into the frames' atoms: they go first. */
+  g_clear_pointer (&self->grids, g_hash_table_unref);
+  g_mutex_clear (&self->lock);
   g_clear_pointer (&self->analysis, al_analysis_free);
   g_clear_pointer (&self->edited, al_frame_result_free);
   g_clear_pointer (&self->base, al_results_unref);
@@ -64,16 +75,22 @@ al_results_get_analysis (AlResults *results)
   return results->analysis;
 }
 
-const AlFrameResult *
-al_results_get_frame (AlResults *results,
-                      guint      frame)
+/* The frame and the level of `results` that holds it. */
+static const AlFrameResult *
+find_frame (AlResults  *results,
+            guint       frame,
+            AlResults **owner)
 {
   GPtrArray *frames;
 
   for (; results->base != NULL; results = results->base)
     if (results->edited->frame == frame)
-      return results->edited;
+      {
+        *owner = results;
+        return results->edited;
+      }
   frames = results->analysis->frames;
+  *owner = results;
   for (guint i = 0; i < frames->len; i++)
     {
       const AlFrameResult *r = g_ptr_array_index (frames, i);
@@ -81,4 +98,43 @@ al_results_get_frame (AlResults *results,
         return r;
     }
   return NULL;
+}
+
+const AlFrameResult *
+al_results_get_frame (AlResults *results,
+                      guint      frame)
+{
+  AlResults *owner;
+
+  return find_frame (results, frame, &owner);
+}
+
+const AlAtomGrid *
+al_results_get_grid (AlResults *results,
+                     guint      frame)
+{
+  AlResults *owner;
+  const AlFrameResult *r = find_frame (results, frame, &owner);
+  AlAtomGrid *grid;
+
+  if (r == NULL || r->atoms == NULL)
+    return NULL;
+  g_mutex_lock (&owner->lock);
+  grid = g_hash_table_lookup (owner->grids, GUINT_TO_POINTER (frame));
+  if (grid == NULL)
+    {
+      grid = al_atom_grid_new (r->atoms);
+      g_hash_table_insert (owner->grids, GUINT_TO_POINTER (frame), grid);
+    }
+  g_mutex_unlock (&owner->lock);
+  return grid;
+}
+
+void
+al_results_prepare (AlResults *results)
+{
+  const AlAnalysis *analysis = al_results_get_analysis (results);
+
+  for (guint i = 0; i < analysis->frames->len; i++)
+    al_results_get_grid (results, ((const AlFrameResult *) g_ptr_array_index (analysis->frames, i))->frame);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "al-pipeline.h"
+#include "al-atom-grid.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,13 @@ const AlAnalysis    *al_results_get_analysis (AlResults *results);
 /* The results of image frame `frame`, or NULL when it was not analysed. */
 const AlFrameResult *al_results_get_frame  (AlResults  *results,
                                             guint       frame);
+/* The atoms of `frame` binned in cells (NULL when the frame has none),
+ * made at the first call from any thread and kept with the results. */
+const AlAtomGrid    *al_results_get_grid   (AlResults  *results,
+                                            guint       frame);
+/* Makes what the overlays will need (the grids): in the worker that made
+ * the results, so the window has nothing left to build. */
+void                 al_results_prepare    (AlResults  *results);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlResults, al_results_unref)
 

@@ -28,7 +28,26 @@ typedef struct
   AlRaster         *raster;
   AlPipelineParams  params;
   AlProgressState  *progress;
+  gboolean          new_document;  /* the window has none: the worker makes it */
 } AlAnalysisJob;
+
+/* What the worker hands back: everything built, nothing left to make on
+ * the main thread. */
+typedef struct
+{
+  AlResults  *results;
+  AlDocument *document;   /* NULL when the window's own takes the analysis */
+} AlAnalysisOutput;
+
+static void
+output_free (AlAnalysisOutput *output)
+{
+  g_clear_pointer (&output->results, al_results_unref);
+  g_clear_object (&output->document);
+  g_free (output);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlAnalysisOutput, output_free)
 
 static void
 progress_state_clear (gpointer data)
@@ -107,35 +126,75 @@ analysis_thread (GTask        *task,
   AlProgress progress;
   GError *error = NULL;
   AlAnalysis *analysis;
+  AlAnalysisOutput *output;
 
   al_progress_init (&progress, on_progress, job->progress);
   analysis = al_pipeline_run (al_raster_get_image (job->raster), &job->params, &progress,
                               cancellable, &error);
   if (analysis == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, al_results_new (analysis), (GDestroyNotify) al_results_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  output = g_new0 (AlAnalysisOutput, 1);
+  output->results = al_results_new (analysis);
+  al_results_prepare (output->results);
+  if (job->new_document)
+    output->document = _al_window_document_for_analysis (al_raster_get_image (job->raster), analysis);
+  g_task_return_pointer (task, output, (GDestroyNotify) output_free);
+}
+
+/* The result layers get `results`: made the first time (bottom to top:
+ * bonds under the atoms they join, defects on top), else kept with their
+ * visibility, opacity and tiles, which show until the new ones are
+ * rendered. */
+static void
+update_layers (AlWindow  *self,
+               AlResults *results)
+{
+  GListStore *layers = al_canvas_get_layers (self->canvas);
+  AlLayer *made[3];
+
+  if (self->atoms_layer != NULL)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (layers)); i++)
+        {
+          g_autoptr (AlLayer) layer = g_list_model_get_item (G_LIST_MODEL (layers), i);
+          if (AL_IS_BONDS_LAYER (layer))
+            al_bonds_layer_set_results (AL_BONDS_LAYER (layer), results);
+          else if (AL_IS_ATOMS_LAYER (layer))
+            al_atoms_layer_set_results (AL_ATOMS_LAYER (layer), results);
+          else if (AL_IS_DEFECTS_LAYER (layer))
+            al_defects_layer_set_results (AL_DEFECTS_LAYER (layer), results);
+        }
+      return;
+    }
+  made[0] = al_bonds_layer_new (results);
+  made[1] = al_atoms_layer_new (results);
+  made[2] = al_defects_layer_new (results);
+  g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
+                       (gpointer *) made, G_N_ELEMENTS (made));
+  self->atoms_layer = AL_ATOMS_LAYER (made[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    g_object_unref (made[i]);
 }
 
 /* Shows `results` (ownership taken; NULL: none) as layers and panel rows.
- * After an edit (`keep`), the layers keep their visibility and opacity and
- * the selection stays. */
+ * After an edit (`keep`) the selection stays. */
 void
 _al_window_show_results (AlWindow  *self,
                          AlResults *results,
                          gboolean   keep)
 {
-  GListStore *layers = al_canvas_get_layers (self->canvas);
   guint frame = al_canvas_get_frame (self->canvas);
   const AlFrameResult *r = results != NULL ? al_results_get_frame (results, frame) : NULL;
   gint64 selected = keep ? al_window_get_selected_atom (self) : -1;
-  AlLayer *made[3];
 
   g_clear_pointer (&self->results, al_results_unref);
   self->results = results;
   if (results == NULL)
     {
-      g_list_store_remove_all (layers);
+      g_list_store_remove_all (al_canvas_get_layers (self->canvas));
       self->atoms_layer = NULL;
       al_inspector_panel_show_atom (self->inspector_panel, NULL, 0, -1);
       al_classification_panel_set_results (self->classification_panel, NULL, 0);
@@ -143,24 +202,7 @@ _al_window_show_results (AlWindow  *self,
       g_signal_emit (self, _al_window_signals[AL_WINDOW_RESULTS_CHANGED], 0);
       return;
     }
-  /* Bottom to top: bonds under the atoms they join, defects on top. */
-  made[0] = al_bonds_layer_new (results);
-  made[1] = al_atoms_layer_new (results);
-  made[2] = al_defects_layer_new (results);
-  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
-    {
-      g_autoptr (AlLayer) old = keep ? g_list_model_get_item (G_LIST_MODEL (layers), i) : NULL;
-      if (old != NULL)
-        {
-          al_layer_set_visible (made[i], al_layer_get_visible (old));
-          al_layer_set_opacity (made[i], al_layer_get_opacity (old));
-        }
-    }
-  g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
-                       (gpointer *) made, G_N_ELEMENTS (made));
-  self->atoms_layer = AL_ATOMS_LAYER (made[1]);
-  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
-    g_object_unref (made[i]);
+  update_layers (self, results);
   if (r == NULL || selected < 0 || (guint64) selected >= r->atoms->n_atoms)
     selected = -1;
   al_atoms_layer_set_selected (self->atoms_layer, selected);
@@ -232,16 +274,17 @@ on_analyzed (GObject      *source,
   g_autoptr (AlWindow) self = user_data;
   GTask *task = G_TASK (result);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AlResults) results = g_task_propagate_pointer (task, &error);
+  g_autoptr (AlAnalysisOutput) output = g_task_propagate_pointer (task, &error);
   gint64 start;
 
+  self->n_workers--;
   /* A newer run replaced this one, or the window closed. */
   if (g_task_get_cancellable (task) != self->analysis_cancellable)
     return;
   g_clear_object (&self->analysis_cancellable);
   set_running (self, FALSE);
   g_clear_error (&self->analysis_error);
-  if (results == NULL)
+  if (output == NULL)
     {
       self->analysis_error = g_error_copy (error);
       if (!g_error_matches (error, AL_ERROR, AL_ERROR_CANCELLED)
@@ -257,7 +300,7 @@ on_analyzed (GObject      *source,
       return;
     }
   start = g_get_monotonic_time ();
-  _al_window_take_analysis (self, results);
+  _al_window_take_analysis (self, output->results, output->document);
   g_debug ("analysis results applied in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   adw_flap_set_reveal_flap (self->flap, TRUE);
   show_result_panel (self);
@@ -285,6 +328,7 @@ al_window_analyze (AlWindow *self)
     job->params.auto_material = TRUE;
   else
     job->params.material = al_material_get ((AlMaterialId) (material - 1));
+  job->new_document = self->document == NULL;
   /* Leave one core to the window, so it stays responsive. */
   job->params.n_threads = MAX (1, (int) g_get_num_processors () - 1);
   job->progress = g_atomic_rc_box_new0 (AlProgressState);
@@ -295,6 +339,7 @@ al_window_analyze (AlWindow *self)
   g_task_set_source_tag (task, al_window_analyze);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, analysis_thread);
+  self->n_workers++;
   set_running (self, TRUE);
 }
 
@@ -336,6 +381,13 @@ al_window_get_analyzing (AlWindow *self)
 {
   g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
   return self->analysis_cancellable != NULL;
+}
+
+gboolean
+al_window_get_busy (AlWindow *self)
+{
+  g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
+  return self->n_workers > 0;
 }
 
 void

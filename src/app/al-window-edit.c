@@ -70,8 +70,7 @@ on_document_frame_changed (AlDocument *doc,
 {
   /* Indices may have shifted. */
   set_selection (self, NULL, 0);
-  if (!self->applying_analysis)
-    rebuild_frame (self, frame);
+  rebuild_frame (self, frame);
 }
 
 static void
@@ -116,31 +115,55 @@ _al_window_set_document (AlWindow   *self,
   on_document_changed (self);
 }
 
-/* A finished analysis: into the document, keeping hand edits made since
- * the document began (the core merges them), or into a new document. */
-void
-_al_window_take_analysis (AlWindow  *self,
-                          AlResults *results)
+/* A new document holding a finished analysis: made in the analysis worker
+ * (the image copy and the atoms' copies cost the main thread nothing). */
+AlDocument *
+_al_window_document_for_analysis (const AlImage    *image,
+                                  const AlAnalysis *analysis)
 {
-  const AlAnalysis *analysis = al_results_get_analysis (results);
-  gboolean fresh = self->document == NULL;
+  AlDocument *doc = al_document_new (al_image_copy (image));
 
-  if (fresh)
-    {
-      g_autoptr (AlDocument) doc = al_document_new (al_image_copy (al_raster_get_image (self->raster)));
-      attach_document (self, doc);
-    }
   if (analysis->material != NULL)
-    al_document_set_material (self->document, analysis->material);
-  _al_window_show_results (self, al_results_ref (results), FALSE);
-  /* A new document's atoms are the analysis's: nothing to recompute. */
-  self->applying_analysis = fresh;
+    al_document_set_material (doc, analysis->material);
   for (guint i = 0; i < analysis->frames->len; i++)
     {
       const AlFrameResult *r = g_ptr_array_index (analysis->frames, i);
-      al_document_apply_analysis (self->document, r->frame, al_atoms_copy (r->atoms));
+      al_document_apply_analysis (doc, r->frame, al_atoms_copy (r->atoms));
     }
-  self->applying_analysis = FALSE;
+  return doc;
+}
+
+/* A finished analysis: into the window's document, keeping hand edits made
+ * since it began (the core merges them), or, when the window has none, with
+ * `fresh`, the document the worker made of it. */
+void
+_al_window_take_analysis (AlWindow   *self,
+                          AlResults  *results,
+                          AlDocument *fresh)
+{
+  const AlAnalysis *analysis = al_results_get_analysis (results);
+
+  if (self->document == NULL)
+    {
+      g_autoptr (AlDocument) doc = fresh != NULL ? g_object_ref (fresh)
+                                                 : _al_window_document_for_analysis (al_raster_get_image (self->raster),
+                                                                                     analysis);
+      attach_document (self, doc);
+      _al_window_show_results (self, al_results_ref (results), FALSE);
+    }
+  else
+    {
+      if (analysis->material != NULL)
+        al_document_set_material (self->document, analysis->material);
+      _al_window_show_results (self, al_results_ref (results), FALSE);
+      /* The merged atoms (hand edits kept) differ from the analysis's:
+       * "frame-changed" recomputes their bonds and defects. */
+      for (guint i = 0; i < analysis->frames->len; i++)
+        {
+          const AlFrameResult *r = g_ptr_array_index (analysis->frames, i);
+          al_document_apply_analysis (self->document, r->frame, al_atoms_copy (r->atoms));
+        }
+    }
   on_document_changed (self);
   _al_window_autosave (self);
 }

@@ -61,9 +61,9 @@ struct _AlWindow
   gboolean          analyze_on_load;  /* atomlens --analyze */
   AlAtomsLayer     *atoms_layer;      /* weak: in the canvas's list */
   GCancellable     *analysis_cancellable;
+  guint             n_workers;        /* worker tasks not yet returned */
   GError           *analysis_error;
   AlDocument       *document;         /* the atoms with their hand edits */
-  gboolean          applying_analysis;
   guint             autosave_id;
   char             *result_panel;     /* atomlens --panel */
   GArray           *selection;        /* guint: atoms chosen by a box */
@@ -109,8 +109,11 @@ void     _al_window_show_results   (AlWindow  *self,
 /* al-window-edit.c */
 void     _al_window_init_edit      (AlWindow  *self);
 void     _al_window_update_edit_actions (AlWindow *self);
-void     _al_window_take_analysis  (AlWindow  *self,
-                                    AlResults *results);
+void     _al_window_take_analysis  (AlWindow   *self,
+                                    AlResults  *results,
+                                    AlDocument *fresh);
+AlDocument *_al_window_document_for_analysis (const AlImage    *image,
+                                              const AlAnalysis *analysis);
 void     _al_window_clear_document (AlWindow  *self);
 void     _al_window_canvas_clicked (AlWindow  *self,
                                     double     x,

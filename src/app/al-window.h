@@ -43,6 +43,9 @@ void          al_window_set_analyze_on_load (AlWindow    *self,
 void          al_window_set_result_panel  (AlWindow      *self,
                                            const char    *panel);
 gboolean      al_window_get_analyzing     (AlWindow      *self);
+/* TRUE while any worker of the window still runs: an analysis (also one
+ * cancelled that has not yet stopped), a recompute after an edit, a save. */
+gboolean      al_window_get_busy          (AlWindow      *self);
 /* Shows `results` (of the shown image) as layers and panel rows, as a
  * finished analysis does; NULL clears them. */
 void          al_window_set_results       (AlWindow      *self,

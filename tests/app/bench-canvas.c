@@ -4,7 +4,8 @@
  *
  *   GSK_RENDERER=cairo xvfb-run -a build/tests/app/bench-canvas [IMAGE.tif]
  *
- * Without IMAGE it writes an 8192 x 8192 float32 TIFF of a noisy hexagonal
+ * With --overlays-only it skips the runs without overlays. Without IMAGE
+ * it writes an 8192 x 8192 float32 TIFF of a noisy hexagonal
  * lattice to a temporary folder. It reports the load time and memory, then
  * pans at several zooms, timing each frame from the frame clock's
  * before-paint to after-paint (layout, the canvas's snapshot and rendering),
@@ -43,7 +44,9 @@ typedef struct
   int       frames_left;
   double    direction;
   gboolean  zooming;
+  gboolean  redrawing;
   guint     n_fallback;
+  guint     n_overlay_fallback;
 } Bench;
 
 static char *
@@ -80,6 +83,21 @@ status_kib (const char *key)
   return strtol (at + strlen (key) + 1, NULL, 10);
 }
 
+/* Overlay tiles still being rendered by workers. */
+static guint
+overlays_pending (AlCanvas *canvas)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (canvas));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+    {
+      g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+      n += al_layer_get_n_pending (layer);
+    }
+  return n;
+}
+
 static void
 on_before_paint (GdkFrameClock *clock,
                  Bench         *b)
@@ -106,6 +124,8 @@ on_after_paint (GdkFrameClock *clock,
   g_array_append_val (b->snapshot_cpu_ms, snap_cpu);
   if (al_tile_cache_get_n_pending (b->canvas->tiles) > 0)
     b->n_fallback++;
+  if (overlays_pending (b->canvas) > 0)
+    b->n_overlay_fallback++;
 }
 
 static gboolean
@@ -119,6 +139,12 @@ pan_tick (GtkWidget     *widget,
 
   if (b->frames_left-- <= 0)
     return G_SOURCE_REMOVE;
+  if (b->redrawing)
+    {
+      /* Nothing moves: what a redraw alone costs (a selection, a hover). */
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
   if (b->zooming)
     {
       /* From fit to twice fit and back, about the centre. */
@@ -207,17 +233,24 @@ report (const char *what,
           v[values->len - 1], values->len);
 }
 
+/* zoom > 0: pan at that zoom; 0: zoom in and out about fit; < 0: redraw
+ * at fit without moving. */
 static void
 pan_at (Bench  *b,
         double  zoom)
 {
+  gint64 start;
+
   g_array_set_size (b->frame_ms, 0);
   g_array_set_size (b->snapshot_ms, 0);
   g_array_set_size (b->frame_cpu_ms, 0);
   g_array_set_size (b->snapshot_cpu_ms, 0);
   b->n_fallback = 0;
+  b->n_overlay_fallback = 0;
   b->direction = 1;
-  b->zooming = zoom <= 0;
+  b->zooming = zoom == 0;
+  b->redrawing = zoom < 0;
+  start = g_get_monotonic_time ();
   if (zoom <= 0)
     al_canvas_zoom_to_fit (b->canvas);
   else
@@ -226,17 +259,23 @@ pan_at (Bench  *b,
       al_canvas_center_on (b->canvas, BENCH_SIDE / 2.0, BENCH_SIDE / 2.0);
     }
   /* Let the first view's tiles arrive, as a user would see them. */
-  for (int i = 0; i < 200 && al_tile_cache_get_n_pending (b->canvas->tiles) > 0; i++)
+  for (int i = 0; i < 400 && (al_tile_cache_get_n_pending (b->canvas->tiles) > 0
+                              || overlays_pending (b->canvas) > 0 || i < 2); i++)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (5000);
     }
+  if (g_list_model_get_n_items (G_LIST_MODEL (al_canvas_get_layers (b->canvas))) > 0)
+    printf ("overlay tiles of the first view rendered (workers) in %.0f ms\n",
+            (g_get_monotonic_time () - start) / 1000.0);
   b->frames_left = PAN_FRAMES;
   gtk_widget_add_tick_callback (GTK_WIDGET (b->canvas), pan_tick, b, NULL);
   while (b->frames_left > 0)
     g_main_context_iteration (NULL, TRUE);
   if (b->zooming)
     printf ("zoom between fit and twice fit (%.0f%% per frame):\n", (ZOOM_STEP_PER_FRAME - 1) * 100);
+  else if (b->redrawing)
+    printf ("redraw at fit (zoom %.3f), nothing moving:\n", al_canvas_get_zoom (b->canvas));
   else
     printf ("pan at zoom %.3f (mip level %u), %.0f px per frame:\n", al_canvas_get_zoom (b->canvas),
             al_pyramid_level_for_zoom (b->canvas->pyramid, al_canvas_get_zoom (b->canvas)),
@@ -247,6 +286,9 @@ pan_at (Bench  *b,
   report ("snap cpu", b->snapshot_cpu_ms);
   printf ("  frames drawn while tiles were pending (coarser stand-ins): %u; tile cache %.0f MiB\n",
           b->n_fallback, al_tile_cache_get_bytes (b->canvas->tiles) / 1048576.0);
+  if (g_list_model_get_n_items (G_LIST_MODEL (al_canvas_get_layers (b->canvas))) > 0)
+    printf ("  frames drawn while overlay tiles were pending (old or other-zoom tiles stand in): %u\n",
+            b->n_overlay_fallback);
 }
 
 int
@@ -262,8 +304,14 @@ main (int    argc,
   gint64 start;
   long rss_before;
   static const double zooms[] = { 0 /* fit */, 0.3, 1.0, 4.0 };
+  gboolean overlays_only = FALSE;
 
   gtk_init ();
+  if (argc > 1 && g_str_equal (argv[1], "--overlays-only"))
+    {
+      overlays_only = TRUE;
+      argc--, argv++;
+    }
   if (argc > 1)
     path = g_strdup (argv[1]);
   else
@@ -308,7 +356,7 @@ main (int    argc,
                     G_CALLBACK (on_before_paint), &b);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (b.canvas)), "after-paint",
                     G_CALLBACK (on_after_paint), &b);
-  for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (zooms) && !overlays_only; i++)
     pan_at (&b, zooms[i]);
   printf ("memory after panning: RSS %.0f MiB, peak %.0f MiB\n",
           status_kib ("VmRSS:") / 1024.0, status_kib ("VmHWM:") / 1024.0);
@@ -321,6 +369,7 @@ main (int    argc,
     al_window_set_results (b.window, results);
     for (guint i = 0; i < G_N_ELEMENTS (overlay_zooms); i++)
       pan_at (&b, overlay_zooms[i]);
+    pan_at (&b, -1);
     pan_at (&b, 0);
   }
 

@@ -415,6 +415,133 @@ test_layers (Fixture       *fx,
   g_list_store_remove_all (al_canvas_get_layers (fx->canvas));
 }
 
+/* A layer drawn in tiles by workers: a square over image pixels
+ * [20, 29] x [10, 19] in its colour. */
+typedef struct
+{
+  AlLayer parent_instance;
+  guint32 color;        /* 0xRRGGBB */
+} TiledLayer;
+
+typedef struct
+{
+  AlLayerClass parent_class;
+} TiledLayerClass;
+
+G_DEFINE_TYPE (TiledLayer, tiled_layer, AL_TYPE_LAYER)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TiledLayer, g_object_unref)
+
+static gint n_tile_renders;
+
+static gpointer
+tiled_layer_capture (AlLayer *layer)
+{
+  return g_memdup2 (&((TiledLayer *) layer)->color, sizeof (guint32));
+}
+
+static void
+tiled_layer_render (gpointer            data,
+                    cairo_t            *cr,
+                    const AlCanvasView *tile)
+{
+  guint32 color = *(guint32 *) data;
+  double x0, y0, x1, y1;
+
+  g_atomic_int_inc (&n_tile_renders);
+  al_canvas_view_to_widget (tile, 19.5, 9.5, &x0, &y0);
+  al_canvas_view_to_widget (tile, 29.5, 19.5, &x1, &y1);
+  cairo_set_source_rgb (cr, (color >> 16) / 255.0, ((color >> 8) & 0xff) / 255.0, (color & 0xff) / 255.0);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_fill (cr);
+}
+
+static void
+tiled_layer_class_init (TiledLayerClass *klass)
+{
+  AL_LAYER_CLASS (klass)->capture = tiled_layer_capture;
+  AL_LAYER_CLASS (klass)->release = g_free;
+  AL_LAYER_CLASS (klass)->render = tiled_layer_render;
+}
+
+static void
+tiled_layer_init (TiledLayer *self)
+{
+  self->color = 0xff0000;
+}
+
+static gboolean
+layer_done (gpointer data)
+{
+  return al_layer_get_n_pending (data) == 0;
+}
+
+/* The colour (0xRRGGBB) drawn at the widget pixel showing image point (x, y). */
+static guint32
+color_at (AlCanvas *canvas,
+          double    x,
+          double    y)
+{
+  cairo_surface_t *surface = render (canvas);
+  double wx, wy;
+  guint32 px;
+
+  al_canvas_image_to_widget (canvas, x, y, &wx, &wy);
+  px = ((const guint32 *) (cairo_image_surface_get_data (surface)
+                           + (int) wy * cairo_image_surface_get_stride (surface)))[(int) wx];
+  cairo_surface_destroy (surface);
+  return px & 0xffffff;
+}
+
+static void
+test_tiled_layer (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr (TiledLayer) layer = g_object_new (tiled_layer_get_type (), "name", "tiled", NULL);
+  gint renders;
+  guint32 c;
+
+  show (fx, 400, 200, 1);
+  g_list_store_append (al_canvas_get_layers (fx->canvas), layer);
+  /* The first frame queues the tiles; workers render them. */
+  cairo_surface_destroy (render (fx->canvas));
+  g_assert_cmpuint (al_layer_get_n_pending (AL_LAYER (layer)), >, 0);
+  al_app_test_wait_until (layer_done, layer);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0xff0000);
+  g_assert_cmphex (color_at (fx->canvas, 35, 15), !=, 0xff0000);
+  g_assert_cmphex (color_at (fx->canvas, 25, 5), !=, 0xff0000);
+  /* Redrawing the same view pastes the same tiles: nothing is rendered. */
+  renders = g_atomic_int_get (&n_tile_renders);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0xff0000);
+  g_assert_cmpuint (al_layer_get_n_pending (AL_LAYER (layer)), ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&n_tile_renders), ==, renders);
+
+  /* A new zoom: the old zoom's tiles stand in, scaled, until the new ones
+   * arrive; then the square is sharp where it belongs. */
+  al_canvas_zoom_about (fx->canvas, 6.0, 0, 0);
+  c = color_at (fx->canvas, 25, 15);
+  g_assert_cmpuint (c >> 16, >, 0xc0);
+  g_assert_cmpuint (c & 0xff, <, 0x40);
+  g_assert_cmpuint (al_layer_get_n_pending (AL_LAYER (layer)), >, 0);
+  al_app_test_wait_until (layer_done, layer);
+  g_assert_cmphex (color_at (fx->canvas, 20.6, 10.6), ==, 0xff0000);
+  g_assert_cmphex (color_at (fx->canvas, 29.4, 19.4), ==, 0xff0000);
+  g_assert_cmphex (color_at (fx->canvas, 19.3, 15), !=, 0xff0000);
+  g_assert_cmphex (color_at (fx->canvas, 29.7, 15), !=, 0xff0000);
+
+  /* Changed data: the old tiles show until the new ones are rendered. */
+  layer->color = 0x0000ff;
+  al_layer_invalidate (AL_LAYER (layer));
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0xff0000);
+  al_app_test_wait_until (layer_done, layer);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0x0000ff);
+
+  /* Hidden, it draws nothing; half transparent, half its colour. */
+  al_layer_set_visible (AL_LAYER (layer), FALSE);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), !=, 0x0000ff);
+  al_layer_set_visible (AL_LAYER (layer), TRUE);
+  g_list_store_remove_all (al_canvas_get_layers (fx->canvas));
+}
+
 static void
 test_no_image (Fixture       *fx,
                gconstpointer  data)
@@ -446,6 +573,7 @@ main (int argc,
   ADD ("tiles", test_tiles);
   ADD ("frames", test_frames);
   ADD ("layers", test_layers);
+  ADD ("tiled-layer", test_tiled_layer);
   ADD ("no-image", test_no_image);
 #undef ADD
   return g_test_run ();

@@ -155,6 +155,7 @@ double   _al_canvas_min_zoom           (AlCanvas    *self);
 void     _al_canvas_init_input         (AlCanvas    *self);
 
 /* al-canvas-render.c */
+gboolean _al_canvas_renderer_has_gpu   (AlCanvas    *self);
 void     _al_canvas_snapshot           (GtkWidget   *widget,
                                         GtkSnapshot *snapshot);
 

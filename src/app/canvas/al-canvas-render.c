@@ -27,6 +27,15 @@ _al_thread_cpu_time_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+gboolean
+_al_canvas_renderer_has_gpu (AlCanvas *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && !GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 /* The scale bar aims at this length on screen and sits this far from the
  * widget's bottom-left corner (pixels). */
 #define SCALE_BAR_TARGET_PX 120.0
@@ -156,7 +165,6 @@ draw_image (AlCanvas    *self,
   guint tx0, ty0, tx1, ty1;
   graphene_rect_t bounds;
   TileDraw td = { snapshot, NULL, CAIRO_FILTER_NEAREST };
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (self)));
 
   if (vx1 <= vx0 || vy1 <= vy0)
     return;
@@ -168,7 +176,7 @@ draw_image (AlCanvas    *self,
   image_rect_to_widget (self, -0.5, -0.5, image->width - 0.5, image->height - 0.5, &bounds);
   graphene_rect_intersection (&bounds, &GRAPHENE_RECT_INIT (0, 0, width, height), &bounds);
   /* Above 1:1 each image pixel must stay a sharp square. */
-  if (self->zoom >= 1.0 || renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer))
+  if (self->zoom >= 1.0 || !_al_canvas_renderer_has_gpu (self))
     {
       td.cr = gtk_snapshot_append_cairo (snapshot, &bounds);
       td.filter = self->zoom >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR;

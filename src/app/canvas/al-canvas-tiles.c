@@ -21,6 +21,7 @@ struct _AlTileCache
   GHashTable     *tiles;           /* key -> AlTile* */
   gsize           bytes;
   guint           n_pending;
+  GMainContext   *main_context;    /* where finished tiles are delivered */
 };
 
 typedef struct
@@ -73,6 +74,7 @@ cache_clear (gpointer data)
 
   g_hash_table_unref (cache->tiles);
   g_clear_pointer (&cache->pyramid, al_pyramid_unref);
+  g_main_context_unref (cache->main_context);
 }
 
 static AlTileCache *
@@ -193,11 +195,18 @@ run_job (gpointer data,
 {
   AlTileJob *job = data;
   gint now = g_atomic_int_get (&job->cache->frame_serial);
+  GSource *source;
 
   /* Skip tiles that left the screen while they waited. */
   if (now - g_atomic_int_get (job->wanted) <= AL_TILE_STALE_FRAMES)
     job->result = render_tile (job->pyramid, &job->levels, job->lut, job->level, job->tx, job->ty);
-  g_main_context_invoke (NULL, deliver_job, job);
+  /* Not g_main_context_invoke: from a worker, it runs the callback right
+   * there whenever the main thread is between two iterations. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_job, job, NULL);
+  g_source_attach (source, job->cache->main_context);
+  g_source_unref (source);
 }
 
 /* Newest requests first: what the user looks at now. */
@@ -235,6 +244,7 @@ al_tile_cache_new (AlTileReadyFunc ready,
   cache->tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                         (GDestroyNotify) tile_free);
   cache->levels.gamma = 1.0;
+  cache->main_context = g_main_context_ref_thread_default ();
   return cache;
 }
 

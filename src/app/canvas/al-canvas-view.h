@@ -23,6 +23,8 @@ typedef struct
   guint  frame;
   double pixel_size;       /* nm per pixel; 0 when uncalibrated */
   int    scale_factor;     /* device pixels per widget pixel (HiDPI) */
+  gboolean gpu;            /* the renderer keeps textures on a GPU: paste
+                            * tiles as textures, not through Cairo */
   /* The visible part of the image, in image coordinates. */
   double visible_x0;
   double visible_y0;

@@ -280,6 +280,7 @@ al_canvas_get_view (AlCanvas     *self,
   view->widget_height = gtk_widget_get_height (GTK_WIDGET (self));
   view->frame = self->frame;
   view->scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  view->gpu = _al_canvas_renderer_has_gpu (self);
   if (self->raster == NULL)
     return;
   image = al_raster_get_image (self->raster);

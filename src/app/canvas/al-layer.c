@@ -1,7 +1,10 @@
 /* al-layer.c: the overlay layer base class. It owns the shared properties
- * and wraps a subclass's drawing in the layer's opacity; a layer that is
- * hidden or fully transparent is never asked to draw. */
+ * and the tiles of a subclass's `render` (al-layer-tiles.c), and wraps the
+ * drawing in the layer's opacity; a layer that is hidden or fully
+ * transparent is never asked to draw. */
 #include "al-layer.h"
+
+#include "al-layer-tiles.h"
 
 /* Surfaces kept for al_layer_begin_cairo: two, used in turn, so the one
  * GTK may still show from the last frame is never drawn over. */
@@ -15,6 +18,7 @@ typedef struct
   cairo_surface_t *surfaces[N_SURFACES];
   guint            next_surface;
   AlCanvasView     view;           /* of the drawing in progress */
+  AlLayerTiles    *tiles;          /* of `render`, when the class has one */
 } AlLayerPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (AlLayer, al_layer, G_TYPE_OBJECT)
@@ -57,6 +61,7 @@ al_layer_finalize (GObject *object)
   AlLayerPrivate *priv = al_layer_get_instance_private (AL_LAYER (object));
 
   g_free (priv->name);
+  g_clear_pointer (&priv->tiles, al_layer_tiles_detach);
   for (guint i = 0; i < N_SURFACES; i++)
     g_clear_pointer (&priv->surfaces[i], cairo_surface_destroy);
   G_OBJECT_CLASS (al_layer_parent_class)->finalize (object);
@@ -143,12 +148,43 @@ al_layer_class_init (AlLayerClass *klass)
 }
 
 static void
+on_tile_ready (gpointer user_data)
+{
+  al_layer_changed (AL_LAYER (user_data));
+}
+
+static void
 al_layer_init (AlLayer *self)
 {
   AlLayerPrivate *priv = al_layer_get_instance_private (self);
 
   priv->opacity = 1.0;
   priv->visible = TRUE;
+  priv->tiles = al_layer_tiles_new (on_tile_ready, self);
+}
+
+static gpointer
+capture (gpointer user_data)
+{
+  return AL_LAYER_GET_CLASS (user_data)->capture (AL_LAYER (user_data));
+}
+
+/* The tiles, in widget coordinates: undo the canvas's image transform
+ * (translate by -offset * zoom, then scale by zoom). */
+static void
+snapshot_tiles (AlLayer            *layer,
+                GtkSnapshot        *snapshot,
+                const AlCanvasView *view)
+{
+  AlLayerPrivate *priv = al_layer_get_instance_private (layer);
+  AlLayerClass *klass = AL_LAYER_GET_CLASS (layer);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, 1.0 / view->zoom, 1.0 / view->zoom);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (view->offset_x * view->zoom,
+                                                          view->offset_y * view->zoom));
+  al_layer_tiles_snapshot (priv->tiles, snapshot, view, capture, layer, klass->release, klass->render);
+  gtk_snapshot_restore (snapshot);
 }
 
 void
@@ -164,6 +200,8 @@ al_layer_snapshot (AlLayer            *layer,
     return;
   if (priv->opacity < 1.0)
     gtk_snapshot_push_opacity (snapshot, priv->opacity);
+  if (AL_LAYER_GET_CLASS (layer)->render != NULL && AL_LAYER_GET_CLASS (layer)->capture != NULL)
+    snapshot_tiles (layer, snapshot, view);
   AL_LAYER_GET_CLASS (layer)->snapshot (layer, snapshot, view);
   if (priv->opacity < 1.0)
     gtk_snapshot_pop (snapshot);
@@ -254,6 +292,27 @@ al_layer_changed (AlLayer *layer)
 {
   g_return_if_fail (AL_IS_LAYER (layer));
   g_signal_emit (layer, signals[CHANGED], 0);
+}
+
+void
+al_layer_invalidate (AlLayer *layer)
+{
+  AlLayerPrivate *priv;
+
+  g_return_if_fail (AL_IS_LAYER (layer));
+  priv = al_layer_get_instance_private (layer);
+  al_layer_tiles_invalidate (priv->tiles);
+  al_layer_changed (layer);
+}
+
+guint
+al_layer_get_n_pending (AlLayer *layer)
+{
+  AlLayerPrivate *priv;
+
+  g_return_val_if_fail (AL_IS_LAYER (layer), 0);
+  priv = al_layer_get_instance_private (layer);
+  return al_layer_tiles_get_n_pending (priv->tiles);
 }
 
 /* Marks are drawn into an image surface of the widget's size and handed to

@@ -1,9 +1,16 @@
 /* al-layer.h: AlLayer, one overlay the canvas draws over the image (atoms,
- * bonds, defects, strain...). Subclasses implement `snapshot`, called with
- * the snapshot already transformed to image coordinates (see
- * al-canvas-view.h), and `hit_test` for picking. The base class keeps the
- * properties every layer shares: visible, opacity and a name for the Layers
- * list.
+ * bonds, defects, strain...). The base class keeps the properties every
+ * layer shares: visible, opacity and a name for the Layers list.
+ *
+ * A layer with many marks implements `capture` and `render`: its drawing is
+ * then cut in tiles of the screen at each zoom, rendered by worker threads
+ * and kept (al-layer-tiles.c), so a redraw only pastes tiles; panning
+ * reuses them, and a tile is rendered again only when the zoom changes or
+ * the layer calls al_layer_invalidate(). Meanwhile the old tiles (or those
+ * of another zoom, scaled) stand in. `snapshot` draws, at every frame on
+ * the main thread, what changes often and is small (a selection); it is
+ * called with the snapshot already transformed to image coordinates (see
+ * al-canvas-view.h). `hit_test` answers picking.
  */
 #pragma once
 
@@ -29,8 +36,19 @@ struct _AlLayerClass
                         double              x_img,
                         double              y_img,
                         double              radius);
+  /* Main thread: what `render` will need, as data no one changes any more
+   * (a reference on immutable results, a copy of the style); NULL when
+   * there is nothing to draw. `release` frees it, in any thread. */
+  gpointer (*capture)  (AlLayer            *layer);
+  void     (*release)  (gpointer            data);
+  /* Any thread: draws `data` in `tile`'s widget coordinates (a tile is a
+   * small view: al_canvas_view_to_widget maps into it). Must read nothing
+   * but `data` and `tile`. */
+  void     (*render)   (gpointer            data,
+                        cairo_t            *cr,
+                        const AlCanvasView *tile);
 
-  gpointer padding[8];
+  gpointer padding[5];
 };
 
 void         al_layer_snapshot    (AlLayer            *layer,
@@ -50,8 +68,14 @@ void         al_layer_set_opacity (AlLayer            *layer,
 const char  *al_layer_get_name    (AlLayer            *layer);
 void         al_layer_set_name    (AlLayer            *layer,
                                    const char         *name);
-/* Tells the canvas to redraw: subclasses call it when their data change. */
+/* Tells the canvas to redraw: subclasses call it when what `snapshot`
+ * draws changes. */
 void         al_layer_changed     (AlLayer            *layer);
+/* What `render` draws changed: tiles are made again (the old ones show
+ * until then), and the canvas redraws. */
+void         al_layer_invalidate  (AlLayer            *layer);
+/* Tiles being rendered by workers (0: the layer is all on screen). */
+guint        al_layer_get_n_pending (AlLayer          *layer);
 
 /* For subclasses that draw marks of a fixed size on screen: a Cairo
  * context in widget coordinates over the whole canvas (map image points

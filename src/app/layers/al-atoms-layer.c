@@ -1,8 +1,10 @@
 /* al-atoms-layer.c: one marker per atomic column, coloured and shaped by
- * species, sized to the lattice on screen. Only atoms in view are visited
- * (through a grid of cells); when markers would be tiny they become plain
+ * species, sized to the lattice on screen. Markers are rendered in tiles by
+ * workers (see al-layer.h), visiting only the atoms of the tile through the
+ * results' grid of cells; when markers would be tiny they become plain
  * squares without anti-aliasing, which Cairo fills far faster than arcs.
- * Atoms added, moved or re-labelled by hand wear a ring of their own. */
+ * Atoms added, moved or re-labelled by hand wear a ring of their own. The
+ * selection, which changes at a click, is drawn at each frame instead. */
 #include "al-atoms-layer.h"
 
 #include <glib/gi18n.h>
@@ -30,8 +32,6 @@ struct _AlAtomsLayer
   AlLayer    parent_instance;
   AlResults *results;
   guint      frame;    /* the frame last drawn, for hit tests */
-  const AlFrameResult *grid_for;
-  AlAtomGrid *grid;
   gint64     selected;
   GArray    *selection;   /* guint: atoms chosen by a box, ringed too */
 };
@@ -84,33 +84,39 @@ add_atom (guint    i,
     }
 }
 
-static void
-al_atoms_layer_snapshot (AlLayer            *layer,
-                         GtkSnapshot        *snapshot,
-                         const AlCanvasView *view)
+static double
+marker_radius (const AlFrameResult *r,
+               double               zoom)
+{
+  double nn = nn_px (r);
+
+  return nn > 0 ? CLAMP (MARKER_OF_NN * nn * zoom, MARKER_MIN_PX, MARKER_MAX_PX) : 3.0;
+}
+
+static gpointer
+al_atoms_layer_capture (AlLayer *layer)
 {
   AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
-  const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
-  DrawAtoms d = { view, NULL, { NULL }, NULL, FALSE, { FALSE }, 0, 0, FALSE };
-  double nn;
-  cairo_t *cr;
 
-  self->frame = view->frame;
+  return self->results != NULL ? al_results_ref (self->results) : NULL;
+}
+
+static void
+al_atoms_layer_render (gpointer            data,
+                       cairo_t            *cr,
+                       const AlCanvasView *view)
+{
+  AlResults *results = data;
+  const AlFrameResult *r = al_results_get_frame (results, view->frame);
+  DrawAtoms d = { view, NULL, { NULL }, NULL, FALSE, { FALSE }, 0, 0, FALSE };
+
   if (r == NULL || r->atoms == NULL || r->atoms->n_atoms == 0)
     return;
-  if (self->grid_for != r)
-    {
-      g_clear_pointer (&self->grid, al_atom_grid_free);
-      self->grid = al_atom_grid_new (r->atoms);
-      self->grid_for = r;
-    }
   d.atoms = r->atoms;
-  nn = nn_px (r);
-  d.radius = nn > 0 ? CLAMP (MARKER_OF_NN * nn * view->zoom, MARKER_MIN_PX, MARKER_MAX_PX) : 3.0;
+  d.radius = marker_radius (r, view->zoom);
   d.detailed = d.radius >= MARKER_DETAIL_PX;
   d.margin = d.radius / view->zoom + 1;
 
-  cr = al_layer_begin_cairo (layer, snapshot, view);
   /* One context per species on the same surface: one pass over the atoms
    * builds every species' path. */
   for (guint s = 0; s <= AL_MAX_SPECIES; s++)
@@ -122,7 +128,7 @@ al_atoms_layer_snapshot (AlLayer            *layer,
         cairo_set_antialias (d.cr[s], CAIRO_ANTIALIAS_NONE);
     }
   d.edited = cairo_create (cairo_get_target (cr));
-  al_atom_grid_visit (self->grid, view, d.margin, add_atom, &d);
+  al_atom_grid_visit (al_results_get_grid (results, view->frame), view, d.margin, add_atom, &d);
   for (guint s = 0; s <= AL_MAX_SPECIES; s++)
     {
       double rgb[3];
@@ -149,36 +155,60 @@ al_atoms_layer_snapshot (AlLayer            *layer,
       cairo_stroke (d.edited);
     }
   cairo_destroy (d.edited);
-  /* The selection: white rings with a dark rim, clear on any contrast. */
+}
+
+static void
+add_ring (cairo_t            *cr,
+          const AlCanvasView *view,
+          const AlAtoms      *atoms,
+          guint               a,
+          double              radius,
+          double              margin)
+{
+  double wx, wy;
+
+  if (a >= atoms->n_atoms || !al_canvas_view_contains (view, atoms->x[a], atoms->y[a], margin))
+    return;
+  al_canvas_view_to_widget (view, atoms->x[a], atoms->y[a], &wx, &wy);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, wx, wy, radius + SELECTION_GAP_PX, 0, 2 * G_PI);
+}
+
+/* The selection: white rings with a dark rim, clear on any contrast. */
+static void
+al_atoms_layer_snapshot (AlLayer            *layer,
+                         GtkSnapshot        *snapshot,
+                         const AlCanvasView *view)
+{
+  AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
+  const AlFrameResult *r = self->results != NULL ? al_results_get_frame (self->results, view->frame) : NULL;
+  double radius, margin;
+  cairo_t *cr;
+
+  self->frame = view->frame;
+  if (r == NULL || r->atoms == NULL || (self->selection->len == 0 && self->selected < 0))
+    return;
+  radius = marker_radius (r, view->zoom);
+  margin = (radius + SELECTION_GAP_PX + 2) / view->zoom;
+  /* Back to widget coordinates, as the rings keep their size on screen. */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, 1.0 / view->zoom, 1.0 / view->zoom);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (view->offset_x * view->zoom,
+                                                          view->offset_y * view->zoom));
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, view->widget_width,
+                                                                 view->widget_height));
   for (guint i = 0; i < self->selection->len; i++)
-    {
-      guint a = g_array_index (self->selection, guint, i);
-      double wx, wy;
-
-      if (a >= d.atoms->n_atoms || !al_canvas_view_contains (view, d.atoms->x[a], d.atoms->y[a], d.margin))
-        continue;
-      al_canvas_view_to_widget (view, d.atoms->x[a], d.atoms->y[a], &wx, &wy);
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, wx, wy, d.radius + SELECTION_GAP_PX, 0, 2 * G_PI);
-    }
-  if (self->selected >= 0 && self->selected < d.atoms->n_atoms)
-    {
-      double wx, wy;
-
-      al_canvas_view_to_widget (view, d.atoms->x[self->selected], d.atoms->y[self->selected], &wx, &wy);
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, wx, wy, d.radius + SELECTION_GAP_PX, 0, 2 * G_PI);
-    }
-  if (self->selection->len > 0 || (self->selected >= 0 && self->selected < d.atoms->n_atoms))
-    {
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
-      cairo_set_line_width (cr, 4);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-    }
-  al_layer_end_cairo (layer, snapshot, cr);
+    add_ring (cr, view, r->atoms, g_array_index (self->selection, guint, i), radius, margin);
+  if (self->selected >= 0)
+    add_ring (cr, view, r->atoms, (guint) self->selected, radius, margin);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+  cairo_set_line_width (cr, 4);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
 }
 
 static gint64
@@ -188,11 +218,12 @@ al_atoms_layer_hit_test (AlLayer *layer,
                          double   radius)
 {
   AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
-  const AlFrameResult *r = al_results_get_frame (self->results, self->frame);
+  const AlFrameResult *r;
   double best = radius * radius;
   gint64 found = -1;
 
-  if (r == NULL || r->atoms == NULL)
+  if (self->results == NULL || (r = al_results_get_frame (self->results, self->frame)) == NULL
+      || r->atoms == NULL)
     return -1;
   for (guint i = 0; i < r->atoms->n_atoms; i++)
     {
@@ -206,7 +237,6 @@ al_atoms_layer_hit_test (AlLayer *layer,
 static void
 al_atoms_layer_finalize (GObject *object)
 {
-  g_clear_pointer (&AL_ATOMS_LAYER (object)->grid, al_atom_grid_free);
   g_clear_pointer (&AL_ATOMS_LAYER (object)->selection, g_array_unref);
   g_clear_pointer (&AL_ATOMS_LAYER (object)->results, al_results_unref);
   G_OBJECT_CLASS (al_atoms_layer_parent_class)->finalize (object);
@@ -218,6 +248,9 @@ al_atoms_layer_class_init (AlAtomsLayerClass *klass)
   G_OBJECT_CLASS (klass)->finalize = al_atoms_layer_finalize;
   AL_LAYER_CLASS (klass)->snapshot = al_atoms_layer_snapshot;
   AL_LAYER_CLASS (klass)->hit_test = al_atoms_layer_hit_test;
+  AL_LAYER_CLASS (klass)->capture = al_atoms_layer_capture;
+  AL_LAYER_CLASS (klass)->release = (GDestroyNotify) al_results_unref;
+  AL_LAYER_CLASS (klass)->render = al_atoms_layer_render;
 }
 
 static void
@@ -261,6 +294,18 @@ al_atoms_layer_new (AlResults *results)
 {
   AlAtomsLayer *self = g_object_new (AL_TYPE_ATOMS_LAYER, "name", _("Atoms"), NULL);
 
-  self->results = al_results_ref (results);
+  al_atoms_layer_set_results (self, results);
   return AL_LAYER (self);
+}
+
+void
+al_atoms_layer_set_results (AlAtomsLayer *self,
+                            AlResults    *results)
+{
+  g_return_if_fail (AL_IS_ATOMS_LAYER (self));
+  if (results == self->results)
+    return;
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results != NULL ? al_results_ref (results) : NULL;
+  al_layer_invalidate (AL_LAYER (self));
 }

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AlAtomsLayer, al_atoms_layer, AL, ATOMS_LAYER, AlLayer)
 
 AlLayer *al_atoms_layer_new          (AlResults    *results);
+/* New results (an edit's): the old markers show until the new ones are
+ * rendered. */
+void     al_atoms_layer_set_results  (AlAtomsLayer *self,
+                                      AlResults    *results);
 /* Rings atom `atom` of the shown frame (-1: none). */
 void     al_atoms_layer_set_selected (AlAtomsLayer *self,
                                       gint64        atom);

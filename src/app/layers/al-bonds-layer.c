@@ -7,7 +7,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "al-atom-grid.h"
 
 /* Bonds shorter than this on screen are not drawn (px): denser, they
  * would only grey the image, at great cost. */
@@ -20,8 +19,6 @@ struct _AlBondsLayer
 {
   AlLayer    parent_instance;
   AlResults *results;
-  const AlFrameResult *grid_for;
-  AlAtomGrid *grid;
 };
 
 G_DEFINE_FINAL_TYPE (AlBondsLayer, al_bonds_layer, AL_TYPE_LAYER)
@@ -83,15 +80,23 @@ add_bonds_of (guint    i,
     }
 }
 
-static void
-al_bonds_layer_snapshot (AlLayer            *layer,
-                         GtkSnapshot        *snapshot,
-                         const AlCanvasView *view)
+static gpointer
+al_bonds_layer_capture (AlLayer *layer)
 {
   AlBondsLayer *self = AL_BONDS_LAYER (layer);
-  const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
+
+  return self->results != NULL ? al_results_ref (self->results) : NULL;
+}
+
+/* Runs in a tile worker (see al-layer.h). */
+static void
+al_bonds_layer_render (gpointer            data,
+                       cairo_t            *cr,
+                       const AlCanvasView *view)
+{
+  AlResults *results = data;
+  const AlFrameResult *r = al_results_get_frame (results, view->frame);
   DrawBonds d = { view, NULL, NULL, { NULL }, { FALSE }, 0 };
-  cairo_t *cr;
 
   if (r == NULL || r->structure == NULL || r->structure->bonds == NULL || r->atoms == NULL)
     return;
@@ -100,21 +105,13 @@ al_bonds_layer_snapshot (AlLayer            *layer,
   if (d.bonds->n_bonds == 0 || d.bonds->offset == NULL
       || d.bonds->nn_px * view->zoom < BOND_MIN_SCREEN_PX)
     return;
-  if (self->grid_for != r)
-    {
-      g_clear_pointer (&self->grid, al_atom_grid_free);
-      self->grid = al_atom_grid_new (r->atoms);
-      self->grid_for = r;
-    }
   d.margin = d.bonds->nn_px;
-
-  cr = al_layer_begin_cairo (layer, snapshot, view);
   for (int c = 0; c < N_CLASSES; c++)
     {
       d.cr[c] = cairo_create (cairo_get_target (cr));
       cairo_set_line_width (d.cr[c], BOND_WIDTH_PX);
     }
-  al_atom_grid_visit (self->grid, view, d.margin, add_bonds_of, &d);
+  al_atom_grid_visit (al_results_get_grid (results, view->frame), view, d.margin, add_bonds_of, &d);
   for (int c = 0; c < N_CLASSES; c++)
     {
       double rgb[3];
@@ -127,13 +124,11 @@ al_bonds_layer_snapshot (AlLayer            *layer,
         }
       cairo_destroy (d.cr[c]);
     }
-  al_layer_end_cairo (layer, snapshot, cr);
 }
 
 static void
 al_bonds_layer_finalize (GObject *object)
 {
-  g_clear_pointer (&AL_BONDS_LAYER (object)->grid, al_atom_grid_free);
   g_clear_pointer (&AL_BONDS_LAYER (object)->results, al_results_unref);
   G_OBJECT_CLASS (al_bonds_layer_parent_class)->finalize (object);
 }
@@ -142,7 +137,9 @@ static void
 al_bonds_layer_class_init (AlBondsLayerClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = al_bonds_layer_finalize;
-  AL_LAYER_CLASS (klass)->snapshot = al_bonds_layer_snapshot;
+  AL_LAYER_CLASS (klass)->capture = al_bonds_layer_capture;
+  AL_LAYER_CLASS (klass)->release = (GDestroyNotify) al_results_unref;
+  AL_LAYER_CLASS (klass)->render = al_bonds_layer_render;
 }
 
 static void
@@ -155,6 +152,18 @@ al_bonds_layer_new (AlResults *results)
 {
   AlBondsLayer *self = g_object_new (AL_TYPE_BONDS_LAYER, "name", _("Bonds"), NULL);
 
-  self->results = al_results_ref (results);
+  al_bonds_layer_set_results (self, results);
   return AL_LAYER (self);
+}
+
+void
+al_bonds_layer_set_results (AlBondsLayer *self,
+                            AlResults    *results)
+{
+  g_return_if_fail (AL_IS_BONDS_LAYER (self));
+  if (results == self->results)
+    return;
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results != NULL ? al_results_ref (results) : NULL;
+  al_layer_invalidate (AL_LAYER (self));
 }

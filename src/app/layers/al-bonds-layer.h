@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AlBondsLayer, al_bonds_layer, AL, BONDS_LAYER, AlLayer)
 
 AlLayer *al_bonds_layer_new (AlResults *results);
+/* New results: the old drawing shows until the new one is rendered. */
+void     al_bonds_layer_set_results (AlBondsLayer *self,
+                                     AlResults    *results);
 
 G_END_DECLS

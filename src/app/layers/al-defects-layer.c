@@ -16,6 +16,9 @@
 /* Names are written when rings are at least this large on screen (px). */
 #define LABEL_MIN_RING_PX 10.0
 #define LABEL_FONT_PX 12.0
+/* How far a label reaches right of its ring (px): defects this far
+ * outside a tile still draw into it. */
+#define LABEL_MARGIN_PX 60.0
 
 struct _AlDefectsLayer
 {
@@ -52,26 +55,39 @@ draw_polyline (cairo_t            *cr,
   cairo_stroke (cr);
 }
 
+static gpointer
+al_defects_layer_capture (AlLayer *layer)
+{
+  AlDefectsLayer *self = AL_DEFECTS_LAYER (layer);
+
+  return self->results != NULL ? al_results_ref (self->results) : NULL;
+}
+
+/* Records the frame shown, for hit tests. */
 static void
 al_defects_layer_snapshot (AlLayer            *layer,
                            GtkSnapshot        *snapshot,
                            const AlCanvasView *view)
 {
-  AlDefectsLayer *self = AL_DEFECTS_LAYER (layer);
-  const AlFrameResult *r = al_results_get_frame (self->results, view->frame);
+  AL_DEFECTS_LAYER (layer)->frame = view->frame;
+}
+
+/* Runs in a tile worker (see al-layer.h). */
+static void
+al_defects_layer_render (gpointer            data,
+                         cairo_t            *cr,
+                         const AlCanvasView *view)
+{
+  const AlFrameResult *r = al_results_get_frame (data, view->frame);
   const AlDefects *defects;
   double ring, margin;
-  cairo_t *cr;
 
-  self->frame = view->frame;
   if (r == NULL || r->structure == NULL || r->structure->defects == NULL
       || al_defects_len (r->structure->defects) == 0)
     return;
   defects = r->structure->defects;
   ring = MAX (RING_OF_NN * frame_nn_px (r) * view->zoom, RING_MIN_PX);
-  margin = ring / view->zoom;
-
-  cr = al_layer_begin_cairo (layer, snapshot, view);
+  margin = ring / view->zoom + LABEL_MARGIN_PX / view->zoom;
   cairo_set_line_width (cr, LINE_WIDTH_PX);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -107,7 +123,6 @@ al_defects_layer_snapshot (AlLayer            *layer,
           cairo_set_line_width (cr, LINE_WIDTH_PX);
         }
     }
-  al_layer_end_cairo (layer, snapshot, cr);
 }
 
 static gint64
@@ -117,7 +132,7 @@ al_defects_layer_hit_test (AlLayer *layer,
                            double   radius)
 {
   AlDefectsLayer *self = AL_DEFECTS_LAYER (layer);
-  const AlFrameResult *r = al_results_get_frame (self->results, self->frame);
+  const AlFrameResult *r = self->results != NULL ? al_results_get_frame (self->results, self->frame) : NULL;
   double best = G_MAXDOUBLE;
   gint64 found = -1;
 
@@ -147,6 +162,9 @@ al_defects_layer_class_init (AlDefectsLayerClass *klass)
   G_OBJECT_CLASS (klass)->finalize = al_defects_layer_finalize;
   AL_LAYER_CLASS (klass)->snapshot = al_defects_layer_snapshot;
   AL_LAYER_CLASS (klass)->hit_test = al_defects_layer_hit_test;
+  AL_LAYER_CLASS (klass)->capture = al_defects_layer_capture;
+  AL_LAYER_CLASS (klass)->release = (GDestroyNotify) al_results_unref;
+  AL_LAYER_CLASS (klass)->render = al_defects_layer_render;
 }
 
 static void
@@ -159,6 +177,18 @@ al_defects_layer_new (AlResults *results)
 {
   AlDefectsLayer *self = g_object_new (AL_TYPE_DEFECTS_LAYER, "name", _("Defects"), NULL);
 
-  self->results = al_results_ref (results);
+  al_defects_layer_set_results (self, results);
   return AL_LAYER (self);
+}
+
+void
+al_defects_layer_set_results (AlDefectsLayer *self,
+                              AlResults      *results)
+{
+  g_return_if_fail (AL_IS_DEFECTS_LAYER (self));
+  if (results == self->results)
+    return;
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results != NULL ? al_results_ref (results) : NULL;
+  al_layer_invalidate (AL_LAYER (self));
 }

@@ -11,5 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AlDefectsLayer, al_defects_layer, AL, DEFECTS_LAYER, AlLayer)
 
 AlLayer *al_defects_layer_new (AlResults *results);
+/* New results: the old drawing shows until the new one is rendered. */
+void     al_defects_layer_set_results (AlDefectsLayer *self,
+                                       AlResults      *results);
 
 G_END_DECLS

@@ -1,0 +1,149 @@
+/* bench-analysis.c: how responsive the window stays while it analyses an
+ * image, and how fast Cancel lets go. Not a test (speed goals live in
+ * benchmarks): run it under Xvfb with the Cairo renderer, as `./run bench`
+ * does:
+ *
+ *   GSK_RENDERER=cairo xvfb-run -a build/tests/app/bench-analysis [IMAGE]
+ *
+ * IMAGE defaults to the bundled 2048² MoS2 sample; the material is found
+ * automatically.
+ * A 1 ms timeout ticks on the main loop from Analyze until a second after
+ * the results are on screen (their first frames drawn, the autosave
+ * started); the longest gap between two ticks is the longest stall. Each
+ * gap is also measured in the main thread's CPU time, which a busy machine
+ * does not inflate: the wall figure counts time the scheduler gave to other
+ * processes. Then an analysis is started again and cancelled once its
+ * detection stage is under way; the latency is the time from Cancel until
+ * the worker has let go (al_window_get_busy () FALSE).
+ */
+#include <stdio.h>
+
+#include "al-canvas-private.h"
+#include "al-window.h"
+
+/* Ticks go on this long after the results arrived (µs). */
+#define AFTER_RESULTS_US (1500 * 1000)
+/* Gaps at least this long are listed (ms). */
+#define LIST_GAP_MS 30.0
+/* Cancel this long after the second analysis started (µs). */
+#define CANCEL_AFTER_US (1500 * 1000)
+
+typedef struct
+{
+  gint64 last;
+  gint64 last_cpu;
+  gint64 longest;
+  gint64 longest_cpu;
+  gint64 longest_cpu_of_longest;
+  guint  n_over_50;
+  guint  n_cpu_over_50;
+  guint  n_ticks;
+} Stall;
+
+static gboolean
+tick (gpointer data)
+{
+  Stall *s = data;
+  gint64 now = g_get_monotonic_time (), cpu = _al_thread_cpu_time_us ();
+
+  if (s->last != 0)
+    {
+      gint64 gap = now - s->last, gap_cpu = cpu - s->last_cpu;
+      if (gap > s->longest)
+        s->longest = gap, s->longest_cpu_of_longest = gap_cpu;
+      s->longest_cpu = MAX (s->longest_cpu, gap_cpu);
+      s->n_over_50 += gap > 50000;
+      s->n_cpu_over_50 += gap_cpu > 50000;
+      if (gap / 1000.0 >= LIST_GAP_MS)
+        printf ("  gap %.1f ms (main thread CPU %.1f ms)\n", gap / 1000.0, gap_cpu / 1000.0);
+    }
+  s->last = now;
+  s->last_cpu = cpu;
+  s->n_ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+iterate_while (gboolean (*busy) (AlWindow *),
+               AlWindow *window)
+{
+  while (busy (window))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+iterate_for (gint64 us)
+{
+  gint64 end = g_get_monotonic_time () + us;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (AlApplication) app = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  AlWindow *window;
+  Stall stall = { 0 };
+  guint tick_id;
+  gint64 start, cancelled;
+  const AlFrameResult *r;
+
+  gtk_init ();
+  if (argc > 1)
+    path = g_strdup (argv[1]);
+  else
+    path = g_build_filename (g_getenv ("AL_SOURCE_ROOT") != NULL ? g_getenv ("AL_SOURCE_ROOT") : ".",
+                             "data", "samples", "mos2.tif", NULL);
+  app = al_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+  window = al_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (path);
+  al_window_open_file (window, file);
+  iterate_while (al_window_get_loading, window);
+  if (al_window_get_load_error (window) != NULL)
+    g_error ("%s", al_window_get_load_error (window)->message);
+  iterate_for (500 * 1000);
+
+  printf ("analysis of %s:\n", path);
+  start = g_get_monotonic_time ();
+  tick_id = g_timeout_add (1, tick, &stall);
+  al_window_analyze (window);
+  iterate_while (al_window_get_analyzing, window);
+  printf ("  results after %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
+  iterate_for (AFTER_RESULTS_US);
+  g_source_remove (tick_id);
+  if (al_window_get_analysis_error (window) != NULL)
+    g_error ("%s", al_window_get_analysis_error (window)->message);
+  r = al_results_get_frame (al_window_get_results (window), 0);
+  printf ("  %u atoms, %u defects\n", r->atoms->n_atoms,
+          r->structure != NULL && r->structure->defects != NULL ? al_defects_len (r->structure->defects) : 0);
+  printf ("longest main-loop stall: %.1f ms wall (main thread CPU in it %.1f ms); "
+          "longest in main thread CPU: %.1f ms; gaps over 50 ms: %u wall, %u CPU; %u ticks\n",
+          stall.longest / 1000.0, stall.longest_cpu_of_longest / 1000.0, stall.longest_cpu / 1000.0,
+          stall.n_over_50, stall.n_cpu_over_50, stall.n_ticks);
+
+  /* Cancel a second run while it works. */
+  iterate_while (al_window_get_busy, window);
+  al_window_analyze (window);
+  iterate_for (CANCEL_AFTER_US);
+  if (!al_window_get_analyzing (window))
+    g_error ("the analysis ended before it could be cancelled");
+  cancelled = g_get_monotonic_time ();
+  al_window_cancel (window);
+  iterate_while (al_window_get_busy, window);
+  printf ("cancel: the worker let go %.1f ms after Cancel (the window was idle at once)\n",
+          (g_get_monotonic_time () - cancelled) / 1000.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
