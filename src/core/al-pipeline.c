@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "al-pipeline-private.h"
+#include "al-tiling.h"
 #include "detect/al-material-guess.h"
 #include "detect/al-nn-atoms.h"
 #include "io/al-frame-source.h"
@@ -119,13 +121,6 @@ add_detect_timings (AlAnalysis         *analysis,
   al_analysis_add_timing (analysis, "species", info->time_species_s);
 }
 
-/* An atom-finding network, loaded once for every frame. */
-typedef struct
-{
-  AlNnModel *model;
-  int       *channel_species;
-} NetworkPath;
-
 static void
 network_path_clear (NetworkPath *net)
 {
@@ -217,18 +212,18 @@ detect_once (AlAnalysis     *analysis,
  * material, the material guessed from what was found, and detected again
  * with it (thresholds and species depend on the material);
  * with --model auto, by the material's network when there is one. */
-static AlAtoms *
-detect_frame (AlAnalysis             *analysis,
-              const float            *frame,
-              guint                   width,
-              guint                   height,
-              const AlPipelineParams *params,
-              NetworkPath            *net,
-              double                  pixel_size,
-              AlDetectInfo           *info,
-              AlProgress             *progress,
-              GCancellable           *cancellable,
-              GError                **error)
+AlAtoms *
+al_pipeline_detect_frame (AlAnalysis             *analysis,
+                          const float            *frame,
+                          guint                   width,
+                          guint                   height,
+                          const AlPipelineParams *params,
+                          NetworkPath            *net,
+                          double                  pixel_size,
+                          AlDetectInfo           *info,
+                          AlProgress             *progress,
+                          GCancellable           *cancellable,
+                          GError                **error)
 {
   AlDetectParams dp;
   AlAtoms *atoms;
@@ -332,8 +327,15 @@ analyse_frame (FrameRun     *run,
     }
   else
     pixels = al_image_frame_const (run->image, f);
-  result->atoms = detect_frame (ctx, pixels, run->width, run->height, &run->frame_params,
-                                run->net, run->pixel_size, &result->detect, progress, cancellable, error);
+  if (run->analysis->tile_side > 0)
+    result->atoms = al_tiling_detect_frame (ctx, run->analysis->tile_side, pixels, run->width,
+                                            run->height, &run->frame_params, run->net,
+                                            run->pixel_size, &result->detect, progress,
+                                            cancellable, error);
+  else
+    result->atoms = al_pipeline_detect_frame (ctx, pixels, run->width, run->height,
+                                              &run->frame_params, run->net, run->pixel_size,
+                                              &result->detect, progress, cancellable, error);
   if (result->atoms == NULL)
     return NULL;
   result->structure = analyse_structure (ctx, pixels, result->atoms, f, run->pixel_size, cancellable, error);
@@ -398,6 +400,8 @@ frame_run_plan (FrameRun *run)
 
   if (run->net->model != NULL)
     workers = 1;   /* the network's plan and arena are not shared between threads */
+  if (run->analysis->tile_side > 0)
+    workers = 1;   /* frames too large for the budget: one in memory at a time */
   run->n_workers = CLAMP (workers, 1, run->n);
   run->frame_params = *params;
   run->frame_params.n_threads = MAX (threads / run->n_workers, 1);
@@ -507,6 +511,8 @@ run_pipeline (const AlImage          *image,
     return NULL;
   if (params->model_path == NULL && params->auto_model && analysis->material != NULL
       && !network_path_auto (&net, analysis, error))
+    return NULL;
+  if (!al_tiling_plan (analysis, params, error))
     return NULL;
 
   run = (FrameRun) { .analysis = analysis, .image = image, .source = source,

@@ -72,6 +72,10 @@ typedef struct
    * for the material (given, or guessed from a first classical pass), and
    * the classical path when there is none. */
   gboolean          auto_model;
+  /* Tile side (pixels, without the overlap) for detection in tiles; 0:
+   * tiles only when a whole frame's working set would exceed the memory
+   * budget (al-limits.h), sized from it. See al-tiling.h. */
+  guint             tile_side;
 } AlPipelineParams;
 
 struct _AlFrameResult
@@ -99,6 +103,8 @@ typedef struct
   GPtrArray        *frames;            /* AlFrameResult*, in frame order */
   GArray           *timings;           /* AlStageTiming, in first-run order */
   char             *model_path;        /* the atoms network used; NULL: classical path */
+  guint             tile_side;         /* detection tile side (px); 0: whole frames */
+  guint             n_tiles;           /* tiles per frame (0: whole frames) */
 } AlAnalysis;
 
 void           al_pipeline_params_init  (AlPipelineParams       *params);

@@ -255,8 +255,12 @@ fold_reshape (const AlOnnxNode *n,
           dims[d] = shape->i[d] == 0 && d < x->n_dims ? x->dims[d] : shape->i[d];
           if (dims[d] == -1)
             minus_one = d;
-          else if (dims[d] > 0)
+          else if (dims[d] > 0 && known <= (gint64) x->numel / dims[d])
             known *= dims[d];
+          else if (dims[d] > 0)
+            return al_onnx_error (n, error, AL_NN_ERROR_CORRUPT, "reshaping %zu values to more",
+                                  x->numel),
+                   FALSE;
           else
             return al_onnx_error (n, error, AL_NN_ERROR_CORRUPT, "invalid shape"), FALSE;
         }
@@ -302,6 +306,9 @@ fold_slice (const AlOnnxNode *n,
       if (axis < 0 || axis >= x->n_dims || p == 0)
         return al_onnx_error (n, error, AL_NN_ERROR_CORRUPT, "invalid axis or step"), FALSE;
       len = x->dims[axis];
+      /* A step longer than the axis takes one element, as a step of the
+       * axis length does; clamped so the arithmetic below cannot overflow. */
+      p = CLAMP (p, -MAX (len, 1), MAX (len, 1));
       s = in[0]->i[k], e = in[1]->i[k];
       if (s < 0)
         s += len;

@@ -7,6 +7,7 @@
  * and each node is translated by al-nn-onnx-ops.c, which rejects what it
  * does not run by name.
  */
+#include <math.h>
 #include <string.h>
 
 #include "nn/al-nn-onnx-private.h"
@@ -152,6 +153,21 @@ element_size (gint32 dtype)
     }
 }
 
+/* A float initializer read as an integer (shape arithmetic): saturated,
+ * NaN as 0, so an absurd value stays absurd (and is refused where it is
+ * used) instead of being undefined behaviour. */
+static gint64
+to_int64 (double d)
+{
+  if (isnan (d))
+    return 0;
+  if (d >= 0x1p63)
+    return G_MAXINT64;
+  if (d <= -0x1p63)
+    return G_MININT64;
+  return (gint64) d;
+}
+
 static gint64
 raw_element (const guint8 *p,
              gint32        dtype,
@@ -166,11 +182,11 @@ raw_element (const guint8 *p,
         float f;
         memcpy (&f, p, 4);
         *as_double = f;
-        return (gint64) f;
+        return to_int64 (f);
       }
     case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
       memcpy (as_double, p, 8);
-      return (gint64) *as_double;
+      return to_int64 (*as_double);
     case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
       {
         gint32 v;
@@ -265,11 +281,11 @@ al_onnx_tensor_value (AlOnnxLoader             *loader,
       if (t->has_raw_data)
         v->i[k] = raw_element (t->raw_data.data + k * esize, dtype, &d);
       else if (dtype == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
-        v->i[k] = (gint64) (d = t->float_data[k]);
+        v->i[k] = to_int64 (d = t->float_data[k]);
       else if (dtype == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
         d = (double) (v->i[k] = t->int64_data[k]);
       else if (dtype == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
-        v->i[k] = (gint64) (d = t->double_data[k]);
+        v->i[k] = to_int64 (d = t->double_data[k]);
       else
         d = (double) (v->i[k] = t->int32_data[k]);
       v->f[k] = (float) d;

@@ -42,9 +42,22 @@ member_double (JsonObject *o,
 {
   JsonNode *n = json_object_get_member (o, name);
 
-  if (n == NULL || json_node_get_value_type (n) == G_TYPE_STRING || !JSON_NODE_HOLDS_VALUE (n))
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) == G_TYPE_STRING)
     return fallback;
   return json_node_get_double (n);
+}
+
+/* A string member, or NULL when absent or not a string (a hand-edited
+ * file may hold anything there). */
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
 }
 
 gboolean
@@ -66,7 +79,8 @@ al_image_model_load (AlImageModel *model,
       g_error_free (local);
       return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty file parses to no root at all. */
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_CORRUPT, "“%s” is not a JSON object", path);
       return FALSE;
@@ -81,10 +95,9 @@ al_image_model_load (AlImageModel *model,
   model->tail_fraction = member_double (o, "tail_fraction", 0);
   model->background = member_double (o, "background", 0);
   model->detector_noise = member_double (o, "detector_noise", 0);
-  mode = json_object_has_member (o, "mode") ? json_object_get_string_member (o, "mode") : NULL;
+  mode = member_string (o, "mode");
   model->haadf = g_strcmp0 (mode, "haadf") == 0;
-  if (json_object_has_member (o, "material"))
-    model->material = g_strdup (json_object_get_string_member (o, "material"));
+  model->material = g_strdup (member_string (o, "material"));
   if (!(width >= 1 && width <= 65536 && height >= 1 && height <= 65536)
       || !(model->pixel_size_nm > 0 && model->pixel_size_nm < 10) || !(model->dose > 0)
       || !(model->probe_sigma_nm > 0) || !(model->tail_fraction >= 0 && model->tail_fraction < 1)
