@@ -60,6 +60,8 @@ static const AlAccel accels[] = {
   { "win.tool::move", { "m", NULL } },
   { "win.tool::delete", { "d", NULL } },
   { "win.tool::lasso", { "l", NULL } },
+  { "win.next-item", { "n", "F3", NULL } },
+  { "win.previous-item", { "p", "<Shift>F3", NULL } },
 };
 
 /* The schema from the system, or, for an uninstalled build (./run, the

@@ -65,13 +65,14 @@ highlight_members (AlWindow *self,
   al_atoms_layer_set_selection (self->atoms_layer, al_defect_members (defects, d), d->n_members);
 }
 
+/* Chooses defect `index`; `reveal`: show the Inspector. */
 gint64
-al_window_select_defect (AlWindow *self,
-                         gint64    index)
+_al_window_choose_defect (AlWindow *self,
+                          gint64    index,
+                          gboolean  reveal)
 {
   const AlDefects *defects;
 
-  g_return_val_if_fail (AL_IS_WINDOW (self), -1);
   defects = shown_defects (self);
   if (defects == NULL || index < 0 || index >= al_defects_len (defects))
     index = -1;
@@ -83,6 +84,9 @@ al_window_select_defect (AlWindow *self,
     {
       self->defect_x = al_defects_get (defects, index)->x;
       self->defect_y = al_defects_get (defects, index)->y;
+    }
+  if (index >= 0 && reveal)
+    {
       adw_flap_set_reveal_flap (self->flap, TRUE);
       gtk_stack_set_visible_child_name (self->panel_stack, "inspector");
     }
@@ -91,6 +95,14 @@ al_window_select_defect (AlWindow *self,
   highlight_members (self, index);
   _al_window_update_actions (self);
   return index;
+}
+
+gint64
+al_window_select_defect (AlWindow *self,
+                         gint64    index)
+{
+  g_return_val_if_fail (AL_IS_WINDOW (self), -1);
+  return _al_window_choose_defect (self, index, TRUE);
 }
 
 gint64
@@ -144,7 +156,7 @@ _al_window_defects_results_shown (AlWindow *self)
       if (hypot (d->x - self->defect_x, d->y - self->defect_y) < SAME_DEFECT_PX)
         found = k;
     }
-  al_window_select_defect (self, found);
+  _al_window_choose_defect (self, found, FALSE);
 }
 
 /* The defect the Inspector shows, by the id its atoms carry. */

@@ -480,6 +480,7 @@ _al_window_update_edit_actions (AlWindow *self)
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled[i]);
     }
   _al_window_update_defect_actions (self);
+  _al_window_update_step_actions (self);
 }
 
 void

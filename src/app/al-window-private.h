@@ -75,6 +75,12 @@ struct _AlWindow
   /* al-window-lasso.c: the outline being drawn (double x, y; image px). */
   GArray           *lasso;
   GtkWidget        *species_popover;
+  /* al-window-step.c: the Classification group stepped through. */
+  int               step_kind;        /* AlGroupKind */
+  int               step_value;
+  guint             step_pos;
+  GArray           *step_items;       /* guint: atom or defect indices */
+  GArray           *step_ring;        /* guint: the atoms highlighted */
 };
 
 /* al-window.c */
@@ -136,6 +142,14 @@ void     _al_window_defects_results_shown (AlWindow *self);
 void     _al_window_init_view      (AlWindow *self);
 void     _al_window_results_shown  (AlWindow *self);
 void     _al_window_init_lasso     (AlWindow *self);
+gint64   _al_window_choose_defect  (AlWindow *self,
+                                    gint64    index,
+                                    gboolean  reveal);
+
+/* al-window-step.c */
+void     _al_window_init_step      (AlWindow *self);
+void     _al_window_update_step_actions (AlWindow *self);
+void     _al_window_step_results_shown (AlWindow *self);
 
 /* al-window-document.c */
 AlResults *_al_window_results_from_document (AlDocument    *doc,

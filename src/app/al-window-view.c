@@ -128,6 +128,7 @@ void
 _al_window_results_shown (AlWindow *self)
 {
   _al_window_defects_results_shown (self);
+  _al_window_step_results_shown (self);
   al_view_overlay_set_results (self->view_overlay, self->results);
   fill_species_popover (self);
 }

@@ -101,6 +101,16 @@ guint         al_window_select_lasso      (AlWindow      *self,
 GtkWidget    *al_window_popup_species     (AlWindow      *self,
                                            double         x,
                                            double         y);
+/* Steps through a Classification group (what a click on its row does):
+ * kind 1 the atoms of species `value`, 2 the defects of type `value`; all
+ * are ringed and the first is chosen and centred. How many there are. */
+guint         al_window_step_group        (AlWindow      *self,
+                                           int            kind,
+                                           int            value);
+/* The next (delta 1) or previous (-1) member, wrapping around (win.next-item,
+ * win.previous-item); its atom or defect index, or -1 when not stepping. */
+gint64        al_window_step              (AlWindow      *self,
+                                           int            delta);
 /* Defects of the shown frame: choosing one (index into its structure's
  * defects; -1: none) shows it in the Inspector; the chosen one (or the
  * selected atom's) can get another type or be marked false, each an

@@ -1,9 +1,24 @@
 /* al-classification-panel.c: counts per species and per defect type of one
- * analysed frame. Densities divide by the analysed field of view. */
+ * analysed frame, and the histogram of the atoms' confidence. Densities
+ * divide by the analysed field of view. A click on a row asks the window
+ * (signal "group-chosen") to step through that group; the step bar on top
+ * shows where it is. */
 #include "al-classification-panel.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+
+#include "plots/al-plot.h"
+
+#define CONFIDENCE_BINS 20
+
+enum
+{
+  SIGNAL_GROUP_CHOSEN,
+  N_SIGNALS,
+};
+
+static guint signals[N_SIGNALS];
 
 struct _AlClassificationPanel
 {
@@ -13,6 +28,9 @@ struct _AlClassificationPanel
   GtkListBox *species_list;
   GtkListBox *defects_list;
   GHashTable *counts;      /* name -> count, as shown */
+  GtkWidget  *step_box;
+  GtkLabel   *step_label;
+  AlPlot     *confidence_plot;
 };
 
 G_DEFINE_FINAL_TYPE (AlClassificationPanel, al_classification_panel, GTK_TYPE_WIDGET)
@@ -32,6 +50,18 @@ al_classification_panel_dispose (GObject *object)
   G_OBJECT_CLASS (al_classification_panel_parent_class)->dispose (object);
 }
 
+/* Rows carry what they count: kind and value as object data. */
+static void
+on_row_activated (AlClassificationPanel *self,
+                  GtkListBoxRow         *row)
+{
+  int kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "al-kind"));
+  int value = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "al-value"));
+
+  if (kind != AL_GROUP_NONE)
+    g_signal_emit (self, signals[SIGNAL_GROUP_CHOSEN], 0, kind, value);
+}
+
 static void
 al_classification_panel_class_init (AlClassificationPanelClass *klass)
 {
@@ -45,12 +75,26 @@ al_classification_panel_class_init (AlClassificationPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, species_list);
   gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, defects_list);
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, step_box);
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, step_label);
+  gtk_widget_class_bind_template_child (widget_class, AlClassificationPanel, confidence_plot);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+
+  /* A row was clicked: step through its atoms (AL_GROUP_SPECIES, value the
+   * species) or defects (AL_GROUP_DEFECTS, value the type). */
+  signals[SIGNAL_GROUP_CHOSEN] =
+    g_signal_new ("group-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+  g_type_ensure (AL_TYPE_PLOT);
 }
 
 static void
 al_classification_panel_init (AlClassificationPanel *self)
 {
+  g_type_ensure (AL_TYPE_PLOT);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Translators: axis titles of the confidence histogram. */
+  al_plot_set_labels (self->confidence_plot, _("Confidence"), NULL, _("Atoms"));
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -73,7 +117,9 @@ add_row (AlClassificationPanel *self,
          GtkListBox            *list,
          const char            *name,
          guint                  count,
-         double                 area_nm2)
+         double                 area_nm2,
+         AlGroupKind            kind,
+         int                    value)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *count_text = g_strdup_printf ("%u", count);
@@ -88,6 +134,13 @@ add_row (AlClassificationPanel *self,
     }
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  if (kind != AL_GROUP_NONE && count > 0)
+    {
+      g_object_set_data (G_OBJECT (row), "al-kind", GINT_TO_POINTER (kind));
+      g_object_set_data (G_OBJECT (row), "al-value", GINT_TO_POINTER (value));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+    }
   gtk_list_box_append (list, row);
   g_hash_table_insert (self->counts, g_strdup (name), GUINT_TO_POINTER (count));
 }
@@ -110,6 +163,7 @@ al_classification_panel_set_results (AlClassificationPanel *self,
   g_hash_table_remove_all (self->counts);
   if (r == NULL || r->atoms == NULL)
     {
+      al_plot_clear (self->confidence_plot);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -125,12 +179,16 @@ al_classification_panel_set_results (AlClassificationPanel *self,
       int s = r->atoms->species[i];
       species_counts[s >= 0 && s < AL_MAX_SPECIES ? s : AL_MAX_SPECIES]++;
     }
-  add_row (self, self->species_list, _("All atoms"), r->atoms->n_atoms, area_nm2);
+  add_row (self, self->species_list, _("All atoms"), r->atoms->n_atoms, area_nm2, AL_GROUP_NONE, 0);
   for (guint s = 0; material != NULL && s < material->n_species; s++)
-    add_row (self, self->species_list, material->species[s].name, species_counts[s], area_nm2);
+    add_row (self, self->species_list, material->species[s].name, species_counts[s], area_nm2,
+             AL_GROUP_SPECIES, s);
   if (species_counts[AL_MAX_SPECIES] > 0 || material == NULL)
     add_row (self, self->species_list, _("Unclassified"),
-             material == NULL ? r->atoms->n_atoms : species_counts[AL_MAX_SPECIES], area_nm2);
+             material == NULL ? r->atoms->n_atoms : species_counts[AL_MAX_SPECIES], area_nm2,
+             AL_GROUP_SPECIES, -1);
+  al_plot_clear (self->confidence_plot);
+  al_plot_set_values (self->confidence_plot, r->atoms->confidence, r->atoms->n_atoms, CONFIDENCE_BINS, 0, 1);
 
   if (r->structure != NULL && r->structure->defects != NULL)
     {
@@ -142,7 +200,8 @@ al_classification_panel_set_results (AlClassificationPanel *self,
         }
       for (int t = AL_DEFECT_NONE + 1; t < AL_N_DEFECT_TYPES; t++)
         if (defect_counts[t] > 0)
-          add_row (self, self->defects_list, al_defect_type_name (t), defect_counts[t], area_nm2);
+          add_row (self, self->defects_list, al_defect_type_name (t), defect_counts[t], area_nm2,
+                   AL_GROUP_DEFECTS, t);
     }
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
@@ -157,4 +216,55 @@ al_classification_panel_get_count (AlClassificationPanel *self,
   if (!g_hash_table_lookup_extended (self->counts, name, NULL, &value))
     return -1;
   return GPOINTER_TO_UINT (value);
+}
+
+void
+al_classification_panel_set_step (AlClassificationPanel *self,
+                                  const char            *group,
+                                  guint                  position,
+                                  guint                  total)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (AL_IS_CLASSIFICATION_PANEL (self));
+  gtk_widget_set_visible (self->step_box, group != NULL);
+  if (group == NULL)
+    return;
+  /* Translators: stepping through a group: its name, then "3 of 120". */
+  text = total > 0 ? g_strdup_printf (_("%s: %u of %u"), group, position + 1, total)
+                   : g_strdup_printf (_("%s: none left"), group);
+  gtk_label_set_text (self->step_label, text);
+}
+
+const char *
+al_classification_panel_get_step_text (AlClassificationPanel *self)
+{
+  g_return_val_if_fail (AL_IS_CLASSIFICATION_PANEL (self), NULL);
+  return gtk_widget_get_visible (self->step_box) ? gtk_label_get_text (self->step_label) : NULL;
+}
+
+gboolean
+al_classification_panel_choose (AlClassificationPanel *self,
+                                const char            *name)
+{
+  GtkListBox *lists[] = { self->species_list, self->defects_list };
+
+  g_return_val_if_fail (AL_IS_CLASSIFICATION_PANEL (self), FALSE);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (lists[l])); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      if (ADW_IS_PREFERENCES_ROW (c) && g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), name)
+          && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (c)))
+        {
+          g_signal_emit_by_name (lists[l], "row-activated", c);
+          return TRUE;
+        }
+  return FALSE;
+}
+
+AlPlot *
+al_classification_panel_get_confidence_plot (AlClassificationPanel *self)
+{
+  g_return_val_if_fail (AL_IS_CLASSIFICATION_PANEL (self), NULL);
+  return self->confidence_plot;
 }

@@ -1,0 +1,284 @@
+/* test-panels.c: the Classification panel's confidence histogram and its
+ * stepping through a group (a row click rings the group; next and previous
+ * go through it in reading order, centring the canvas on each), and AlPlot:
+ * nice ticks, binning, PNG and SVG export. */
+#include <math.h>
+#include <string.h>
+
+#include "al-app-test.h"
+#include "al-test.h"
+#include "al-window.h"
+#include "panels/al-classification-panel.h"
+#include "plots/al-plot.h"
+
+#define SIM_SIDE 256
+
+static AlApplication *shared_app;
+
+typedef struct
+{
+  AlWindow *window;
+  char     *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  GtkDropDown *materials;
+
+  fx->dir = al_test_mkdtemp ();
+  path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, SIM_SIDE, 11, 5, "V_S2=0.02,W_Mo=0.02");
+  fx->window = al_window_new (shared_app);
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (fx->window));
+  file = g_file_new_for_path (path);
+  al_window_open_file (fx->window, file);
+  al_app_test_wait_while (al_window_get_loading, fx->window);
+  g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
+  materials = GTK_DROP_DOWN (al_app_test_find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
+  gtk_drop_down_set_selected (materials, AL_MATERIAL_MOS2 + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
+  al_app_test_wait_while (al_window_get_analyzing, fx->window);
+  g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  al_test_rmdir (fx->dir);
+  g_free (fx->dir);
+}
+
+static AlClassificationPanel *
+panel (Fixture *fx)
+{
+  return AL_CLASSIFICATION_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window),
+                                                           AL_TYPE_CLASSIFICATION_PANEL));
+}
+
+static const AlFrameResult *
+shown (Fixture *fx)
+{
+  return al_results_get_frame (al_window_get_results (fx->window), 0);
+}
+
+/* The image point at the centre of the canvas. */
+static void
+view_centre (Fixture *fx,
+             double  *x,
+             double  *y)
+{
+  AlCanvas *canvas = al_window_get_canvas (fx->window);
+
+  al_canvas_widget_to_image (canvas, gtk_widget_get_width (GTK_WIDGET (canvas)) / 2.0,
+                             gtk_widget_get_height (GTK_WIDGET (canvas)) / 2.0, x, y);
+}
+
+/* The canvas shows image point (x, y): centred when the view can be, else
+ * at least inside it (the view stops at the image's edges). */
+static void
+assert_shown (Fixture *fx,
+              double   x,
+              double   y)
+{
+  AlCanvas *canvas = al_window_get_canvas (fx->window);
+  double wx, wy, cx, cy, w = gtk_widget_get_width (GTK_WIDGET (canvas)), h = gtk_widget_get_height (GTK_WIDGET (canvas));
+  double half_w = w / 2 / al_canvas_get_zoom (canvas), half_h = h / 2 / al_canvas_get_zoom (canvas);
+
+  al_canvas_image_to_widget (canvas, x, y, &wx, &wy);
+  g_assert_cmpfloat (wx, >=, 0);
+  g_assert_cmpfloat (wx, <=, w);
+  g_assert_cmpfloat (wy, >=, 0);
+  g_assert_cmpfloat (wy, <=, h);
+  view_centre (fx, &cx, &cy);
+  if (x > half_w && x < SIM_SIDE - half_w)
+    g_assert_cmpfloat (fabs (cx - x), <, 1.0);
+  if (y > half_h && y < SIM_SIDE - half_h)
+    g_assert_cmpfloat (fabs (cy - y), <, 1.0);
+}
+
+static void
+test_confidence (Fixture       *fx,
+                 gconstpointer  data)
+{
+  AlPlot *plot = al_classification_panel_get_confidence_plot (panel (fx));
+  const AlAtoms *atoms = shown (fx)->atoms;
+  guint64 high = 0, in_bins = 0;
+  double lo, hi;
+
+  /* Every atom's confidence lies in [0, 1]: all are counted, 20 bins. */
+  g_assert_cmpuint (al_plot_get_total (plot), ==, atoms->n_atoms);
+  g_assert_cmpuint (al_plot_get_n_bins (plot), ==, 20);
+  al_plot_get_range (plot, &lo, &hi);
+  g_assert_cmpfloat (lo, ==, 0);
+  g_assert_cmpfloat (hi, ==, 1);
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    high += atoms->confidence[i] >= 0.95f && atoms->confidence[i] <= 1;
+  in_bins = al_plot_get_bin (plot, 19);
+  g_assert_cmpuint (in_bins, ==, high);
+}
+
+static void
+test_step_species (Fixture       *fx,
+                   gconstpointer  data)
+{
+  AlClassificationPanel *p = panel (fx);
+  gint64 n_w = al_classification_panel_get_count (p, "W");
+  g_autofree char *first_text = NULL;
+  const AlAtoms *atoms;
+  gint64 first, second, last;
+
+  g_assert_cmpint (n_w, >, 2);
+  g_assert_null (al_classification_panel_get_step_text (p));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), "next-item"));
+  g_assert_false (al_classification_panel_choose (p, "All atoms"));   /* not a group to step */
+  g_assert_true (al_classification_panel_choose (p, "W"));
+  first_text = g_strdup_printf ("W: 1 of %" G_GINT64_FORMAT, n_w);
+  g_assert_cmpstr (al_classification_panel_get_step_text (p), ==, first_text);
+  atoms = shown (fx)->atoms;
+  first = al_window_get_selected_atom (fx->window);
+  g_assert_cmpint (first, >=, 0);
+  g_assert_cmpint (atoms->species[first], ==, 3);
+  /* Shown, zoomed in to about 14 neighbour distances across the view. */
+  assert_shown (fx, atoms->x[first], atoms->y[first]);
+  {
+    AlCanvas *canvas = al_window_get_canvas (fx->window);
+    double side = MIN (gtk_widget_get_width (GTK_WIDGET (canvas)), gtk_widget_get_height (GTK_WIDGET (canvas)));
+    g_assert_cmpfloat (al_canvas_get_zoom (canvas), >=, 0.99 * side / 14.0 / shown (fx)->structure->bonds->nn_px);
+  }
+
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "next-item", NULL);
+  second = al_window_get_selected_atom (fx->window);
+  g_assert_cmpint (second, !=, first);
+  g_assert_cmpint (atoms->species[second], ==, 3);
+  /* Reading order: the second is on a later row, or further right. */
+  g_assert_true (floor (atoms->y[second] / 8) > floor (atoms->y[first] / 8)
+                 || atoms->x[second] > atoms->x[first]);
+  assert_shown (fx, atoms->x[second], atoms->y[second]);
+  /* Back twice wraps around to the last one. */
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "previous-item", NULL);
+  g_assert_cmpint (al_window_get_selected_atom (fx->window), ==, first);
+  last = al_window_step (fx->window, -1);
+  g_assert_cmpint (last, ==, al_window_get_selected_atom (fx->window));
+  g_assert_cmpint (atoms->species[last], ==, 3);
+  {
+    g_autofree char *text = g_strdup_printf ("W: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, n_w, n_w);
+    g_assert_cmpstr (al_classification_panel_get_step_text (p), ==, text);
+  }
+  /* Correcting the chosen atom to Mo takes it out of the group. */
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "set-species", g_variant_new_int32 (0));
+  g_assert_cmpint (al_classification_panel_get_count (p, "W"), ==, n_w - 1);
+  {
+    g_autofree char *text = g_strdup_printf ("W: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, n_w - 1, n_w - 1);
+    g_assert_cmpstr (al_classification_panel_get_step_text (p), ==, text);
+  }
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "stop-stepping", NULL);
+  g_assert_null (al_classification_panel_get_step_text (p));
+}
+
+static void
+test_step_defects (Fixture       *fx,
+                   gconstpointer  data)
+{
+  AlClassificationPanel *p = panel (fx);
+  gint64 n = al_classification_panel_get_count (p, "W_Mo");
+  const AlDefects *defects = shown (fx)->structure->defects;
+  gint64 k;
+
+  g_assert_cmpint (n, >, 1);
+  g_assert_true (al_classification_panel_choose (p, "W_Mo"));
+  k = al_window_get_selected_defect (fx->window);
+  g_assert_cmpint (k, >=, 0);
+  g_assert_cmpint (al_defects_get (defects, k)->type, ==, AL_DEFECT_W_MO);
+  assert_shown (fx, al_defects_get (defects, k)->x, al_defects_get (defects, k)->y);
+  g_assert_cmpint (al_window_step (fx->window, 1), !=, k);
+  g_assert_cmpint (al_defects_get (defects, al_window_get_selected_defect (fx->window))->type, ==,
+                   AL_DEFECT_W_MO);
+}
+
+static void
+test_plot (void)
+{
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *png = g_build_filename (dir, "bonds.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "bonds.svg", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *plot = g_object_ref_sink (al_plot_new ());
+  float values[1000];
+  double first, step;
+  cairo_surface_t *image;
+  guint64 total = 0;
+
+  step = al_plot_nice_step (0.1, 0.9, 5, &first);
+  g_assert_cmpfloat_with_epsilon (step, 0.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (first, 0.2, 1e-12);
+  step = al_plot_nice_step (-3, 47, 4, &first);
+  g_assert_cmpfloat_with_epsilon (step, 10, 1e-12);
+  g_assert_cmpfloat_with_epsilon (first, 0, 1e-12);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    values[i] = 0.30f + 0.01f * (i % 10);
+  values[0] = NAN;
+  al_plot_set_labels (AL_PLOT (plot), "Bond length", "nm", "Bonds");
+  al_plot_set_values (AL_PLOT (plot), values, G_N_ELEMENTS (values), 10, 0.295, 0.395);
+  al_plot_add_mark (AL_PLOT (plot), 0.345, "mean");
+  for (guint b = 0; b < al_plot_get_n_bins (AL_PLOT (plot)); b++)
+    {
+      g_assert_cmpuint (al_plot_get_bin (AL_PLOT (plot), b), ==, b == 0 ? 99 : 100);
+      total += al_plot_get_bin (AL_PLOT (plot), b);
+    }
+  g_assert_cmpuint (total, ==, 999);
+
+  g_assert_true (al_plot_export (AL_PLOT (plot), png, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 2 * AL_PLOT_EXPORT_WIDTH_PT);
+  {
+    /* Bars in blue and black text on white: not a blank picture. */
+    const guint8 *px = cairo_image_surface_get_data (image);
+    int stride = cairo_image_surface_get_stride (image), blue = 0, dark = 0;
+    for (int y = 0; y < cairo_image_surface_get_height (image); y++)
+      for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+        {
+          guint32 v = *(const guint32 *) (px + y * stride + 4 * x);
+          int r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+          blue += b > 180 && r < 120;
+          dark += r < 60 && g < 60 && b < 60;
+        }
+    g_assert_cmpint (blue, >, 10000);
+    g_assert_cmpint (dark, >, 500);
+  }
+  cairo_surface_destroy (image);
+  g_assert_true (al_plot_export (AL_PLOT (plot), svg, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "<svg"));
+  g_assert_false (al_plot_export (AL_PLOT (plot), "/nonexistent/dir/plot.png", &error));
+  g_assert_nonnull (error);
+  g_object_unref (plot);
+  al_test_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  shared_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+  g_test_add_func ("/app/panels/plot", test_plot);
+  g_test_add ("/app/panels/confidence", Fixture, NULL, fixture_setup, test_confidence, fixture_teardown);
+  g_test_add ("/app/panels/step-species", Fixture, NULL, fixture_setup, test_step_species, fixture_teardown);
+  g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
+  status = g_test_run ();
+  g_object_unref (shared_app);
+  return status;
+}
