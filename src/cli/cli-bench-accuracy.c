@@ -151,7 +151,7 @@ report_lines_and_phases (const AlSimResult *sim,
                          const AlAtoms     *found,
                          const int         *match)
 {
-  guint n_line[2] = { 0 }, hit_line[2] = { 0 }, fp_line[2] = { 0 };
+  guint n_line[2] = { 0 }, hit_line[2] = { 0 }, fp_line[2] = { 0 }, lost_line[2] = { 0 };
   guint inter[AL_N_PHASES] = { 0 }, uni[AL_N_PHASES] = { 0 };
   int line_types[2] = { AL_DEFECT_GRAIN_BOUNDARY, AL_DEFECT_EDGE };
   gboolean any_phase = FALSE;
@@ -166,6 +166,7 @@ report_lines_and_phases (const AlSimResult *sim,
         if (truth->defect_type[i] == line_types[k])
           {
             n_line[k]++;
+            lost_line[k] += j < 0;
             hit_line[k] += j >= 0 && found->defect_type[j] == line_types[k];
           }
         else if (j >= 0 && found->defect_type[j] == line_types[k])
@@ -180,8 +181,9 @@ report_lines_and_phases (const AlSimResult *sim,
     }
   for (int k = 0; k < 2; k++)
     if (n_line[k] > 0)
-      printf ("  %-15s true columns %4u found as such %.3f (columns wrongly marked: %u)\n",
-              al_defect_type_name (line_types[k]), n_line[k], (double) hit_line[k] / n_line[k], fp_line[k]);
+      printf ("  %-15s true columns %4u found as such %.3f (not detected: %u; columns wrongly marked: %u)\n",
+              al_defect_type_name (line_types[k]), n_line[k], (double) hit_line[k] / n_line[k], lost_line[k],
+              fp_line[k]);
   if (any_phase)
     for (int p = AL_PHASE_2H; p < AL_N_PHASES; p++)
       if (uni[p] > 0)

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "graph/al-cell-grid.h"
+#include "graph/al-select.h"
 
 /* Atoms this close to the border of the field (in d) are not edge atoms. */
 #define AL_EDGE_BORDER_NN 2.5
@@ -15,14 +16,22 @@
 #define AL_EDGE_FULL_DEGREE 3
 /* Fewest atoms in a reported edge. */
 #define AL_EDGE_MIN_ATOMS 3
-/* Bonded atoms whose orientations differ by less than this grow one grain. */
+/* An atom joins a grain when its orientation is within this of the
+ * grain's mean so far (comparing with the mean, not with the neighbour it
+ * is reached from, so that a smoothed boundary's gradual turn does not let
+ * one grain creep into the next); or within AL_GRAIN_JOIN_NOISE times the
+ * median orientation step between bonded atoms, when that is larger (noisy
+ * positions at low dose). */
 #define AL_GRAIN_JOIN_DEG 3.0
+#define AL_GRAIN_JOIN_NOISE 4.0
+#define AL_GRAIN_SMOOTH_ROUNDS 1
 /* Fewest atoms of a grain. */
 #define AL_GRAIN_MIN_ATOMS 40
 /* A grain's atom is on the boundary when another grain is this close (in
- * d): the boundary line then runs within about a bond of it. An atom of
- * no grain needs two grains within AL_GRAIN_REACH_FREE_NN. */
-#define AL_GRAIN_REACH_NN 2.0
+ * d; at 10⁴ e⁻/Å² the columns right at the boundary are often missed or
+ * unbonded, so the next row must reach across). An atom of no grain needs
+ * two grains within AL_GRAIN_REACH_FREE_NN. */
+#define AL_GRAIN_REACH_NN 2.5
 #define AL_GRAIN_REACH_FREE_NN 2.5
 /* Polyline vertices are this far apart along the boundary, in a. */
 #define AL_BOUNDARY_STEP_A 2.0
@@ -70,6 +79,7 @@ static void
 emit_edge (const AlAtoms *atoms,
            const AlBonds *bonds,
            GArray        *run,
+           const AlSiteImage *image,
            guint          frame,
            guint8        *edge_atoms,
            AlDefects     *defects)
@@ -96,7 +106,9 @@ emit_edge (const AlAtoms *atoms,
       sx += atoms->x[a];
       sy += atoms->y[a];
     }
-  if (members->len < AL_EDGE_MIN_ATOMS)
+  if (members->len < AL_EDGE_MIN_ATOMS
+      || (image != NULL && !al_site_vacuum_beyond (image, atoms, bonds, (const guint32 *) members->data,
+                                                   members->len)))
     return;
   for (guint k = 0; k < members->len; k++)
     edge_atoms[g_array_index (members, guint32, k)] = 1;
@@ -114,6 +126,7 @@ al_edges_find (const AlAtoms *atoms,
                const AlRings *rings,
                double         width,
                double         height,
+               const AlSiteImage *image,
                guint          frame,
                guint8        *edge_atoms,
                AlDefects     *defects)
@@ -167,7 +180,7 @@ al_edges_find (const AlAtoms *atoms,
             {
               if (k == n && !border)
                 g_array_append_val (run, a);
-              emit_edge (atoms, bonds, run, frame, edge_atoms, defects);
+              emit_edge (atoms, bonds, run, image, frame, edge_atoms, defects);
               g_array_set_size (run, 0);
             }
           else
@@ -200,16 +213,28 @@ orientations (const AlBonds *bonds,
         ac[i] += hc[h];
         as[i] += hs[h];
       }
-  for (guint i = 0; i < bonds->n_atoms; i++)
+  /* Rounds of summing over the bonded neighbours (one: about a dozen
+   * bonds per atom; more would blur the boundary into a gradual turn). */
+  for (int round = 0; round < AL_GRAIN_SMOOTH_ROUNDS; round++)
     {
-      double c = ac[i], s = as[i];
-      for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+      for (guint i = 0; i < bonds->n_atoms; i++)
         {
-          c += ac[bonds->neighbour[h]];
-          s += as[bonds->neighbour[h]];
+          double c = ac[i], s = as[i];
+          for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+            {
+              c += ac[bonds->neighbour[h]];
+              s += as[bonds->neighbour[h]];
+            }
+          oc[i] = c;
+          os[i] = s;
         }
-      oc[i] = c;
-      os[i] = s;
+      if (round + 1 < AL_GRAIN_SMOOTH_ROUNDS)
+        for (guint i = 0; i < bonds->n_atoms; i++)
+          {
+            double l = MAX (hypot (oc[i], os[i]), 1e-12);
+            ac[i] = oc[i] / l;
+            as[i] = os[i] / l;
+          }
     }
 }
 
@@ -318,6 +343,21 @@ boundary_polyline (const AlAtoms *atoms,
       }
 }
 
+static double
+join_threshold (const AlBonds *bonds,
+                const double  *oc,
+                const double  *os)
+{
+  g_autofree double *step = g_new (double, bonds->n_bonds + 1);
+  guint n = 0;
+
+  for (guint i = 0; i < bonds->n_atoms; i++)
+    for (guint32 h = bonds->offset[i]; h < bonds->offset[i + 1]; h++)
+      if (bonds->neighbour[h] > i)
+        step[n++] = angle6_diff_deg (oc[i], os[i], oc[bonds->neighbour[h]], os[bonds->neighbour[h]]);
+  return n > 0 ? MAX (AL_GRAIN_JOIN_DEG, AL_GRAIN_JOIN_NOISE * al_select_median (step, n)) : AL_GRAIN_JOIN_DEG;
+}
+
 static guint32
 grow_grains (const AlBonds *bonds,
              const guint8  *skip,
@@ -332,6 +372,8 @@ grow_grains (const AlBonds *bonds,
   g_autofree guint32 *comp = g_new (guint32, n + 1);
   guint32 n_comp = 0, n_grains = 0;
 
+  double join_deg = join_threshold (bonds, oc, os);
+
   for (guint i = 0; i < n; i++)
     comp[i] = grain[i] = G_MAXUINT32;
   for (guint i0 = 0; i0 < n; i0++)
@@ -342,6 +384,8 @@ grow_grains (const AlBonds *bonds,
         continue;
       comp[i0] = n_comp;
       queue[tail++] = i0;
+      c = oc[i0] / MAX (hypot (oc[i0], os[i0]), 1e-12);
+      s = os[i0] / MAX (hypot (oc[i0], os[i0]), 1e-12);
       while (head < tail)
         {
           guint u = queue[head++];
@@ -349,14 +393,17 @@ grow_grains (const AlBonds *bonds,
             {
               guint v = bonds->neighbour[h];
               if (comp[v] != G_MAXUINT32 || (skip && skip[v]) || al_bonds_degree (bonds, v) < 2
-                  || angle6_diff_deg (oc[u], os[u], oc[v], os[v]) > AL_GRAIN_JOIN_DEG)
+                  || angle6_diff_deg (c, s, oc[v], os[v]) > join_deg)
                 continue;
               comp[v] = n_comp;
               queue[tail++] = v;
+              c += oc[v] / MAX (hypot (oc[v], os[v]), 1e-12);
+              s += os[v] / MAX (hypot (oc[v], os[v]), 1e-12);
             }
         }
       if (tail >= AL_GRAIN_MIN_ATOMS)
         {
+          c = s = 0.0;
           for (guint k = 0; k < tail; k++)
             {
               grain[queue[k]] = n_grains;

@@ -3,7 +3,9 @@
  * Edges: the open faces of the bond graph (faces longer than any ring)
  * surround vacuum; walking such a face gives the edge atoms in order, which
  * is the edge's polyline. Atoms at the border of the field of view are not
- * edge atoms: the crystal goes on beyond the image.
+ * edge atoms: the crystal goes on beyond the image. With the image (may be
+ * NULL), a row is an edge only when the image beyond it is vacuum
+ * (al_site_vacuum_beyond): at low dose, missed columns open faces too.
  *
  * Grain boundaries: each atom's lattice orientation is the sixfold circular
  * mean of the bond directions around it (bond directions repeat every 60°).
@@ -19,6 +21,7 @@
 
 #include "al-atoms.h"
 #include "defects/al-defects.h"
+#include "defects/al-site-intensity.h"
 #include "graph/al-bonds.h"
 #include "graph/al-rings.h"
 
@@ -29,6 +32,7 @@ void al_edges_find           (const AlAtoms *atoms,
                               const AlRings *rings,
                               double         width,
                               double         height,
+                              const AlSiteImage *image,
                               guint          frame,
                               guint8        *edge_atoms,
                               AlDefects     *defects);

@@ -19,11 +19,6 @@
  * the support vary over nanometres, while one site's three small discs
  * would add their own counting noise to every amplitude. */
 #define AL_SITE_BACKGROUND_RADIUS_A 1.5
-/* Columns' Gaussian width when the atoms carry none, and the range a
- * measured one is held to, in bond lengths d. */
-#define AL_SITE_SIGMA_NN 0.25
-#define AL_SITE_SIGMA_MIN_NN 0.12
-#define AL_SITE_SIGMA_MAX_NN 0.4
 /* Prior probability of each defect content at a site (the simulated and
  * reported densities are 0.1–2 % of sites). */
 #define AL_SITE_DEFECT_PRIOR 0.01
@@ -89,25 +84,6 @@ typedef struct
    * hypotheses()), learnt from the image: the prior of the decision. */
   double            weight[2][AL_MAX_SPECIES + 1];
 } Model;
-
-/* Circular mean of bond directions modulo 120°: the three bonds of a
- * honeycomb site are 120° apart, so 3φ is the same for all of them. */
-static double
-bond_angle (const double *vx,
-            const double *vy,
-            guint         n,
-            double        fallback)
-{
-  double c = 0.0, s = 0.0;
-
-  for (guint k = 0; k < n; k++)
-    {
-      double phi = 3.0 * atan2 (vy[k], vx[k]);
-      c += cos (phi);
-      s += sin (phi);
-    }
-  return n > 0 && hypot (c, s) > 1e-9 ? atan2 (s, c) / 3.0 : fallback;
-}
 
 static gboolean
 touches_excluded (const AlBonds *bonds,
@@ -185,7 +161,7 @@ collect_sites (const AlAtoms           *atoms,
           vx[n] = atoms->x[j] - s.x;
           vy[n++] = atoms->y[j] - s.y;
         }
-      s.angle = bond_angle (vx, vy, n, fallback[s.sub]);
+      s.angle = al_site_bond_angle (vx, vy, n, fallback[s.sub]);
       lattice_position (&s, vx, vy, n, bonds->nn_px);
       g_array_append_val (sites, s);
     }
@@ -202,26 +178,10 @@ collect_sites (const AlAtoms           *atoms,
         }
       if (s.sub < 0 || 2 * n_excluded > es->n_voters)
         continue;
-      s.angle = bond_angle (vx, vy, es->n_voters, fallback[s.sub]);
+      s.angle = al_site_bond_angle (vx, vy, es->n_voters, fallback[s.sub]);
       g_array_append_val (sites, s);
     }
   return sites;
-}
-
-/* The columns' width: the median of the widths detection fitted. */
-static double
-column_sigma (const AlAtoms *atoms,
-              double         nn)
-{
-  g_autofree double *w = g_new (double, atoms->n_atoms + 1);
-  guint n = 0;
-  double sigma;
-
-  for (guint i = 0; i < atoms->n_atoms; i++)
-    if (atoms->width != NULL && atoms->width[i] > 0.0 && isfinite (atoms->width[i]))
-      w[n++] = atoms->width[i];
-  sigma = n > 0 ? al_select_median (w, n) : AL_SITE_SIGMA_NN * nn;
-  return CLAMP (sigma, AL_SITE_SIGMA_MIN_NN * nn, AL_SITE_SIGMA_MAX_NN * nn);
 }
 
 typedef struct
@@ -640,7 +600,7 @@ al_site_defects_find (AlAtoms                 *atoms,
                       AlDefects               *defects)
 {
   double nn = bonds->nn_px;
-  AlSiteImage img = { image->frame, image->width, image->height, column_sigma (atoms, nn), nn };
+  AlSiteImage img = { image->frame, image->width, image->height, al_site_column_sigma (atoms, nn), nn };
   g_autoptr (GArray) sites = NULL;
   Model model;
 

@@ -3,11 +3,22 @@
 
 #include <math.h>
 
+#include "graph/al-select.h"
+
 /* The fit reaches this many sigmas from the site. */
 #define AL_SITE_FIT_RADIUS_SIGMA 2.5
 /* The background is averaged over a disc this wide (in sigmas) at each
  * hexagon centre. */
 #define AL_SITE_BACKGROUND_RADIUS_SIGMA 1.0
+/* Columns' Gaussian width when the atoms carry none, and the range a
+ * measured one is held to, in bond lengths d. */
+#define AL_SITE_SIGMA_NN 0.25
+#define AL_SITE_SIGMA_MIN_NN 0.12
+#define AL_SITE_SIGMA_MAX_NN 0.4
+/* A bond is present in a direction when a neighbour lies within this
+ * angle of it. */
+#define AL_SITE_BOND_TOLERANCE (G_PI / 6.0)
+#define AL_SITE_MAX_BONDS 12
 
 static double
 disc_mean (const AlSiteImage *img,
@@ -86,4 +97,107 @@ al_site_amplitude (const AlSiteImage *img,
         sgg += g * g;
       }
   return sgg > 0 ? sgi / sgg : NAN;
+}
+
+/* The columns' width: the median of the widths detection fitted. */
+double
+al_site_column_sigma (const AlAtoms *atoms,
+                      double         nn)
+{
+  g_autofree double *w = g_new (double, atoms->n_atoms + 1);
+  guint n = 0;
+  double sigma;
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    if (atoms->width != NULL && atoms->width[i] > 0.0 && isfinite (atoms->width[i]))
+      w[n++] = atoms->width[i];
+  sigma = n > 0 ? al_select_median (w, n) : AL_SITE_SIGMA_NN * nn;
+  return CLAMP (sigma, AL_SITE_SIGMA_MIN_NN * nn, AL_SITE_SIGMA_MAX_NN * nn);
+}
+
+/* Circular mean of bond directions (vectors vx, vy) modulo 120°: the three
+ * bonds of a honeycomb site are 120° apart, so 3φ is the same for all. */
+double
+al_site_bond_angle (const double *vx,
+                    const double *vy,
+                    guint         n,
+                    double        fallback)
+{
+  double c = 0.0, s = 0.0;
+
+  for (guint k = 0; k < n; k++)
+    {
+      double phi = 3.0 * atan2 (vy[k], vx[k]);
+      c += cos (phi);
+      s += sin (phi);
+    }
+  return n > 0 && hypot (c, s) > 1e-9 ? atan2 (s, c) / 3.0 : fallback;
+}
+
+static gboolean
+has_bond (const double *vx,
+          const double *vy,
+          guint         n,
+          double        u)
+{
+  for (guint k = 0; k < n; k++)
+    if (fabs (remainder (atan2 (vy[k], vx[k]) - u, 2.0 * G_PI)) < AL_SITE_BOND_TOLERANCE)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the image beyond a row of atoms (an open face of the bond graph)
+ * is vacuum: the median intensity where the row's missing neighbours would
+ * be is below the median of the hexagon centres between its bonds. TRUE
+ * when the image cannot tell (no missing neighbour or no centre read). */
+gboolean
+al_site_vacuum_beyond (const AlSiteImage *img,
+                       const AlAtoms     *atoms,
+                       const AlBonds     *bonds,
+                       const guint32     *row,
+                       guint              n_row)
+{
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) in = g_array_new (FALSE, FALSE, sizeof (double));
+  double r = MAX (1.0, img->sigma_px), nn = img->nn_px;
+
+  for (guint q = 0; q < n_row; q++)
+    {
+      guint32 a = row[q];
+      double vx[AL_SITE_MAX_BONDS], vy[AL_SITE_MAX_BONDS], phi;
+      gboolean present[3];
+      guint n = 0;
+      for (guint32 h = bonds->offset[a]; h < bonds->offset[a + 1] && n < AL_SITE_MAX_BONDS; h++)
+        {
+          vx[n] = atoms->x[bonds->neighbour[h]] - atoms->x[a];
+          vy[n++] = atoms->y[bonds->neighbour[h]] - atoms->y[a];
+        }
+      if (n == 0)
+        continue;
+      phi = al_site_bond_angle (vx, vy, n, 0.0);
+      for (int k = 0; k < 3; k++)
+        present[k] = has_bond (vx, vy, n, phi + k * 2.0 * G_PI / 3.0);
+      for (int k = 0; k < 3; k++)
+        {
+          double u = phi + k * 2.0 * G_PI / 3.0, m;
+          if (!present[k])
+            {
+              m = disc_mean (img, atoms->x[a] + nn * cos (u), atoms->y[a] + nn * sin (u), r);
+              if (isfinite (m))
+                g_array_append_val (out, m);
+            }
+          /* The centre between bonds k and k + 1 is inside the crystal
+           * only when both bonds are there. */
+          if (present[k] && present[(k + 1) % 3])
+            {
+              m = disc_mean (img, atoms->x[a] + nn * cos (u + G_PI / 3.0),
+                             atoms->y[a] + nn * sin (u + G_PI / 3.0), r);
+              if (isfinite (m))
+                g_array_append_val (in, m);
+            }
+        }
+    }
+  if (out->len == 0 || in->len == 0)
+    return TRUE;
+  return al_select_median ((double *) out->data, out->len) < al_select_median ((double *) in->data, in->len);
 }

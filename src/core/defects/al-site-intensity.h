@@ -14,6 +14,9 @@
 
 #include <glib.h>
 
+#include "al-atoms.h"
+#include "graph/al-bonds.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -33,5 +36,16 @@ double al_site_amplitude  (const AlSiteImage *image,
                            double             x,
                            double             y,
                            double             background);
+double al_site_column_sigma (const AlAtoms   *atoms,
+                             double           nn_px);
+double al_site_bond_angle (const double      *vx,
+                           const double      *vy,
+                           guint              n,
+                           double             fallback);
+gboolean al_site_vacuum_beyond (const AlSiteImage *image,
+                                const AlAtoms     *atoms,
+                                const AlBonds     *bonds,
+                                const guint32     *row,
+                                guint              n_row);
 
 G_END_DECLS

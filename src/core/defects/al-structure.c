@@ -103,7 +103,11 @@ al_structure_analyze (AlAtoms                 *atoms,
   excluded = g_new0 (guint8, atoms->n_atoms + 1);
   if (s->bonds->nn_px > 0.0)
     {
-      al_edges_find (atoms, s->bonds, s->rings, width, height, frame, edge, s->defects);
+      AlSiteImage image = { params->frame, params->width, params->height,
+                            al_site_column_sigma (atoms, s->bonds->nn_px), s->bonds->nn_px };
+      al_edges_find (atoms, s->bonds, s->rings, width, height,
+                     params->frame != NULL && width > 0 && height > 0 ? &image : NULL,
+                     frame, edge, s->defects);
       s->phases = al_phase_map_build (atoms, s->bonds, material, edge, width, height);
       /* A boundary's own disorder may read as amorphous: only edges and
        * other crystal phases are kept out of the boundary search. */
@@ -119,9 +123,9 @@ al_structure_analyze (AlAtoms                 *atoms,
       else
         sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
       {
-        AlSiteFrame image = { params->frame, params->width, params->height };
+        AlSiteFrame site_frame = { params->frame, params->width, params->height };
         gboolean read = read_image && al_site_defects_find (atoms, s->bonds, s->labels, sites, material,
-                                                            excluded, &image, frame, s->defects);
+                                                            excluded, &site_frame, frame, s->defects);
         al_point_defects_find (atoms, s->bonds, s->rings, sites, material, excluded, read,
                                frame, s->defects);
       }
