@@ -190,6 +190,8 @@ _al_window_show_results (AlWindow  *self,
   const AlFrameResult *r = results != NULL ? al_results_get_frame (results, frame) : NULL;
   gint64 selected = keep ? al_window_get_selected_atom (self) : -1;
 
+  if (!keep)
+    _al_window_drop_recomputes (self);
   g_clear_pointer (&self->results, al_results_unref);
   self->results = results;
   if (results == NULL)
@@ -211,6 +213,27 @@ _al_window_show_results (AlWindow  *self,
   _al_window_results_shown (self);
   _al_window_update_actions (self);
   g_signal_emit (self, _al_window_signals[AL_WINDOW_RESULTS_CHANGED], 0);
+}
+
+/* Results whose structure a worker is recomputing (ownership taken): the
+ * atoms layer shows their atoms, selection and picking use them; the
+ * other layers and the panels wait for the complete results. */
+void
+_al_window_show_interim (AlWindow  *self,
+                         AlResults *results)
+{
+  const AlFrameResult *r = al_results_get_frame (results, al_canvas_get_frame (self->canvas));
+  gint64 selected = al_window_get_selected_atom (self);
+
+  g_clear_pointer (&self->results, al_results_unref);
+  self->results = results;
+  if (self->atoms_layer != NULL)
+    {
+      al_atoms_layer_set_results (self->atoms_layer, results);
+      if (r == NULL || selected < 0 || (guint64) selected >= r->atoms->n_atoms)
+        al_atoms_layer_set_selected (self->atoms_layer, -1);
+    }
+  _al_window_update_actions (self);
 }
 
 void

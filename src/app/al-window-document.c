@@ -95,32 +95,71 @@ autosave_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-gboolean
-al_window_save_to (AlWindow   *self,
-                   GFile      *file,
-                   GError    **error)
+static void
+on_document_saved (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
+  g_autoptr (GTask) task = user_data;
+  AlWindow *self = g_task_get_source_object (task);
+  AlDocument *doc = AL_DOCUMENT (source);
+  GError *error = NULL;
+
+  self->n_workers--;
+  if (!al_document_save_finish (doc, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Edits made while it was written are not saved: their crash copy stays. */
+  if (!al_document_get_modified (doc))
+    discard_recovery (doc);
+  if (doc == self->document)
+    _al_window_update_title (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+al_window_save_async (AlWindow           *self,
+                      GFile              *file,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
   g_autofree char *path = NULL;
 
-  g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
+  g_return_if_fail (AL_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, al_window_save_async);
   if (self->document == NULL)
     {
-      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
-                           _("There is nothing to save before an analysis"));
-      return FALSE;
+      g_task_return_new_error (task, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, "%s",
+                               _("There is nothing to save before an analysis"));
+      return;
     }
   path = g_file_get_path (file);
   if (path == NULL)
     {
-      g_set_error_literal (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
-                           _("AtomLens saves to local files only"));
-      return FALSE;
+      g_task_return_new_error (task, AL_ERROR, AL_ERROR_INVALID_ARGUMENT, "%s",
+                               _("AtomLens saves to local files only"));
+      return;
     }
-  if (!al_document_save (self->document, path, error))
-    return FALSE;
-  discard_recovery (self->document);
-  _al_window_update_title (self);
-  return TRUE;
+  /* The document copies its state now and writes the copy in a worker:
+   * what is saved is the document as it is at this call, whatever edits
+   * or recomputations follow. */
+  al_document_save_async (self->document, path, cancellable, on_document_saved, g_steal_pointer (&task));
+  self->n_workers++;
+}
+
+gboolean
+al_window_save_finish (AlWindow      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -133,6 +172,22 @@ show_save_error (AlWindow     *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The end of a save from the window's actions: an error is shown; with
+ * `close_after` (the close question's Save) the window then closes. */
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      close_after)
+{
+  AlWindow *self = AL_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!al_window_save_finish (self, result, &error))
+    show_save_error (self, error);
+  else if (GPOINTER_TO_INT (close_after))
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 on_save_as_response (GtkNativeDialog *dialog,
                      int              response,
@@ -143,12 +198,8 @@ on_save_as_response (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr (GError) error = NULL;
 
-      if (!al_window_save_to (self, file, &error))
-        show_save_error (self, error);
-      else if (close_after)
-        gtk_window_destroy (GTK_WINDOW (self));
+      al_window_save_async (self, file, NULL, on_saved, GINT_TO_POINTER (close_after));
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -192,7 +243,6 @@ save (AlWindow *self,
       gboolean  close_after)
 {
   const char *path = al_document_get_path (self->document);
-  g_autoptr (GError) error = NULL;
   g_autoptr (GFile) file = NULL;
 
   if (path == NULL)
@@ -201,10 +251,7 @@ save (AlWindow *self,
       return;
     }
   file = g_file_new_for_path (path);
-  if (!al_window_save_to (self, file, &error))
-    show_save_error (self, error);
-  else if (close_after)
-    gtk_window_destroy (GTK_WINDOW (self));
+  al_window_save_async (self, file, NULL, on_saved, GINT_TO_POINTER (close_after));
 }
 
 static void

@@ -1,7 +1,8 @@
 /* al-window-edit.c: hand corrections. The window's AlDocument holds the
  * atoms and their undo history; every edit goes through it, and when a
  * frame's atoms change (an edit, undo or redo) its bonds and defects are
- * recomputed and shown as new results over the old ones. The canvas tool
+ * recomputed in a worker (al-window-recompute.c) and shown as new results
+ * over the old ones. The canvas tool
  * (win.tool) decides what a click does: select, add an atom, move the
  * selected atom there, or delete the atom under it; and what a drag does:
  * select the atoms in a box, or move the atom it began on. */
@@ -16,39 +17,6 @@ shown_frame (AlWindow *self,
              guint     frame)
 {
   return self->results != NULL ? al_results_get_frame (self->results, frame) : NULL;
-}
-
-/* Bonds and defects of the document's atoms of `frame`, as new results. */
-static void
-rebuild_frame (AlWindow *self,
-               guint     frame)
-{
-  const AlAnalysis *analysis;
-  const AlFrameResult *old = shown_frame (self, frame);
-  const AlAtoms *atoms = al_document_get_atoms (self->document, frame);
-  g_autoptr (GError) error = NULL;
-  AlFrameResult *r;
-  gint64 start = g_get_monotonic_time ();
-
-  if (old == NULL || atoms == NULL)
-    return;
-  analysis = al_results_get_analysis (self->results);
-  r = al_frame_result_new (frame);
-  r->atoms = al_atoms_copy (atoms);
-  r->detect = old->detect;
-  if (old->structure != NULL)
-    {
-      AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height };
-      r->structure = al_structure_analyze (r->atoms, analysis->material, analysis->pixel_size_nm,
-                                           frame, &sp, NULL, NULL, &error);
-      if (r->structure == NULL)
-        g_warning ("Bonds and defects not recomputed after an edit: %s", error->message);
-      else  /* defects relabelled or marked false by hand stay so */
-        al_document_follow_hand_labels (self->document, frame, r->atoms, r->structure);
-    }
-  _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
-  g_debug ("frame %u recomputed after an edit in %.1f ms", frame,
-           (g_get_monotonic_time () - start) / 1000.0);
 }
 
 static void
@@ -70,7 +38,7 @@ on_document_frame_changed (AlDocument *doc,
 {
   /* Indices may have shifted. */
   set_selection (self, NULL, 0);
-  rebuild_frame (self, frame);
+  _al_window_recompute_frame (self, frame);
 }
 
 static void

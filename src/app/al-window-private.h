@@ -62,6 +62,9 @@ struct _AlWindow
   AlAtomsLayer     *atoms_layer;      /* weak: in the canvas's list */
   GCancellable     *analysis_cancellable;
   guint             n_workers;        /* worker tasks not yet returned */
+  guint             results_epoch;    /* bumped by results not made by an edit */
+  GHashTable       *recompute_serials;      /* frame -> latest request */
+  GHashTable       *recompute_cancellables; /* frame -> its GCancellable */
   GError           *analysis_error;
   AlDocument       *document;         /* the atoms with their hand edits */
   guint             autosave_id;
@@ -111,6 +114,15 @@ void     _al_window_clear_results  (AlWindow *self);
 void     _al_window_show_results   (AlWindow  *self,
                                     AlResults *results,
                                     gboolean   keep);
+void     _al_window_show_interim   (AlWindow  *self,
+                                    AlResults *results);
+
+/* al-window-recompute.c */
+void     _al_window_init_recompute   (AlWindow *self);
+void     _al_window_finish_recompute (AlWindow *self);
+void     _al_window_recompute_frame  (AlWindow *self,
+                                      guint     frame);
+void     _al_window_drop_recomputes  (AlWindow *self);
 
 /* al-window-edit.c */
 void     _al_window_init_edit      (AlWindow  *self);

@@ -49,6 +49,7 @@ al_window_dispose (GObject *object)
   g_clear_object (&self->analysis_cancellable);
   _al_window_clear_document (self);
   _al_window_finish_document (self);
+  _al_window_finish_recompute (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AL_TYPE_WINDOW);
   G_OBJECT_CLASS (al_window_parent_class)->dispose (object);
 }
@@ -134,6 +135,7 @@ al_window_init (AlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   al_levels_popover_set_canvas (self->levels_popover, self->canvas);
   al_layers_panel_set_model (self->layers_panel, G_LIST_MODEL (al_canvas_get_layers (self->canvas)));
+  _al_window_init_recompute (self);
   _al_window_init_edit (self);
   _al_window_init_defects (self);
   _al_window_init_view (self);

@@ -123,10 +123,17 @@ gboolean      al_window_set_defect_type   (AlWindow      *self,
                                            GError       **error);
 gboolean      al_window_mark_false_defect (AlWindow      *self,
                                            GError       **error);
-/* Saves the document (win.save, win.save-as) as .atomlens; the title then
- * shows no unsaved changes. al_window_open_file() opens such files. */
-gboolean      al_window_save_to           (AlWindow      *self,
+/* Saves the document (win.save, win.save-as) as .atomlens: the document as
+ * it is at the call, written by a worker while editing goes on; the title
+ * then shows no unsaved changes unless edits came meanwhile.
+ * al_window_open_file() opens such files. */
+void          al_window_save_async        (AlWindow      *self,
                                            GFile         *file,
+                                           GCancellable  *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer       user_data);
+gboolean      al_window_save_finish       (AlWindow      *self,
+                                           GAsyncResult  *result,
                                            GError       **error);
 /* The annotated figure of the shown frame (win.export-figure), with the
  * layers visible on the canvas, through the core's al_figure; `dpi` 0: the

@@ -57,10 +57,15 @@ fixture_teardown (Fixture       *fx,
   g_free (fx->dir);
 }
 
+/* The results once the window is idle: an edit's bonds and defects are
+ * recomputed by a worker. */
 static const AlFrameResult *
 shown (Fixture *fx)
 {
-  const AlFrameResult *r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  const AlFrameResult *r;
+
+  al_app_test_wait_while (al_window_get_busy, fx->window);
+  r = al_results_get_frame (al_window_get_results (fx->window), 0);
 
   g_assert_nonnull (r);
   return r;
@@ -73,6 +78,7 @@ count (Fixture    *fx,
   AlClassificationPanel *panel =
     AL_CLASSIFICATION_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_CLASSIFICATION_PANEL));
 
+  al_app_test_wait_while (al_window_get_busy, fx->window);
   return al_classification_panel_get_count (panel, name);
 }
 

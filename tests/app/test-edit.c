@@ -57,10 +57,15 @@ fixture_teardown (Fixture       *fx,
   g_free (fx->path);
 }
 
+/* The atoms once the window is idle: an edit's bonds and defects are
+ * recomputed by a worker. */
 static const AlAtoms *
 shown_atoms (Fixture *fx)
 {
-  const AlFrameResult *r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  const AlFrameResult *r;
+
+  al_app_test_wait_while (al_window_get_busy, fx->window);
+  r = al_results_get_frame (al_window_get_results (fx->window), 0);
 
   g_assert_nonnull (r);
   return r->atoms;
@@ -72,6 +77,7 @@ panel_atoms (Fixture *fx)
   AlClassificationPanel *panel =
     AL_CLASSIFICATION_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_CLASSIFICATION_PANEL));
 
+  al_app_test_wait_while (al_window_get_busy, fx->window);
   return al_classification_panel_get_count (panel, "All atoms");
 }
 
@@ -220,6 +226,50 @@ no_recovery (const char *image_path)
   return found == NULL;
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} SaveWait;
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  SaveWait *w = data;
+
+  w->ok = al_window_save_finish (AL_WINDOW (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+save_done (gpointer data)
+{
+  return ((SaveWait *) data)->done;
+}
+
+/* Starts a save; `wait` finishes it. */
+static void
+save_start (Fixture  *fx,
+            GFile    *file,
+            SaveWait *w)
+{
+  memset (w, 0, sizeof *w);
+  al_window_save_async (fx->window, file, NULL, on_saved, w);
+}
+
+static gboolean
+save_wait (SaveWait  *w,
+           GError   **error)
+{
+  al_app_test_wait_until (save_done, w);
+  if (w->error != NULL)
+    g_propagate_error (error, w->error);
+  return w->ok;
+}
+
 /* Save, reopen the .atomlens in a new window: the same atoms, the hand
  * edits and their history; autosave wrote a recovery file that saving
  * removed. */
@@ -235,6 +285,7 @@ test_save_reopen (Fixture       *fx,
   AlWindow *second;
   gint64 end = g_get_monotonic_time () + AL_APP_TEST_TIMEOUT_US;
   guint k;
+  SaveWait saving;
 
   /* Autosave after the analysis (in a worker). */
   while (no_recovery (canonical))
@@ -250,7 +301,8 @@ test_save_reopen (Fixture       *fx,
   click (fx, 100.5, 101.25);
   set_tool (fx, "add");
   click (fx, 12.0, 13.0);
-  g_assert_true (al_window_save_to (fx->window, doc_file, &error));
+  save_start (fx, doc_file, &saving);
+  g_assert_true (save_wait (&saving, &error));
   g_assert_no_error (error);
   g_assert_false (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (fx->window)), "• "));
   g_assert_false (al_document_get_modified (al_window_get_document (fx->window)));
@@ -399,6 +451,76 @@ test_export (Fixture       *fx,
   g_assert_true (gdk_content_formats_contain_gtype (gdk_clipboard_get_formats (clipboard), GDK_TYPE_TEXTURE));
 }
 
+/* Edits in quick succession, each while the bonds and defects of the one
+ * before are still being recomputed by a worker, and a save in the
+ * middle: the shown atoms follow the document at once after every edit
+ * (so the next edit picks the right atom), none is lost, the final results
+ * have the structure of the last atoms, and the file holds the document as
+ * it was when Save was chosen. */
+static void
+test_edits_during_recompute (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autofree char *doc_path = g_build_filename (fx->dir, "quick.atomlens", NULL);
+  g_autoptr (GFile) doc_file = g_file_new_for_path (doc_path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AlDocument) saved = NULL;
+  g_autoptr (AlAtoms) at_save = NULL;
+  AlDocument *doc = al_window_get_document (fx->window);
+  const AlAtoms *atoms = shown_atoms (fx);
+  const AlFrameResult *r;
+  guint n0 = atoms->n_atoms, k = inner_atom (atoms);
+  double kx = atoms->x[k], ky = atoms->y[k];
+  SaveWait saving;
+
+  /* No waiting between these. */
+  g_assert_cmpint (al_window_add_atom (fx->window, 20.0, 21.0, &error), >=, 0);
+  g_assert_no_error (error);
+  g_assert_true (al_window_get_busy (fx->window));
+  r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  g_assert_cmpuint (r->atoms->n_atoms, ==, n0 + 1);
+  g_assert_cmpint (al_window_add_atom (fx->window, 40.0, 41.0, &error), >=, 0);
+  save_start (fx, doc_file, &saving);
+  at_save = al_atoms_copy (al_document_get_atoms (doc, 0));
+  g_assert_cmpint (al_window_select_at (fx->window, kx, ky), >=, 0);
+  g_assert_true (al_window_delete_selected (fx->window, &error));
+  g_assert_no_error (error);
+  r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  g_assert_cmpuint (r->atoms->n_atoms, ==, n0 + 1);
+  g_assert_cmpint (al_window_add_atom (fx->window, 60.0, 61.0, &error), >=, 0);
+  g_assert_true (save_wait (&saving, &error));
+  g_assert_no_error (error);
+  /* Edited after the save began: still unsaved. */
+  g_assert_true (al_document_get_modified (doc));
+
+  atoms = shown_atoms (fx);   /* waits for the workers */
+  r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  g_assert_cmpuint (atoms->n_atoms, ==, n0 + 2);
+  g_assert_cmpuint (al_document_get_n_undo (doc), ==, 4);
+  g_assert_nonnull (r->structure);
+  g_assert_nonnull (r->structure->bonds);
+  g_assert_cmpuint (r->structure->bonds->offset[atoms->n_atoms], >, 0);
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      g_assert_cmpfloat (atoms->x[i], ==, al_document_get_atoms (doc, 0)->x[i]);
+      g_assert_cmpfloat (atoms->y[i], ==, al_document_get_atoms (doc, 0)->y[i]);
+    }
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    g_assert_false (atoms->x[i] == kx && atoms->y[i] == ky);
+  g_assert_cmpint (panel_atoms (fx), ==, n0 + 2);
+
+  /* The file: the two added atoms, not the deletion nor the third add. */
+  saved = al_document_load (doc_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (al_document_get_atoms (saved, 0)->n_atoms, ==, n0 + 2);
+  g_assert_cmpuint (at_save->n_atoms, ==, n0 + 2);
+  for (guint i = 0; i < at_save->n_atoms; i++)
+    {
+      g_assert_cmpfloat (al_document_get_atoms (saved, 0)->x[i], ==, at_save->x[i]);
+      g_assert_cmpfloat (al_document_get_atoms (saved, 0)->y[i], ==, at_save->y[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -411,6 +533,8 @@ main (int    argc,
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fixture_setup, test_move_species_delete,
               fixture_teardown);
   g_test_add ("/app/edit/save-reopen", Fixture, NULL, fixture_setup, test_save_reopen, fixture_teardown);
+  g_test_add ("/app/edit/edits-during-recompute", Fixture, NULL, fixture_setup, test_edits_during_recompute,
+              fixture_teardown);
   g_test_add ("/app/edit/box-and-drag", Fixture, NULL, fixture_setup, test_box_and_drag, fixture_teardown);
   g_test_add ("/app/edit/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   status = g_test_run ();

@@ -172,6 +172,8 @@ test_step_species (Fixture       *fx,
   }
   /* Correcting the chosen atom to Mo takes it out of the group. */
   g_action_group_activate_action (G_ACTION_GROUP (fx->window), "set-species", g_variant_new_int32 (0));
+  /* The panel follows once the worker has recomputed the frame. */
+  al_app_test_wait_while (al_window_get_busy, fx->window);
   g_assert_cmpint (al_classification_panel_get_count (p, "W"), ==, n_w - 1);
   {
     g_autofree char *text = g_strdup_printf ("W: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, n_w - 1, n_w - 1);

@@ -32,6 +32,8 @@ struct _AlAtomsLayer
   AlLayer    parent_instance;
   AlResults *results;
   guint      frame;    /* the frame last drawn, for hit tests */
+  double     nn_hint;  /* the last nearest-neighbour distance known (px):
+                        * results whose bonds are being recomputed have none */
   gint64     selected;
   GArray    *selection;   /* guint: atoms chosen by a box, ringed too */
 };
@@ -84,11 +86,28 @@ add_atom (guint    i,
     }
 }
 
+/* What a tile worker draws from. */
+typedef struct
+{
+  AlResults *results;
+  double     nn_hint;
+} AtomsCapture;
+
+static void
+capture_free (gpointer data)
+{
+  AtomsCapture *c = data;
+
+  al_results_unref (c->results);
+  g_free (c);
+}
+
 static double
 marker_radius (const AlFrameResult *r,
+               double               nn_hint,
                double               zoom)
 {
-  double nn = nn_px (r);
+  double nn = nn_px (r) > 0 ? nn_px (r) : nn_hint;
 
   return nn > 0 ? CLAMP (MARKER_OF_NN * nn * zoom, MARKER_MIN_PX, MARKER_MAX_PX) : 3.0;
 }
@@ -97,8 +116,14 @@ static gpointer
 al_atoms_layer_capture (AlLayer *layer)
 {
   AlAtomsLayer *self = AL_ATOMS_LAYER (layer);
+  AtomsCapture *c;
 
-  return self->results != NULL ? al_results_ref (self->results) : NULL;
+  if (self->results == NULL)
+    return NULL;
+  c = g_new0 (AtomsCapture, 1);
+  c->results = al_results_ref (self->results);
+  c->nn_hint = self->nn_hint;
+  return c;
 }
 
 static void
@@ -106,14 +131,15 @@ al_atoms_layer_render (gpointer            data,
                        cairo_t            *cr,
                        const AlCanvasView *view)
 {
-  AlResults *results = data;
+  AtomsCapture *c = data;
+  AlResults *results = c->results;
   const AlFrameResult *r = al_results_get_frame (results, view->frame);
   DrawAtoms d = { view, NULL, { NULL }, NULL, FALSE, { FALSE }, 0, 0, FALSE };
 
   if (r == NULL || r->atoms == NULL || r->atoms->n_atoms == 0)
     return;
   d.atoms = r->atoms;
-  d.radius = marker_radius (r, view->zoom);
+  d.radius = marker_radius (r, c->nn_hint, view->zoom);
   d.detailed = d.radius >= MARKER_DETAIL_PX;
   d.margin = d.radius / view->zoom + 1;
 
@@ -188,7 +214,7 @@ al_atoms_layer_snapshot (AlLayer            *layer,
   self->frame = view->frame;
   if (r == NULL || r->atoms == NULL || (self->selection->len == 0 && self->selected < 0))
     return;
-  radius = marker_radius (r, view->zoom);
+  radius = marker_radius (r, self->nn_hint, view->zoom);
   margin = (radius + SELECTION_GAP_PX + 2) / view->zoom;
   /* Back to widget coordinates, as the rings keep their size on screen. */
   gtk_snapshot_save (snapshot);
@@ -249,7 +275,7 @@ al_atoms_layer_class_init (AlAtomsLayerClass *klass)
   AL_LAYER_CLASS (klass)->snapshot = al_atoms_layer_snapshot;
   AL_LAYER_CLASS (klass)->hit_test = al_atoms_layer_hit_test;
   AL_LAYER_CLASS (klass)->capture = al_atoms_layer_capture;
-  AL_LAYER_CLASS (klass)->release = (GDestroyNotify) al_results_unref;
+  AL_LAYER_CLASS (klass)->release = capture_free;
   AL_LAYER_CLASS (klass)->render = al_atoms_layer_render;
 }
 
@@ -307,5 +333,11 @@ al_atoms_layer_set_results (AlAtomsLayer *self,
     return;
   g_clear_pointer (&self->results, al_results_unref);
   self->results = results != NULL ? al_results_ref (results) : NULL;
+  if (results != NULL)
+    {
+      const AlFrameResult *r = al_results_get_frame (results, self->frame);
+      if (r != NULL && nn_px (r) > 0)
+        self->nn_hint = nn_px (r);
+    }
   al_layer_invalidate (AL_LAYER (self));
 }

@@ -1,0 +1,182 @@
+/* al-window-recompute.c: after an edit (or undo, redo, a re-analysis merged
+ * with hand edits), the frame's bonds, rings and defects are recomputed in
+ * a worker thread, so the window stays responsive on large images.
+ *
+ * The document is the truth and is changed at once; the window's results
+ * follow it in two steps. At once, "interim" results: the document's atoms
+ * without a structure, so that selection, picking and the next edit work on
+ * the atoms as they now are (the atoms layer shows them; bonds, defects and
+ * the panels keep the last complete results meanwhile). When the worker is
+ * done, its results replace them, unless a newer edit of that frame (whose
+ * own worker will answer) or new results (an analysis, another document)
+ * came since: then the answer is dropped. No edit is ever lost, since edits
+ * never wait for a worker. */
+#include "al-window-private.h"
+
+typedef struct
+{
+  AlResults        *interim;      /* holds the atoms to analyse */
+  guint             frame;
+  guint64           serial;       /* this frame's request number */
+  guint             epoch;        /* the window's results epoch at the request */
+  const AlMaterial *material;
+  double            pixel_size_nm;
+  guint             width;
+  guint             height;
+} AlRecomputeJob;
+
+static void
+job_free (AlRecomputeJob *job)
+{
+  al_results_unref (job->interim);
+  g_free (job);
+}
+
+/* In the worker: the frame's atoms, with their structure. */
+static void
+recompute_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  AlRecomputeJob *job = task_data;
+  const AlFrameResult *interim = al_results_get_frame (job->interim, job->frame);
+  AlStructureParams sp = { { 0 }, { 0 }, job->width, job->height };
+  AlFrameResult *r = al_frame_result_new (job->frame);
+  GError *error = NULL;
+
+  r->atoms = al_atoms_copy (interim->atoms);
+  r->detect = interim->detect;
+  r->structure = al_structure_analyze (r->atoms, job->material, job->pixel_size_nm, job->frame,
+                                       &sp, NULL, cancellable, &error);
+  if (r->structure == NULL)
+    {
+      al_frame_result_free (r);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, r, (GDestroyNotify) al_frame_result_free);
+}
+
+static gboolean
+is_latest (AlWindow       *self,
+           AlRecomputeJob *job)
+{
+  gpointer serial;
+
+  return self->recompute_serials != NULL && job->epoch == self->results_epoch
+         && g_hash_table_lookup_extended (self->recompute_serials, GUINT_TO_POINTER (job->frame), NULL, &serial)
+         && GPOINTER_TO_SIZE (serial) == job->serial;
+}
+
+static void
+on_recomputed (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (AlWindow) self = user_data;
+  AlRecomputeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  AlFrameResult *r = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->n_workers--;
+  if (!is_latest (self, job) || self->document == NULL)
+    {
+      g_clear_pointer (&r, al_frame_result_free);
+      return;
+    }
+  g_hash_table_remove (self->recompute_cancellables, GUINT_TO_POINTER (job->frame));
+  if (r == NULL)
+    {
+      /* The interim results stay: atoms without bonds and defects. */
+      g_warning ("Bonds and defects not recomputed after an edit: %s", error->message);
+      return;
+    }
+  /* Defects relabelled or marked false by hand stay so; the document's
+   * atoms, unchanged since the request, take the new labels. */
+  al_document_follow_hand_labels (self->document, job->frame, r->atoms, r->structure);
+  _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
+}
+
+/* The atoms of `frame` changed in the document: interim results at once,
+ * the structure from a worker. */
+void
+_al_window_recompute_frame (AlWindow *self,
+                            guint     frame)
+{
+  const AlFrameResult *old = self->results != NULL ? al_results_get_frame (self->results, frame) : NULL;
+  const AlAtoms *atoms = al_document_get_atoms (self->document, frame);
+  const AlAnalysis *analysis;
+  AlFrameResult *interim;
+  AlRecomputeJob *job;
+  GCancellable *cancellable;
+  g_autoptr (GTask) task = NULL;
+  guint64 serial;
+
+  if (old == NULL || atoms == NULL)
+    return;
+  analysis = al_results_get_analysis (self->results);
+  interim = al_frame_result_new (frame);
+  interim->atoms = al_atoms_copy (atoms);
+  interim->detect = old->detect;
+  /* No structure to compute (no material): the interim results are final. */
+  if (analysis->material == NULL)
+    {
+      _al_window_show_results (self, al_results_new_edited (self->results, interim), TRUE);
+      return;
+    }
+  _al_window_show_interim (self, al_results_new_edited (self->results, interim));
+
+  serial = GPOINTER_TO_SIZE (g_hash_table_lookup (self->recompute_serials, GUINT_TO_POINTER (frame))) + 1;
+  g_hash_table_insert (self->recompute_serials, GUINT_TO_POINTER (frame), GSIZE_TO_POINTER (serial));
+  /* The previous request for this frame is of no use any more. */
+  cancellable = g_cancellable_new ();
+  g_cancellable_cancel (g_hash_table_lookup (self->recompute_cancellables, GUINT_TO_POINTER (frame)));
+  g_hash_table_insert (self->recompute_cancellables, GUINT_TO_POINTER (frame), cancellable);
+
+  job = g_new0 (AlRecomputeJob, 1);
+  job->interim = al_results_ref (self->results);
+  job->frame = frame;
+  job->serial = serial;
+  job->epoch = self->results_epoch;
+  job->material = analysis->material;
+  job->pixel_size_nm = analysis->pixel_size_nm;
+  job->width = analysis->width;
+  job->height = analysis->height;
+  task = g_task_new (NULL, cancellable, on_recomputed, g_object_ref (self));
+  g_task_set_source_tag (task, _al_window_recompute_frame);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, recompute_thread);
+  self->n_workers++;
+}
+
+/* New results from elsewhere (an analysis, a document): answers to
+ * requests made before are dropped, and their workers told to stop. */
+void
+_al_window_drop_recomputes (AlWindow *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  self->results_epoch++;
+  g_hash_table_iter_init (&iter, self->recompute_cancellables);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_cancellable_cancel (value);
+  g_hash_table_remove_all (self->recompute_cancellables);
+}
+
+void
+_al_window_init_recompute (AlWindow *self)
+{
+  self->recompute_serials = g_hash_table_new (NULL, NULL);
+  self->recompute_cancellables = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+}
+
+void
+_al_window_finish_recompute (AlWindow *self)
+{
+  if (self->recompute_cancellables != NULL)
+    _al_window_drop_recomputes (self);
+  g_clear_pointer (&self->recompute_serials, g_hash_table_unref);
+  g_clear_pointer (&self->recompute_cancellables, g_hash_table_unref);
+}
