@@ -11,13 +11,19 @@
  * atomically, as workers read it while the app's preference may change. */
 static guint64 budget_set;
 
+/* Without a setting, this share of the physical memory: the rest is the
+ * desktop's and other programs'. */
+#define DEFAULT_SHARE 0.75
+/* When the machine cannot be asked for its memory: a small workstation. */
+#define FALLBACK_PHYSICAL ((guint64) 4 << 30)
+
 static guint64
 physical_memory (void)
 {
   long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
 
   if (pages <= 0 || page <= 0)
-    return (guint64) 4 << 30;   /* unknown: assume a small workstation */
+    return FALLBACK_PHYSICAL;
   return (guint64) pages * (guint64) page;
 }
 
@@ -34,9 +40,9 @@ default_budget (void)
 
       /* A malformed variable falls back to the default: the core never prints,
        * and the CLI checks the variable itself when it starts. */
-      if (env == NULL || !al_limits_parse_size (env, &bytes, NULL))
-        bytes = physical_memory () / 2;
-      value = MAX (bytes, AL_LIMITS_MIN_BUDGET);
+      if (env == NULL || !al_limits_parse_size (env, (guint64) 1 << 20, &bytes, NULL))
+        bytes = (guint64) (physical_memory () * DEFAULT_SHARE);
+      value = bytes;
       g_once_init_leave (&once, 1);
     }
   return value;
@@ -53,17 +59,16 @@ al_limits_get_memory_budget (void)
 void
 al_limits_set_memory_budget (guint64 bytes)
 {
-  if (bytes > 0 && bytes < AL_LIMITS_MIN_BUDGET)
-    bytes = AL_LIMITS_MIN_BUDGET;
   __atomic_store_n (&budget_set, bytes, __ATOMIC_RELAXED);
 }
 
 gboolean
 al_limits_parse_size (const char *text,
+                      guint64     default_unit,
                       guint64    *bytes,
                       GError    **error)
 {
-  double value, scale = 1.0;
+  double value, scale = (double) default_unit;
   char *end;
 
   g_return_val_if_fail (text != NULL && bytes != NULL, FALSE);
@@ -79,7 +84,7 @@ al_limits_parse_size (const char *text,
     }
   if (g_ascii_toupper (*end) == 'B' || (*end == 'i' && g_ascii_toupper (end[1]) == 'B'))
     end += *end == 'i' ? 2 : 1;
-  if (end == text || *end != '\0' || errno != 0 || !isfinite (value) || value <= 0
+  if (end == text || *end != '\0' || errno != 0 || !isfinite (value) || value * scale < 1
       || value * scale >= 0x1p63)
     return g_set_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT,
                         "“%s” is not a memory size (examples: 512M, 2G)", text),
@@ -99,7 +104,7 @@ al_limits_check (guint64     bytes,
     return TRUE;
   return g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE,
                       "%s would need %.0f MiB of memory, more than the memory budget of %.0f MiB "
-                      "(raise it with the environment variable %s, e.g. %s=8G)",
+                      "(raise it with the environment variable %s, e.g. %s=8192)",
                       what, bytes / 1048576.0, budget / 1048576.0, AL_LIMITS_ENV, AL_LIMITS_ENV),
          FALSE;
 }

@@ -1,9 +1,11 @@
 /* test-limits.c: the process-wide memory budget: sizes parsed, set and
- * reset, the environment variable, and the refusal message. */
+ * reset, shared with the readers, the environment variable, and the
+ * refusal message. */
 #include <string.h>
 
 #include "al-error.h"
 #include "al-limits.h"
+#include "io/al-frame-source.h"
 
 static void
 test_parse_sizes (void)
@@ -17,22 +19,28 @@ test_parse_sizes (void)
     { "2GB", (guint64) 2 << 30 },
     { "1T", (guint64) 1 << 40 },
   };
-  static const char *const bad[] = { "", "G", "-1G", "0", "12X", "1e400", "nan", "1.5 G", "9e18T" };
+  static const char *const bad[] = { "", "G", "-1G", "0", "12X", "1e400", "nan", "1.5 G", "9e18T", "0.5" };
+  guint64 mib = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
     {
       guint64 bytes = 0;
-      g_assert_true (al_limits_parse_size (ok[i].text, &bytes, NULL));
+      g_assert_true (al_limits_parse_size (ok[i].text, 1, &bytes, NULL));
       g_assert_cmpuint (bytes, ==, ok[i].bytes);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
       guint64 bytes = 7;
-      g_assert_false (al_limits_parse_size (bad[i], &bytes, &error));
+      g_assert_false (al_limits_parse_size (bad[i], 1, &bytes, &error));
       g_assert_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT);
       g_assert_cmpuint (bytes, ==, 7);
     }
+  /* AL_MEMORY_BUDGET_MB: a plain number is in MiB. */
+  g_assert_true (al_limits_parse_size ("512", (guint64) 1 << 20, &mib, NULL));
+  g_assert_cmpuint (mib, ==, (guint64) 512 << 20);
+  g_assert_true (al_limits_parse_size ("2G", (guint64) 1 << 20, &mib, NULL));
+  g_assert_cmpuint (mib, ==, (guint64) 2 << 30);
 }
 
 static void
@@ -41,7 +49,7 @@ test_set_and_check (void)
   g_autoptr (GError) error = NULL;
   guint64 initial = al_limits_get_memory_budget ();
 
-  g_assert_cmpuint (initial, >=, AL_LIMITS_MIN_BUDGET);
+  g_assert_cmpuint (initial, >, 0);
   al_limits_set_memory_budget ((guint64) 100 << 20);
   g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 100 << 20);
   g_assert_true (al_limits_check ((guint64) 100 << 20, "this", NULL));
@@ -51,9 +59,11 @@ test_set_and_check (void)
   g_assert_nonnull (strstr (error->message, "budget of 100 MiB"));
   g_assert_nonnull (strstr (error->message, AL_LIMITS_ENV));
 
-  /* Too small a budget is raised to the minimum; 0 goes back to the default. */
-  al_limits_set_memory_budget (1000);
-  g_assert_cmpuint (al_limits_get_memory_budget (), ==, AL_LIMITS_MIN_BUDGET);
+  /* The readers keep to the same budget. */
+  g_assert_cmpuint (al_io_get_memory_budget (), ==, (guint64) 100 << 20);
+  al_io_set_memory_budget ((guint64) 200 << 20);
+  g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 200 << 20);
+  /* 0 goes back to the default. */
   al_limits_set_memory_budget (0);
   g_assert_cmpuint (al_limits_get_memory_budget (), ==, initial);
 }
@@ -67,13 +77,13 @@ test_environment (void)
     {
       const char *value = g_getenv ("AL_TEST_LIMITS_VALUE");
       g_setenv (AL_LIMITS_ENV, value, TRUE);
-      if (g_strcmp0 (value, "300M") == 0)
+      if (g_strcmp0 (value, "300") == 0)
         g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 300 << 20);
       else
         g_assert_cmpuint (al_limits_get_memory_budget (), >, (guint64) 300 << 20);
       return;
     }
-  g_setenv ("AL_TEST_LIMITS_VALUE", "300M", TRUE);
+  g_setenv ("AL_TEST_LIMITS_VALUE", "300", TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_setenv ("AL_TEST_LIMITS_VALUE", "lots", TRUE);

@@ -2,8 +2,9 @@
  * run on a simulated MoS2 image with defects: with a forced tile side the
  * tiled run finds the same columns at the same positions, with no column
  * lost or doubled at the seams; tiles follow from the memory budget; and
- * a small frame stays whole. */
+ * a small frame stays whole; a budget too small even for tiles is refused. */
 #include <math.h>
+#include <string.h>
 
 #include "al-error.h"
 #include "al-limits.h"
@@ -193,7 +194,7 @@ test_same_atoms (void)
 }
 
 /* Tiles follow from the budget: a frame whose working set exceeds half the
- * budget is tiled, a small one is not. */
+ * budget is tiled, a small one is not, and too small a budget is refused. */
 static void
 test_plan_from_budget (void)
 {
@@ -219,11 +220,17 @@ test_plan_from_budget (void)
   g_assert_cmpuint (analysis->tile_side, ==, 0);
 
   /* At the smallest budget (64 MiB) a 2048² frame is tiled. */
-  al_limits_set_memory_budget (AL_LIMITS_MIN_BUDGET);
+  al_limits_set_memory_budget (AL_LIMITS_SMALL_BUDGET);
   analysis->width = analysis->height = 2048;
   g_assert_true (al_tiling_plan (analysis, &params, &error));
   g_assert_cmpuint (analysis->tile_side, >, 0);
   g_assert_cmpuint (analysis->tile_side, <, 1024);
+
+  /* With 1 MiB not even the smallest tile fits: refused, with a message. */
+  al_limits_set_memory_budget ((guint64) 1 << 20);
+  g_assert_false (al_tiling_plan (analysis, &params, &error));
+  g_assert_error (error, AL_ERROR, AL_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "smallest tiles"));
   al_limits_set_memory_budget (0);
 }
 

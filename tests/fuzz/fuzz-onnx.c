@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   /* A critical is a bug the fuzzer must report; the budget is the least
    * the app accepts, so a model that asks for more is refused, not run. */
   al_fuzz_glib_init ();
-  al_limits_set_memory_budget (AL_LIMITS_MIN_BUDGET);
+  al_limits_set_memory_budget (AL_LIMITS_SMALL_BUDGET);
   model = al_nn_model_load_from_data (data, size, &error);
   g_assert ((model == NULL) != (error == NULL));
   g_assert (error == NULL || error->domain == AL_NN_ERROR);

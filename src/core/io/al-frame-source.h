@@ -60,9 +60,9 @@ AlImage       *al_frame_source_load       (AlFrameSource       *source,
                                            guint                n_frames,
                                            GError             **error);
 
-/* The memory budget of the readers, in bytes. The default is the
- * environment's AL_MEMORY_BUDGET_MB when set, otherwise three quarters of
- * the machine's physical memory. */
+/* The memory budget of the readers, in bytes: the core's one budget
+ * (al-limits.h), by default the environment's AL_MEMORY_BUDGET_MB when set,
+ * otherwise three quarters of the machine's physical memory. */
 guint64        al_io_get_memory_budget    (void);
 /* Sets the budget (0: back to the default). For tests and for callers
  * that know their own limits; applies to every thread. */

@@ -3,51 +3,22 @@
  * allocated, so a huge or hostile file costs an error, not the process. */
 #include "al-frame-source.h"
 
-#include <unistd.h>
+#include "al-limits.h"
 
 #define AL_BYTES_PER_MIB (1024.0 * 1024.0)
-/* Without a setting, the readers may use this share of physical memory. */
-#define AL_IO_BUDGET_SHARE 0.75
-/* When the machine's memory cannot be asked: 4 GiB. */
-#define AL_IO_BUDGET_FALLBACK (G_GUINT64_CONSTANT (4) << 30)
 
-static guint64 budget_set;   /* 0: the default; read and written atomically (GCC/Clang builtins) */
-
-static guint64
-default_budget (void)
-{
-  static gsize once = 0;
-  static guint64 value;
-
-  if (g_once_init_enter (&once))
-    {
-      const char *env = g_getenv ("AL_MEMORY_BUDGET_MB");
-      long pages = sysconf (_SC_PHYS_PAGES), page_size = sysconf (_SC_PAGESIZE);
-      guint64 mib = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
-
-      if (mib > 0)
-        value = mib << 20;
-      else if (pages > 0 && page_size > 0)
-        value = (guint64) ((double) pages * page_size * AL_IO_BUDGET_SHARE);
-      else
-        value = AL_IO_BUDGET_FALLBACK;
-      g_once_init_leave (&once, 1);
-    }
-  return value;
-}
-
+/* One budget for the whole core: the readers', the network's and the
+ * analysis's (al-limits.h). */
 guint64
 al_io_get_memory_budget (void)
 {
-  guint64 set = __atomic_load_n (&budget_set, __ATOMIC_RELAXED);
-
-  return set > 0 ? set : default_budget ();
+  return al_limits_get_memory_budget ();
 }
 
 void
 al_io_set_memory_budget (guint64 bytes)
 {
-  __atomic_store_n (&budget_set, bytes, __ATOMIC_RELAXED);
+  al_limits_set_memory_budget (bytes);
 }
 
 gboolean

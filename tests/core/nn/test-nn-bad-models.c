@@ -301,7 +301,7 @@ test_memory_budget (void)
   g_autofree float *in = NULL, *out = NULL;
   AlNnRunOptions opts = AL_NN_RUN_OPTIONS_INIT;
 
-  al_limits_set_memory_budget (AL_LIMITS_MIN_BUDGET);
+  al_limits_set_memory_budget (AL_LIMITS_SMALL_BUDGET);
   conv_spec (&s);
   s.inits[0] = tensor ("w", big, 4, 1);
   expect_error (&s, AL_NN_ERROR_TOO_LARGE, "memory budget of 64 MiB");
