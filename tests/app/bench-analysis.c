@@ -12,9 +12,9 @@
  * started); the longest gap between two ticks is the longest stall. Each
  * gap is also measured in the main thread's CPU time, which a busy machine
  * does not inflate: the wall figure counts time the scheduler gave to other
- * processes. Then an analysis is started again and cancelled once its
- * detection stage is under way; the latency is the time from Cancel until
- * the worker has let go (al_window_get_busy () FALSE).
+ * processes. Then analyses are started again and cancelled a little into
+ * each stage in turn; the latency is the time from Cancel until the worker
+ * has let go (al_window_get_busy () FALSE).
  */
 #include <stdio.h>
 
@@ -25,8 +25,9 @@
 #define AFTER_RESULTS_US (1500 * 1000)
 /* Gaps at least this long are listed (ms). */
 #define LIST_GAP_MS 30.0
-/* Cancel this long after the second analysis started (µs). */
-#define CANCEL_AFTER_US (1500 * 1000)
+/* Cancel this long after a stage began (µs), at most this many stages. */
+#define CANCEL_AFTER_US (100 * 1000)
+#define MAX_STAGES 12
 
 typedef struct
 {
@@ -63,6 +64,20 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static GtkWidget *
+find_progress_bar (GtkWidget *widget)
+{
+  if (GTK_IS_PROGRESS_BAR (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_progress_bar (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 iterate_while (gboolean (*busy) (AlWindow *),
                AlWindow *window)
@@ -92,6 +107,7 @@ main (int    argc,
   Stall stall = { 0 };
   guint tick_id;
   gint64 start, cancelled;
+  GtkProgressBar *bar;
   const AlFrameResult *r;
 
   gtk_init ();
@@ -132,17 +148,40 @@ main (int    argc,
           stall.longest / 1000.0, stall.longest_cpu_of_longest / 1000.0, stall.longest_cpu / 1000.0,
           stall.n_over_50, stall.n_cpu_over_50, stall.n_ticks);
 
-  /* Cancel a second run while it works. */
-  iterate_while (al_window_get_busy, window);
-  al_window_analyze (window);
-  iterate_for (CANCEL_AFTER_US);
-  if (!al_window_get_analyzing (window))
-    g_error ("the analysis ended before it could be cancelled");
-  cancelled = g_get_monotonic_time ();
-  al_window_cancel (window);
-  iterate_while (al_window_get_busy, window);
-  printf ("cancel: the worker let go %.1f ms after Cancel (the window was idle at once)\n",
-          (g_get_monotonic_time () - cancelled) / 1000.0);
+  /* Cancel runs in each stage in turn: the k-th stage named. */
+  bar = GTK_PROGRESS_BAR (find_progress_bar (GTK_WIDGET (window)));
+  for (guint k = 1; k < MAX_STAGES; k++)
+    {
+      g_autofree char *stage = NULL;
+      guint n_seen = 0;
+
+      iterate_while (al_window_get_busy, window);
+      al_window_analyze (window);
+      stage = g_strdup (gtk_progress_bar_get_text (bar));
+      while (al_window_get_analyzing (window) && n_seen < k)
+        {
+          g_main_context_iteration (NULL, TRUE);
+          if (g_strcmp0 (gtk_progress_bar_get_text (bar), stage) != 0)
+            {
+              g_free (stage);
+              stage = g_strdup (gtk_progress_bar_get_text (bar));
+              n_seen++;
+            }
+        }
+      if (!al_window_get_analyzing (window))
+        break;
+      /* Into the stage a little. */
+      iterate_for (CANCEL_AFTER_US);
+      if (!al_window_get_analyzing (window))
+        break;
+      g_free (stage);
+      stage = g_strdup (gtk_progress_bar_get_text (bar));
+      cancelled = g_get_monotonic_time ();
+      al_window_cancel (window);
+      iterate_while (al_window_get_busy, window);
+      printf ("cancel during \"%s\": the worker let go %.1f ms after Cancel (the window was idle at once)\n",
+              stage, (g_get_monotonic_time () - cancelled) / 1000.0);
+    }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
