@@ -15,6 +15,7 @@
 #include "panels/al-layers-panel.h"
 #include "panels/al-metadata-panel.h"
 #include "plots/al-view-overlay.h"
+#include "panels/al-strain-panel.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ struct _AlWindow
   AdwStatusPage    *loading_page;
   AlCanvas         *canvas;
   AlViewOverlay    *view_overlay;
+  AlStrainPanel    *strain_panel;
   AlLevelsPopover  *levels_popover;
   GtkLabel         *zoom_label;
   GtkBox           *frame_box;
@@ -84,6 +86,10 @@ struct _AlWindow
   guint             step_pos;
   GArray           *step_items;       /* guint: atom or defect indices */
   GArray           *step_ring;        /* guint: the atoms highlighted */
+  /* al-window-strain.c */
+  GCancellable     *gpa_cancellable;  /* the GPA run under way */
+  AlGpaLayer       *gpa_layer;        /* weak: in the canvas's list */
+  GError           *gpa_error;
 };
 
 /* al-window.c */
@@ -157,6 +163,10 @@ void     _al_window_init_lasso     (AlWindow *self);
 gint64   _al_window_choose_defect  (AlWindow *self,
                                     gint64    index,
                                     gboolean  reveal);
+
+/* al-window-strain.c */
+void     _al_window_init_strain    (AlWindow *self);
+void     _al_window_dispose_strain (AlWindow *self);
 
 /* al-window-step.c */
 void     _al_window_init_step      (AlWindow *self);

@@ -50,6 +50,7 @@ al_window_dispose (GObject *object)
   _al_window_clear_document (self);
   _al_window_finish_document (self);
   _al_window_finish_recompute (self);
+  _al_window_dispose_strain (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AL_TYPE_WINDOW);
   G_OBJECT_CLASS (al_window_parent_class)->dispose (object);
 }
@@ -90,6 +91,7 @@ al_window_class_init (AlWindowClass *klass)
   g_type_ensure (AL_TYPE_METADATA_PANEL);
   g_type_ensure (AL_TYPE_INSPECTOR_PANEL);
   g_type_ensure (AL_TYPE_VIEW_OVERLAY);
+  g_type_ensure (AL_TYPE_STRAIN_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atomlens/AtomLens/ui/al-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AlWindow, toast_overlay);
@@ -100,6 +102,7 @@ al_window_class_init (AlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AlWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, view_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AlWindow, strain_panel);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, levels_popover);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, AlWindow, frame_box);
@@ -141,6 +144,7 @@ al_window_init (AlWindow *self)
   _al_window_init_view (self);
   _al_window_init_lasso (self);
   _al_window_init_step (self);
+  _al_window_init_strain (self);
   _al_window_init_document (self);
   _al_window_init_export (self);
   _al_window_init_export_data (self);

@@ -111,6 +111,13 @@ guint         al_window_step_group        (AlWindow      *self,
  * win.previous-item); its atom or defect index, or -1 when not stepping. */
 gint64        al_window_step              (AlWindow      *self,
                                            int            delta);
+/* Geometric phase analysis of the shown frame with the Strain panel's
+ * settings (win.compute-gpa), in a worker; the map becomes the GPA Strain
+ * layer. al_window_get_gpa_running() says whether it still runs;
+ * al_window_get_gpa_error() why the last run failed (NULL: it did not). */
+void          al_window_compute_gpa       (AlWindow      *self);
+gboolean      al_window_get_gpa_running   (AlWindow      *self);
+const GError *al_window_get_gpa_error     (AlWindow      *self);
 /* Defects of the shown frame: choosing one (index into its structure's
  * defects; -1: none) shows it in the Inspector; the chosen one (or the
  * selected atom's) can get another type or be marked false, each an

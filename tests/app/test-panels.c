@@ -9,7 +9,10 @@
 #include "al-test.h"
 #include "al-window.h"
 #include "panels/al-classification-panel.h"
+#include "plots/al-gpa-layer.h"
 #include "plots/al-plot.h"
+#include "plots/al-view-overlay.h"
+#include "panels/al-strain-panel.h"
 
 #define SIM_SIDE 256
 
@@ -203,6 +206,101 @@ test_step_defects (Fixture       *fx,
                    AL_DEFECT_W_MO);
 }
 
+static AlGpaLayer *
+gpa_layer (Fixture *fx)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+    {
+      g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+      if (AL_IS_GPA_LAYER (layer))
+        return AL_GPA_LAYER (layer);   /* the list keeps it */
+    }
+  return NULL;
+}
+
+static void
+compute_gpa (Fixture *fx)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "compute-gpa", NULL);
+  g_assert_true (al_window_get_gpa_running (fx->window));
+  al_app_test_wait_while (al_window_get_gpa_running, fx->window);
+  g_assert_no_error ((GError *) al_window_get_gpa_error (fx->window));
+}
+
+static void
+test_strain_panel (Fixture       *fx,
+                   gconstpointer  data)
+{
+  AlStrainPanel *strain =
+    AL_STRAIN_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_STRAIN_PANEL));
+  AlViewOverlay *overlay =
+    AL_VIEW_OVERLAY (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_VIEW_OVERLAY));
+  const AlStructure *st = shown (fx)->structure;
+  const char *a_text = al_strain_panel_get_lattice_value (strain, "Lattice constant a");
+  AlPlot *angle = al_strain_panel_get_plot (strain, "angle");
+  guint64 n_angles = 0, best = 0;
+  guint best_bin = 0, n_valid = 0;
+  double lo, hi, g_found[2][2];
+  const AlGpaMaps *maps;
+
+  /* a of MoS2, 0.316 nm (the simulation is calibrated), with its spread. */
+  g_assert_nonnull (a_text);
+  g_assert_nonnull (strstr (a_text, " nm ± "));
+  g_assert_cmpfloat (fabs (g_ascii_strtod (a_text, NULL) - 0.3161), <, 0.005);
+  /* One bond length per bond; the bond angles of a honeycomb peak at 120°. */
+  g_assert_cmpuint (al_plot_get_total (al_strain_panel_get_plot (strain, "length")), >=, 0.97 * st->bonds->n_bonds);
+  g_assert_cmpuint (al_plot_get_total (al_strain_panel_get_plot (strain, "length")), <=, st->bonds->n_bonds);
+  for (guint i = 0; i < st->bonds->n_atoms; i++)
+    {
+      guint n = st->bonds->offset[i + 1] - st->bonds->offset[i];
+      n_angles += n >= 2 ? n : 0;
+    }
+  g_assert_cmpuint (al_plot_get_total (angle), >=, 0.97 * n_angles);
+  for (guint b = 0; b < al_plot_get_n_bins (angle); b++)
+    if (al_plot_get_bin (angle, b) > best)
+      best = al_plot_get_bin (angle, b), best_bin = b;
+  al_plot_get_range (angle, &lo, &hi);
+  g_assert_cmpfloat (fabs (lo + (best_bin + 0.5) * (hi - lo) / al_plot_get_n_bins (angle) - 120), <, 6);
+  for (guint i = 0; i < st->strain->n_atoms; i++)
+    n_valid += isfinite (st->strain->exx[i]);
+  g_assert_cmpuint (al_plot_get_total (al_strain_panel_get_plot (strain, "strain")), >=, 0.97 * n_valid);
+
+  /* GPA with automatic reflections: a layer, its colour bar, a histogram. */
+  g_assert_null (gpa_layer (fx));
+  g_assert_false (al_view_overlay_get_color_bar_shown (overlay));
+  compute_gpa (fx);
+  g_assert_nonnull (gpa_layer (fx));
+  g_assert_true (al_layer_get_visible (AL_LAYER (gpa_layer (fx))));
+  g_assert_true (al_view_overlay_get_color_bar_shown (overlay));
+  maps = al_gpa_layer_get_maps (gpa_layer (fx));
+  g_assert_cmpuint (maps->width, ==, SIM_SIDE);
+  g_assert_cmpuint (al_plot_get_total (al_strain_panel_get_plot (strain, "gpa")), >, 0.5 * SIM_SIDE * SIM_SIDE);
+  memcpy (g_found, maps->g, sizeof g_found);
+  g_assert_cmpfloat (hypot (g_found[0][0], g_found[0][1]), >, 0.05);
+
+  /* Chosen reflections (shown in 1/nm) and another mask: used as given. */
+  {
+    double ps = st->pixel_size_nm, chosen[2][2];
+    for (int k = 0; k < 2; k++)
+      for (int c = 0; c < 2; c++)
+        chosen[k][c] = g_found[k][c] / ps;
+    al_strain_panel_choose_g (strain, chosen);
+    al_strain_panel_set_mask (strain, 0.1);
+    compute_gpa (fx);
+    maps = al_gpa_layer_get_maps (gpa_layer (fx));
+    for (int k = 0; k < 2; k++)
+      g_assert_cmpfloat (hypot (maps->g[k][0] - g_found[k][0], maps->g[k][1] - g_found[k][1]), <,
+                         0.02 * hypot (g_found[k][0], g_found[k][1]));
+  }
+  /* The map's component follows the panel; hiding the layer hides the bar. */
+  al_strain_panel_set_gpa_component (strain, AL_GPA_ROTATION);
+  g_assert_cmpint (al_gpa_layer_get_component (gpa_layer (fx)), ==, AL_GPA_ROTATION);
+  al_layer_set_visible (AL_LAYER (gpa_layer (fx)), FALSE);
+  g_assert_false (al_view_overlay_get_color_bar_shown (overlay));
+}
+
 static void
 test_plot (void)
 {
@@ -279,6 +377,7 @@ main (int    argc,
   g_test_add_func ("/app/panels/plot", test_plot);
   g_test_add ("/app/panels/confidence", Fixture, NULL, fixture_setup, test_confidence, fixture_teardown);
   g_test_add ("/app/panels/step-species", Fixture, NULL, fixture_setup, test_step_species, fixture_teardown);
+  g_test_add ("/app/panels/strain", Fixture, NULL, fixture_setup, test_strain_panel, fixture_teardown);
   g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
