@@ -214,6 +214,50 @@ compare_double (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* What a redraw cost before overlays were kept in tiles: every layer's
+ * marks drawn over the whole view, on this thread (CPU ms, median of a
+ * few). */
+#define DIRECT_RUNS 15
+
+static double
+direct_render_ms (AlCanvas *canvas)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (canvas));
+  double ms[DIRECT_RUNS];
+  AlCanvasView view;
+  cairo_surface_t *surface;
+
+  al_canvas_get_view (canvas, &view);
+  /* Kept from frame to frame, as the old drawing did. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, view.widget_width, view.widget_height);
+  for (guint run = 0; run < DIRECT_RUNS; run++)
+    {
+      gint64 start = _al_thread_cpu_time_us ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+        {
+          g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+          AlLayerClass *klass = AL_LAYER_GET_CLASS (layer);
+          cairo_t *cr;
+          gpointer data;
+
+          if (klass->render == NULL || (data = klass->capture (layer)) == NULL)
+            continue;
+          cr = cairo_create (surface);
+          cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+          cairo_paint (cr);
+          cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+          klass->render (data, cr, &view);
+          cairo_destroy (cr);
+          klass->release (data);
+        }
+      ms[run] = (_al_thread_cpu_time_us () - start) / 1000.0;
+    }
+  cairo_surface_destroy (surface);
+  qsort (ms, DIRECT_RUNS, sizeof ms[0], compare_double);
+  return ms[DIRECT_RUNS / 2];
+}
+
 static void
 report (const char *what,
         GArray     *values)
@@ -280,6 +324,9 @@ pan_at (Bench  *b,
     printf ("pan at zoom %.3f (mip level %u), %.0f px per frame:\n", al_canvas_get_zoom (b->canvas),
             al_pyramid_level_for_zoom (b->canvas->pyramid, al_canvas_get_zoom (b->canvas)),
             PAN_PX_PER_FRAME);
+  if (g_list_model_get_n_items (G_LIST_MODEL (al_canvas_get_layers (b->canvas))) > 0)
+    printf ("  all marks drawn on the main thread, no tiles (the cost of every redraw before): "
+            "median %.2f ms CPU\n", direct_render_ms (b->canvas));
   report ("frame", b->frame_ms);
   report ("frame cpu", b->frame_cpu_ms);
   report ("snapshot", b->snapshot_ms);
