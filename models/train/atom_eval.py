@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """atom_eval.py: atom-level scores of a trained atom network on the held-out
 sets of train.py (same seeds, so the same images): atoms are the local maxima
-of the foreground probability (1 - background) above 0.5, placed at the
+of the foreground probability (1 - background) above 0.5, none within half
+the nearest-neighbour distance of a stronger one, placed at the
 probability-weighted centroid of their 5x5 neighbourhood; they are matched
 one-to-one to true columns within a quarter of the nearest-neighbour
 distance (as `atomlens-cli score`); species is the class with the largest
@@ -27,14 +28,29 @@ import train  # noqa: E402
 
 NEIGHBOUR_NM = {"tmd-atoms": 0.183, "graphene-atoms": 0.142}
 MARGIN_PX = 3
+NMS_FRACTION = 0.5        # of the nearest-neighbour distance
 
 
-def find_atoms(prob):
+def find_atoms(prob, min_dist):
+    """Peaks of the foreground probability, strongest first, none within
+    min_dist pixels of a stronger one (as the detect stage's non-maximum
+    suppression: a flat-topped disc has several equal local maxima)."""
     fg = 1.0 - prob[0]
     peaks = (fg == ndi.maximum_filter(fg, size=3)) & (fg > 0.5)
     h, w = fg.shape
     found = []
-    for y, x in zip(*np.nonzero(peaks)):
+    taken = np.zeros((h, w), bool)
+    r = int(np.ceil(min_dist))
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1]
+    disc = dy ** 2 + dx ** 2 <= min_dist ** 2
+    ys, xs = np.nonzero(peaks)
+    for k in np.argsort(-fg[ys, xs], kind="stable"):
+        y, x = ys[k], xs[k]
+        if taken[y, x]:
+            continue
+        y0, x0 = max(y - r, 0), max(x - r, 0)
+        taken[y0:y + r + 1, x0:x + r + 1] |= disc[y0 - (y - r):disc.shape[0] - max(y + r + 1 - h, 0),
+                                                  x0 - (x - r):disc.shape[1] - max(x + r + 1 - w, 0)]
         y0, y1, x0, x1 = max(y - 2, 0), min(y + 3, h), max(x - 2, 0), min(x + 3, w)
         win = fg[y0:y1, x0:x1]
         yy, xx = np.mgrid[y0:y1, x0:x1]
@@ -48,7 +64,7 @@ def score_image(prob, rows, class_of, px, task, shape):
     truth = [(float(r["y_px"]), float(r["x_px"]), class_of(r)) for r in rows]
     truth = [t for t in truth if MARGIN_PX <= t[0] < h - MARGIN_PX and MARGIN_PX <= t[1] < w - MARGIN_PX
              and t[2] is not None]
-    found = [f for f in find_atoms(prob)
+    found = [f for f in find_atoms(prob, NMS_FRACTION * NEIGHBOUR_NM[task] / px)
              if MARGIN_PX <= f[0] < h - MARGIN_PX and MARGIN_PX <= f[1] < w - MARGIN_PX]
     tol = 0.25 * NEIGHBOUR_NM[task] / px
     pairs = []
@@ -74,13 +90,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", required=True, choices=sorted(NEIGHBOUR_NM))
     ap.add_argument("--n-eval", type=int, default=24)
+    ap.add_argument("--pt", default=None, help="weights (default: out/TASK.pt)")
+    ap.add_argument("--cli", default=None)
+    ap.add_argument("--filters", default=None, help="e.g. 8,16,32,64 for weights of an older config")
+    ap.add_argument("--out", default=None, help="metrics file (default: out/TASK-atom-metrics.json)")
     a = ap.parse_args()
     torch.set_num_threads(train.THREADS)
-    cfg = train.TASKS[a.task]
-    net = train.Net(cfg["n_out"])
-    net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
+    cfg = dict(train.TASKS[a.task])
+    if a.filters:
+        cfg["filters"] = tuple(int(v) for v in a.filters.split(","))
+    net = train.make_net(cfg)
+    net.load_state_dict(torch.load(a.pt or os.path.join(HERE, "out", a.task + ".pt")))
     net.eval()
-    cli = make_data.find_cli()
+    cli = make_data.find_cli(a.cli)
     doses = train.GRAPHENE_EVAL_DOSES if a.task == "graphene-atoms" else train.EVAL_DOSES
     results = {}
     for k, dose in enumerate(doses):
@@ -103,7 +125,7 @@ def main():
         results["%g" % dose] = {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9),
                                 "species_accuracy": right / max(tp, 1), "true_atoms": nt}
         print("dose %g: %s" % (dose, json.dumps(results["%g" % dose])), flush=True)
-    with open(os.path.join(HERE, "out", a.task + "-atom-metrics.json"), "w") as f:
+    with open(a.out or os.path.join(HERE, "out", a.task + "-atom-metrics.json"), "w") as f:
         json.dump(results, f, indent=1)
     print("| dose (e⁻/Å²) | atoms | precision | recall | F1 | species accuracy |")
     print("|---|---|---|---|---|---|")

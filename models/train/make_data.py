@@ -37,6 +37,7 @@ import tifffile
 DISC_NM = 0.075           # TMD label disc radius: 1.5 probe sigmas, 0.4 of the M-X distance
 GRAPHENE_DISC_NM = 0.045  # graphene/hBN: 0.3 of the 0.142 nm bond, so discs never touch
 PHASE_RADIUS_NM = 0.30    # farther than this from any atom is vacuum
+PHASE_MIN_DOSE = 500.0    # e/A2: phase training images; below, phases cannot be seen
 TMDS = ("mos2", "ws2", "wse2")
 TMD_SPECIES = {"mos2": ("Mo", "S2", "S", "W"), "ws2": ("W", "S2", "S", "Mo"),
                "wse2": ("W", "Se2", "Se", "Te")}
@@ -94,7 +95,7 @@ def random_scene(rng, task, size, dose=None, hrtem_share=0.15):
         material = TMDS[rng.integers(3)]
         d = rng.uniform(0, 1, 5) * np.array([0.08, 0.03, 0.02, 0.02, 0.06])
         defects = "V_S=%.4f,V_S2=%.4f,V_Mo=%.4f,Mo_S2=%.4f,W_Mo=%.4f" % tuple(d)
-        dose = dose or log_uniform(rng, 1e2, 1e5)
+        dose = dose or log_uniform(rng, PHASE_MIN_DOSE if task == "tmd-phase" else 1e2, 1e5)
         probe = rng.uniform(0.04, 0.07)
     planar = []
     for key, p in (("grain_boundary", 0.15), ("edge", 0.1), ("hole", 0.1)):
@@ -179,9 +180,10 @@ def phase_label(shape, rows, px):
     return label
 
 
-def augment(rng, image):
+def augment(rng, image, blobs=True):
     """What real detectors and samples add: a non-linear response, a smooth
-    background, contamination, extra blur and an arbitrary gain."""
+    background, contamination (unless not blobs), extra blur and an
+    arbitrary gain."""
     h, w = image.shape
     img = np.maximum(image, 0)
     if rng.random() < 0.5:
@@ -190,10 +192,10 @@ def augment(rng, image):
     if rng.random() < 0.5:
         yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
         img = img + scale * rng.uniform(0, 0.3) * (rng.normal() * xx + rng.normal() * yy)
-    if rng.random() < 0.25:
-        blobs = ndi.gaussian_filter(rng.normal(size=(h, w)), rng.uniform(4, 12))
-        blobs = np.maximum(blobs / (blobs.std() + 1e-9) - 1.0, 0)
-        img = img + scale * rng.uniform(0.1, 0.5) * blobs
+    if blobs and rng.random() < 0.25:
+        c = ndi.gaussian_filter(rng.normal(size=(h, w)), rng.uniform(4, 12))
+        c = np.maximum(c / (c.std() + 1e-9) - 1.0, 0)
+        img = img + scale * rng.uniform(0.1, 0.5) * c
     if rng.random() < 0.3:
         img = ndi.gaussian_filter(img, rng.uniform(0.3, 1.0))
     return (img * rng.uniform(0.5, 2.0)).astype(np.float32)
@@ -217,7 +219,7 @@ def make_sample(cli, workdir, rng, task, size, dose=None, augment_on=True, hrtem
         return ((image - mean) / sd).astype(np.float32), ((clean - mean) / sd).astype(np.float32), \
             (material, px, args, rows)
     if augment_on:
-        image = augment(rng, image)
+        image = augment(rng, image, blobs=(task != "tmd-phase"))
     if task == "tmd-atoms":
         target = tmd_atoms_label(image.shape, rows, material, px)
     elif task == "graphene-atoms":

@@ -23,10 +23,15 @@ def main():
         for dose, r in ev.items():
             print("| %s | %.1f | %.1f | %.1f |" % (dose, r["psnr_in"], r["psnr_out"], r["psnr_gain_db"]))
         return
-    print("| dose (e⁻/Å²) | pixel accuracy | " + " | ".join("IoU %s" % c for c in classes) + " |")
-    print("|---" * (len(classes) + 2) + "|")
+    # Atoms tasks also report every atom class against background.
+    any_atom = m["task"].endswith("-atoms") and all("iou_any_atom" in r for r in ev.values())
+    print("| dose (e⁻/Å²) | pixel accuracy | " + " | ".join("IoU %s" % c for c in classes)
+          + (" | IoU any atom" if any_atom else "") + " |")
+    print("|---" * (len(classes) + 2 + any_atom) + "|")
     for dose, r in ev.items():
         ious = [r["iou"][str(i)] for i in range(len(classes))]
+        if any_atom:
+            ious.append(r["iou_any_atom"])
         print("| %s | %.3f | " % (dose, r["pixel_accuracy"])
               + " | ".join("–" if v is None else "%.3f" % v for v in ious) + " |")
 
