@@ -29,6 +29,7 @@ typedef struct
   AlPipelineParams  params;
   AlProgressState  *progress;
   gboolean          new_document;  /* the window has none: the worker makes it */
+  char             *model_path;    /* params.model_path's string */
 } AlAnalysisJob;
 
 /* What the worker hands back: everything built, nothing left to make on
@@ -113,6 +114,7 @@ job_free (AlAnalysisJob *job)
 {
   al_raster_unref (job->raster);
   progress_state_unref (job->progress);
+  g_free (job->model_path);
   g_free (job);
 }
 
@@ -351,6 +353,7 @@ al_window_analyze (AlWindow *self)
     job->params.auto_material = TRUE;
   else
     job->params.material = al_material_get ((AlMaterialId) (material - 1));
+  _al_window_model_params (self, &job->params, &job->model_path);
   job->new_document = self->document == NULL;
   /* Leave one core to the window, so it stays responsive. */
   job->params.n_threads = MAX (1, (int) g_get_num_processors () - 1);

@@ -90,6 +90,8 @@ struct _AlWindow
   GCancellable     *gpa_cancellable;  /* the GPA run under way */
   AlGpaLayer       *gpa_layer;        /* weak: in the canvas's list */
   GError           *gpa_error;
+  /* al-window-model.c: the network file chosen (win.model 'file'). */
+  char             *model_file;
 };
 
 /* al-window.c */
@@ -167,6 +169,13 @@ gint64   _al_window_choose_defect  (AlWindow *self,
 /* al-window-strain.c */
 void     _al_window_init_strain    (AlWindow *self);
 void     _al_window_dispose_strain (AlWindow *self);
+
+/* al-window-model.c */
+void     _al_window_init_model     (AlWindow         *self);
+/* Sets the network of an analysis (a copy of the path in *owned_path). */
+void     _al_window_model_params   (AlWindow         *self,
+                                    AlPipelineParams *params,
+                                    char            **owned_path);
 
 /* al-window-step.c */
 void     _al_window_init_step      (AlWindow *self);

@@ -70,6 +70,7 @@ al_window_finalize (GObject *object)
   g_free (self->result_panel);
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->lasso, g_array_unref);
+  g_free (self->model_file);
   g_clear_pointer (&self->step_items, g_array_unref);
   g_clear_pointer (&self->step_ring, g_array_unref);
   G_OBJECT_CLASS (al_window_parent_class)->finalize (object);
@@ -145,6 +146,7 @@ al_window_init (AlWindow *self)
   _al_window_init_lasso (self);
   _al_window_init_step (self);
   _al_window_init_strain (self);
+  _al_window_init_model (self);
   _al_window_init_document (self);
   _al_window_init_export (self);
   _al_window_init_export_data (self);

@@ -111,6 +111,14 @@ guint         al_window_step_group        (AlWindow      *self,
  * win.previous-item); its atom or defect index, or -1 when not stepping. */
 gint64        al_window_step              (AlWindow      *self,
                                            int            delta);
+/* The atom-finding network of later analyses: the ONNX file at `path`
+ * (win.model 'file'; what "Choose a Network File…" does) when it is an
+ * atoms network for the chosen material; else an error dialog with the
+ * core's message, and FALSE. win.model 'auto' / 'classical' choose the
+ * preset's network or none. */
+gboolean      al_window_set_model_file    (AlWindow      *self,
+                                           const char    *path,
+                                           GError       **error);
 /* Geometric phase analysis of the shown frame with the Strain panel's
  * settings (win.compute-gpa), in a worker; the map becomes the GPA Strain
  * layer. al_window_get_gpa_running() says whether it still runs;
