@@ -4,6 +4,8 @@
 
 #include "al-app-test.h"
 #include "al-canvas-private.h"
+#include "layers/al-marker-sprites.h"
+#include "layers/al-overlay-style.h"
 
 #define WINDOW_WIDTH 800
 #define WINDOW_HEIGHT 600
@@ -416,7 +418,7 @@ test_layers (Fixture       *fx,
 }
 
 /* A layer drawn in tiles by workers: a square over image pixels
- * [20, 29] x [10, 19] in its colour. */
+ * [20, 29] x [10, 19] in its colour, green on frame 1. */
 typedef struct
 {
   AlLayer parent_instance;
@@ -448,6 +450,8 @@ tiled_layer_render (gpointer            data,
   double x0, y0, x1, y1;
 
   g_atomic_int_inc (&n_tile_renders);
+  if (tile->frame == 1)
+    color = 0x00ff00;
   al_canvas_view_to_widget (tile, 19.5, 9.5, &x0, &y0);
   al_canvas_view_to_widget (tile, 29.5, 19.5, &x1, &y1);
   cairo_set_source_rgb (cr, (color >> 16) / 255.0, ((color >> 8) & 0xff) / 255.0, (color & 0xff) / 255.0);
@@ -500,7 +504,7 @@ test_tiled_layer (Fixture       *fx,
   gint renders;
   guint32 c;
 
-  show (fx, 400, 200, 1);
+  show (fx, 400, 200, 2);
   g_list_store_append (al_canvas_get_layers (fx->canvas), layer);
   /* The first frame queues the tiles; workers render them. */
   cairo_surface_destroy (render (fx->canvas));
@@ -535,11 +539,81 @@ test_tiled_layer (Fixture       *fx,
   al_app_test_wait_until (layer_done, layer);
   g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0x0000ff);
 
+  /* Another frame: the same until its own tiles arrive. */
+  al_canvas_set_frame (fx->canvas, 1);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0x0000ff);
+  al_app_test_wait_until (layer_done, layer);
+  g_assert_cmphex (color_at (fx->canvas, 25, 15), ==, 0x00ff00);
+
   /* Hidden, it draws nothing; half transparent, half its colour. */
   al_layer_set_visible (AL_LAYER (layer), FALSE);
   g_assert_cmphex (color_at (fx->canvas, 25, 15), !=, 0x0000ff);
   al_layer_set_visible (AL_LAYER (layer), TRUE);
   g_list_store_remove_all (al_canvas_get_layers (fx->canvas));
+}
+
+/* A marker pasted from a sprite over a half-transparent background is the
+ * marker Cairo draws there itself (rounding apart). */
+static void
+test_marker_sprites (void)
+{
+  cairo_surface_t *pasted = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 48, 40);
+  cairo_surface_t *drawn = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 48, 40);
+  cairo_surface_t *both[] = { pasted, drawn };
+  AlMarkerSprites m;
+  double rgb[3];
+  int max_diff = 0;
+  cairo_t *cr;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      cr = cairo_create (both[k]);
+      cairo_set_source_rgba (cr, 0.2, 0.5, 0.7, 0.5);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  al_marker_sprites_init (&m, pasted, 5.0);
+  al_marker_sprites_paste (&m, 1, 20, 20);
+  al_marker_sprites_paste (&m, 2, 46, 3);    /* cut by the edges */
+  al_marker_sprites_finish (&m);
+
+  cr = cairo_create (drawn);
+  for (guint k = 0; k < 2; k++)
+    {
+      guint slot = k + 1;
+      double x = k == 0 ? 20 : 46, y = k == 0 ? 20 : 3;
+
+      al_overlay_marker_path (cr, al_overlay_species_shape (slot), x, y, 5.0);
+      al_overlay_species_color (slot, rgb);
+      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.9);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (pasted);
+  cairo_surface_flush (drawn);
+  for (int y = 0; y < 40; y++)
+    for (int x = 0; x < 48; x++)
+      {
+        guint32 a = ((guint32 *) (cairo_image_surface_get_data (pasted)
+                                  + y * cairo_image_surface_get_stride (pasted)))[x];
+        guint32 b = ((guint32 *) (cairo_image_surface_get_data (drawn)
+                                  + y * cairo_image_surface_get_stride (drawn)))[x];
+        for (int c = 0; c < 32; c += 8)
+          max_diff = MAX (max_diff, ABS ((int) ((a >> c) & 0xff) - (int) ((b >> c) & 0xff)));
+      }
+  g_assert_cmpint (max_diff, <=, 2);
+  /* And the marker is there: its colour at its centre. */
+  al_overlay_species_color (1, rgb);
+  {
+    guint32 px = ((guint32 *) (cairo_image_surface_get_data (pasted)
+                               + 20 * cairo_image_surface_get_stride (pasted)))[20];
+    g_assert_cmpint (ABS ((int) ((px >> 16) & 0xff) - (int) lround (255 * (0.9 * rgb[0] + 0.1 * 0.5 * 0.2))), <=, 2);
+  }
+  cairo_surface_destroy (pasted);
+  cairo_surface_destroy (drawn);
 }
 
 static void
@@ -574,6 +648,7 @@ main (int argc,
   ADD ("frames", test_frames);
   ADD ("layers", test_layers);
   ADD ("tiled-layer", test_tiled_layer);
+  g_test_add_func ("/app/canvas/marker-sprites", test_marker_sprites);
   ADD ("no-image", test_no_image);
 #undef ADD
   return g_test_run ();

@@ -47,8 +47,7 @@ struct _AlLayerTiles
 {
   AlLayerTilesReady ready;
   gpointer          ready_data;
-  guint             generation;   /* bumped by each change of the drawing */
-  guint             epoch;        /* bumped by each change of frame */
+  guint             generation;   /* bumped by each change of the drawing or frame */
   guint             frame;
   gboolean          has_frame;
   ZoomSlot          slots[AL_LAYER_TILE_ZOOMS];
@@ -65,7 +64,6 @@ typedef struct
 {
   AlLayerTiles    *tiles;
   Capture         *capture;
-  guint            epoch;
   guint            slot;
   guint            slot_serial;
   guint            tx, ty;
@@ -242,8 +240,7 @@ deliver_job (gpointer data)
 
   g_assert (tiles->n_pending > 0);
   tiles->n_pending--;
-  if (tiles->ready != NULL && job->epoch == tiles->epoch
-      && job->slot_serial == tiles->slots[job->slot].serial)
+  if (tiles->ready != NULL && job->slot_serial == tiles->slots[job->slot].serial)
     {
       guint64 key = tile_key (job->slot, job->tx, job->ty);
       Tile *tile = g_hash_table_lookup (tiles->tiles, &key);
@@ -357,7 +354,6 @@ request (AlLayerTiles       *tiles,
 
   job->tiles = g_atomic_rc_box_acquire (tiles);
   job->capture = g_atomic_rc_box_acquire (tiles->capture);
-  job->epoch = tiles->epoch;
   job->slot = tile->slot;
   job->slot_serial = slot->serial;
   job->tx = tile->tx;
@@ -569,9 +565,10 @@ al_layer_tiles_snapshot (AlLayerTiles       *tiles,
     return;
   if (!tiles->has_frame || tiles->frame != view->frame)
     {
-      /* Another frame: other marks everywhere. */
-      drop_tiles (tiles, -1);
-      tiles->epoch++;
+      /* Another frame: other marks everywhere, rendered again; the last
+       * frame's stay until then, as for any change (a series played
+       * frame by frame never blanks). */
+      tiles->generation++;
       tiles->frame = view->frame;
       tiles->has_frame = TRUE;
     }

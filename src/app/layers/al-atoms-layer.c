@@ -1,8 +1,9 @@
 /* al-atoms-layer.c: one marker per atomic column, coloured and shaped by
  * species, sized to the lattice on screen. Markers are rendered in tiles by
  * workers (see al-layer.h), visiting only the atoms of the tile through the
- * results' grid of cells; when markers would be tiny they become plain
- * squares without anti-aliasing, which Cairo fills far faster than arcs.
+ * results' grid of cells, and pasted from sprites (al-marker-sprites.c);
+ * when markers would be tiny they become plain squares without
+ * anti-aliasing, which Cairo fills far faster.
  * Atoms added, moved or re-labelled by hand wear a ring of their own. The
  * selection, which changes at a click, is drawn at each frame instead. */
 #include "al-atoms-layer.h"
@@ -10,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "al-atom-grid.h"
+#include "al-marker-sprites.h"
 #include "al-overlay-style.h"
 
 /* Marker half-size as a fraction of the nearest-neighbour distance, and
@@ -59,6 +61,7 @@ typedef struct
   double              radius;
   double              margin;
   gboolean            detailed;
+  AlMarkerSprites     sprites;                 /* detailed markers */
 } DrawAtoms;
 
 static void
@@ -74,7 +77,7 @@ add_atom (guint    i,
     return;
   al_canvas_view_to_widget (d->view, d->atoms->x[i], d->atoms->y[i], &wx, &wy);
   if (d->detailed)
-    al_overlay_marker_path (d->cr[slot], al_overlay_species_shape (slot), wx, wy, d->radius);
+    al_marker_sprites_paste (&d->sprites, slot, wx, wy);
   else
     cairo_rectangle (d->cr[slot], wx - d->radius, wy - d->radius, 2 * d->radius, 2 * d->radius);
   d->used[slot] = TRUE;
@@ -134,8 +137,9 @@ al_atoms_layer_render (gpointer            data,
   AtomsCapture *c = data;
   AlResults *results = c->results;
   const AlFrameResult *r = al_results_get_frame (results, view->frame);
-  DrawAtoms d = { view, NULL, { NULL }, NULL, FALSE, { FALSE }, 0, 0, FALSE };
+  DrawAtoms d = { 0 };
 
+  d.view = view;
   if (r == NULL || r->atoms == NULL || r->atoms->n_atoms == 0)
     return;
   d.atoms = r->atoms;
@@ -154,23 +158,22 @@ al_atoms_layer_render (gpointer            data,
         cairo_set_antialias (d.cr[s], CAIRO_ANTIALIAS_NONE);
     }
   d.edited = cairo_create (cairo_get_target (cr));
+  if (d.detailed)
+    al_marker_sprites_init (&d.sprites, cairo_get_target (cr), d.radius);
   al_atom_grid_visit (al_results_get_grid (results, view->frame), view, d.margin, add_atom, &d);
+  /* The sprites wrote pixels: Cairo takes the surface back before the
+   * squares and rings. */
+  if (d.detailed)
+    al_marker_sprites_finish (&d.sprites);
   for (guint s = 0; s <= AL_MAX_SPECIES; s++)
     {
       double rgb[3];
 
-      if (d.used[s])
+      if (d.used[s] && !d.detailed)
         {
           al_overlay_species_color (s, rgb);
           cairo_set_source_rgba (d.cr[s], rgb[0], rgb[1], rgb[2], 0.9);
-          if (d.detailed)
-            {
-              cairo_fill_preserve (d.cr[s]);
-              cairo_set_source_rgba (d.cr[s], 0, 0, 0, 0.6);
-              cairo_stroke (d.cr[s]);
-            }
-          else
-            cairo_fill (d.cr[s]);
+          cairo_fill (d.cr[s]);
         }
       cairo_destroy (d.cr[s]);
     }
