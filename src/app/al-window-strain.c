@@ -69,7 +69,8 @@ show_maps (AlWindow  *self,
   if (self->gpa_layer == NULL)
     {
       AlLayer *layer = al_gpa_layer_new (maps, frame);
-      g_list_store_append (al_canvas_get_layers (self->canvas), layer);
+      /* At the bottom, over the image and under the atoms and bonds. */
+      g_list_store_insert (al_canvas_get_layers (self->canvas), 0, layer);
       g_set_weak_pointer (&self->gpa_layer, AL_GPA_LAYER (layer));
       g_signal_connect_object (layer, "notify::visible", G_CALLBACK (update_color_bar), self,
                                G_CONNECT_SWAPPED);

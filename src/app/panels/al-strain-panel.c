@@ -255,7 +255,8 @@ fill_bond_plots (AlStrainPanel     *self,
   al_plot_set_values (self->length_plot, lengths, b->n_bonds, HISTOGRAM_BINS, 0, 0);
   al_plot_add_mark (self->length_plot, mean, _("mean"));
 
-  /* Bond angles: between bonds next to each other around an atom. */
+  /* Bond angles: between bonds next to each other around an atom (up
+   * to 180°). */
   for (guint i = 0; i < b->n_atoms; i++)
     {
       guint n = b->offset[i + 1] - b->offset[i];
@@ -274,7 +275,9 @@ fill_bond_plots (AlStrainPanel     *self,
         {
           float next = k + 1 < n ? dir[k + 1] : dir[0] + 2 * G_PI;
           float deg = (next - dir[k]) * 180 / G_PI;
-          g_array_append_val (angles, deg);
+          /* Over 180° is the open side of an edge atom, not a bond angle. */
+          if (deg <= 180)
+            g_array_append_val (angles, deg);
         }
     }
   al_plot_set_values (self->angle_plot, (const float *) angles->data, angles->len, HISTOGRAM_BINS, 0, 0);

@@ -10,7 +10,10 @@
 #include "export/al-colormap.h"
 
 /* Map transparency: the lattice must still show through. */
-#define GPA_ALPHA 0.75
+#define GPA_ALPHA 0.6
+/* The colour range leaves out this fraction of each side: GPA is
+ * unreliable within a mask's reach of the border (the FFT wraps around). */
+#define LIMIT_BORDER_FRACTION 0.125
 /* Percentile of |value| that ends the colour range. */
 #define LIMIT_PERCENTILE 0.99
 
@@ -67,18 +70,22 @@ compare_float (const void *a,
   return (x > y) - (x < y);
 }
 
-/* The colour range: the 99th percentile of |value| over a sample. */
+/* The colour range: the 99th percentile of |value| over a sample of the
+ * interior. */
 static double
 find_limit (const float *values,
-            gsize        n,
+            guint        width,
+            guint        height,
             double       scale)
 {
-  gsize stride = MAX (n / 65536, 1), m = 0;
+  guint bx = (guint) (width * LIMIT_BORDER_FRACTION), by = (guint) (height * LIMIT_BORDER_FRACTION);
+  gsize n = (gsize) (width - 2 * bx) * (height - 2 * by), stride = MAX (n / 65536, 1), m = 0, k = 0;
   g_autofree float *sample = g_new (float, n / stride + 1);
 
-  for (gsize i = 0; i < n; i += stride)
-    if (isfinite (values[i]))
-      sample[m++] = fabsf (values[i]);
+  for (guint y = by; y < height - by; y++)
+    for (guint x = bx; x < width - bx; x++, k++)
+      if (k % stride == 0 && isfinite (values[(gsize) y * width + x]))
+        sample[m++] = fabsf (values[(gsize) y * width + x]);
   if (m == 0)
     return 1;
   qsort (sample, m, sizeof *sample, compare_float);
@@ -97,7 +104,7 @@ build_texture (AlGpaLayer *self)
   guint8 *px = g_malloc (4 * n);
 
   g_clear_object (&self->texture);
-  self->limit = find_limit (v, n, scale);
+  self->limit = find_limit (v, self->maps->width, self->maps->height, scale);
   al_colormap_lut (AL_COLORMAP_RDBU, lut);
   for (gsize i = 0; i < n; i++)
     {

@@ -32,7 +32,7 @@ void            al_gpa_layer_set_component (AlGpaLayer     *self,
                                             AlGpaComponent  component);
 AlGpaComponent  al_gpa_layer_get_component (AlGpaLayer     *self);
 /* The colour range is ±limit, in the component's unit (% or °): the 99th
- * percentile of |value|. */
+ * percentile of |value| away from the border. */
 double          al_gpa_layer_get_limit     (AlGpaLayer     *self);
 /* The shown component per pixel, in % (strain) or ° (rotation). */
 const float    *al_gpa_component_values    (const AlGpaMaps *maps,
