@@ -4,7 +4,7 @@
 #   IMAGE  default: data/samples/mos2.tif, else an AtomSegNet image in ../shared
 #   OUT    default: out/screenshot.png
 #   AL_SCREENSHOT_APP_ARGS  options for the app, e.g. --analyze (analyze on open)
-#                           --panel=layers|classification|inspector|metadata (the
+#                           --panel=layers|classification|inspector|strain|metadata (the
 #                           side panel shown once the analysis is done)
 # Needs a build (./run test makes one), Xvfb, dbus-run-session and ImageMagick
 # (`import`). Settings go to a throwaway memory backend: your own are untouched.

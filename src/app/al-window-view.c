@@ -92,6 +92,11 @@ al_window_popup_species (AlWindow *self,
     return NULL;
   if ((atom = al_window_select_at (self, x, y)) < 0)
     return NULL;
+  al_canvas_image_to_widget (self->canvas, x, y, &wx, &wy);
+  /* A popover must point into the window: bring an atom out of view in. */
+  if (wx < 0 || wy < 0 || wx > gtk_widget_get_width (GTK_WIDGET (self->canvas))
+      || wy > gtk_widget_get_height (GTK_WIDGET (self->canvas)))
+    al_canvas_center_on (self->canvas, x, y);
   /* On an atom of the box selection the box stays (the species goes to
    * all of it); elsewhere only the atom under the click is chosen. */
   for (guint k = 0; k < self->selection->len && !in_box; k++)
