@@ -572,7 +572,7 @@ test_marker_sprites (void)
       cairo_paint (cr);
       cairo_destroy (cr);
     }
-  al_marker_sprites_init (&m, pasted, 5.0);
+  al_marker_sprites_init (&m, pasted, 5.0, FALSE);
   al_marker_sprites_paste (&m, 1, 20, 20);
   al_marker_sprites_paste (&m, 2, 46, 3);    /* cut by the edges */
   al_marker_sprites_finish (&m);

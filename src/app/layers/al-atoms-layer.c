@@ -2,8 +2,7 @@
  * species, sized to the lattice on screen. Markers are rendered in tiles by
  * workers (see al-layer.h), visiting only the atoms of the tile through the
  * results' grid of cells, and pasted from sprites (al-marker-sprites.c);
- * when markers would be tiny they become plain squares without
- * anti-aliasing, which Cairo fills far faster.
+ * when markers would be tiny they become plain squares.
  * Atoms added, moved or re-labelled by hand wear a ring of their own. The
  * selection, which changes at a click, is drawn at each frame instead. */
 #include "al-atoms-layer.h"
@@ -19,7 +18,8 @@
 #define MARKER_OF_NN 0.22
 #define MARKER_MIN_PX 1.5
 #define MARKER_MAX_PX 9.0
-/* Below this half-size markers are squares with no outline. */
+/* Below this half-size markers are squares with no outline (level of
+ * detail: shapes would not be told apart). */
 #define MARKER_DETAIL_PX 3.0
 /* Atoms corrected by hand: a ring this far outside the marker (px), in
  * Paul Tol's "bright" magenta, which no species colour uses. */
@@ -54,14 +54,11 @@ typedef struct
 {
   const AlCanvasView *view;
   const AlAtoms      *atoms;
-  cairo_t            *cr[AL_MAX_SPECIES + 1];  /* one path per species, the last for others */
   cairo_t            *edited;                  /* rings of atoms corrected by hand */
   gboolean            any_edited;
-  gboolean            used[AL_MAX_SPECIES + 1];
   double              radius;
   double              margin;
-  gboolean            detailed;
-  AlMarkerSprites     sprites;                 /* detailed markers */
+  AlMarkerSprites     sprites;
 } DrawAtoms;
 
 static void
@@ -76,11 +73,7 @@ add_atom (guint    i,
   if (!al_canvas_view_contains (d->view, d->atoms->x[i], d->atoms->y[i], d->margin))
     return;
   al_canvas_view_to_widget (d->view, d->atoms->x[i], d->atoms->y[i], &wx, &wy);
-  if (d->detailed)
-    al_marker_sprites_paste (&d->sprites, slot, wx, wy);
-  else
-    cairo_rectangle (d->cr[slot], wx - d->radius, wy - d->radius, 2 * d->radius, 2 * d->radius);
-  d->used[slot] = TRUE;
+  al_marker_sprites_paste (&d->sprites, slot, wx, wy);
   if (d->atoms->flags[i] & EDITED_FLAGS)
     {
       cairo_new_sub_path (d->edited);
@@ -144,39 +137,14 @@ al_atoms_layer_render (gpointer            data,
     return;
   d.atoms = r->atoms;
   d.radius = marker_radius (r, c->nn_hint, view->zoom);
-  d.detailed = d.radius >= MARKER_DETAIL_PX;
   d.margin = d.radius / view->zoom + 1;
 
-  /* One context per species on the same surface: one pass over the atoms
-   * builds every species' path. */
-  for (guint s = 0; s <= AL_MAX_SPECIES; s++)
-    {
-      d.cr[s] = cairo_create (cairo_get_target (cr));
-      cairo_set_line_width (d.cr[s], 1.0);
-      /* Small squares need no anti-aliasing, and fill far faster without. */
-      if (!d.detailed)
-        cairo_set_antialias (d.cr[s], CAIRO_ANTIALIAS_NONE);
-    }
   d.edited = cairo_create (cairo_get_target (cr));
-  if (d.detailed)
-    al_marker_sprites_init (&d.sprites, cairo_get_target (cr), d.radius);
+  /* Small markers are squares, whose shapes could not be told apart. */
+  al_marker_sprites_init (&d.sprites, cairo_get_target (cr), d.radius, d.radius < MARKER_DETAIL_PX);
   al_atom_grid_visit (al_results_get_grid (results, view->frame), view, d.margin, add_atom, &d);
-  /* The sprites wrote pixels: Cairo takes the surface back before the
-   * squares and rings. */
-  if (d.detailed)
-    al_marker_sprites_finish (&d.sprites);
-  for (guint s = 0; s <= AL_MAX_SPECIES; s++)
-    {
-      double rgb[3];
-
-      if (d.used[s] && !d.detailed)
-        {
-          al_overlay_species_color (s, rgb);
-          cairo_set_source_rgba (d.cr[s], rgb[0], rgb[1], rgb[2], 0.9);
-          cairo_fill (d.cr[s]);
-        }
-      cairo_destroy (d.cr[s]);
-    }
+  /* The sprites wrote pixels: Cairo takes the surface back for the rings. */
+  al_marker_sprites_finish (&d.sprites);
   if (d.any_edited)
     {
       cairo_set_source_rgb (d.edited, edited_rgb[0], edited_rgb[1], edited_rgb[2]);

@@ -10,7 +10,8 @@
 void
 al_marker_sprites_init (AlMarkerSprites *m,
                         cairo_surface_t *target,
-                        double           radius)
+                        double           radius,
+                        gboolean         plain)
 {
   double sx = 1, sy = 1;
 
@@ -24,6 +25,7 @@ al_marker_sprites_init (AlMarkerSprites *m,
   m->height = cairo_image_surface_get_height (target);
   m->scale = MAX ((int) lround (sx), 1);
   m->radius = radius;
+  m->plain = plain;
   /* The marker, its outline and a pixel of room for anti-aliasing. */
   m->size = 2 * (int) ceil ((radius + 1.5) * m->scale);
 }
@@ -38,9 +40,18 @@ make_sprite (AlMarkerSprites *m,
 
   cairo_surface_set_device_scale (sprite, m->scale, m->scale);
   cr = cairo_create (sprite);
-  al_overlay_marker_path (cr, al_overlay_species_shape (slot), c, c, m->radius);
   al_overlay_species_color (slot, rgb);
   cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.9);
+  if (m->plain)
+    {
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+      cairo_rectangle (cr, c - m->radius, c - m->radius, 2 * m->radius, 2 * m->radius);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (sprite);
+      return sprite;
+    }
+  al_overlay_marker_path (cr, al_overlay_species_shape (slot), c, c, m->radius);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
   cairo_set_line_width (cr, 1.0);

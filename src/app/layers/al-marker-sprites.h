@@ -19,14 +19,18 @@ typedef struct
   int              stride, width, height;
   int              scale;        /* device pixels per widget pixel */
   double           radius;       /* marker half-size, widget pixels */
+  gboolean         plain;        /* squares without outline nor anti-aliasing */
   int              size;         /* sprite side, device pixels */
   cairo_surface_t *sprites[AL_MAX_SPECIES + 1];
 } AlMarkerSprites;
 
-/* `target` is an ARGB32 image surface (a tile). */
+/* `target` is an ARGB32 image surface (a tile). `plain` markers are
+ * squares of the species colour without outline nor anti-aliasing (for
+ * markers too small to tell shapes apart). */
 void al_marker_sprites_init   (AlMarkerSprites *m,
                                cairo_surface_t *target,
-                               double           radius);
+                               double           radius,
+                               gboolean         plain);
 /* The marker of species slot `slot` centred at widget point (wx, wy). */
 void al_marker_sprites_paste  (AlMarkerSprites *m,
                                guint            slot,

@@ -108,6 +108,10 @@ al_structure_analyze (AlAtoms                 *atoms,
       al_edges_find (atoms, s->bonds, s->rings, width, height,
                      params->frame != NULL && width > 0 && height > 0 ? &image : NULL,
                      frame, edge, s->defects);
+      /* Checked between the steps too: a Cancel, or an edit that outdates
+       * the app's recomputation, stops a large frame without delay. */
+      if (!check_cancel (cancellable, error))
+        return NULL;
       s->phases = al_phase_map_build (atoms, s->bonds, material, edge, width, height);
       /* A boundary's own disorder may read as amorphous: only edges and
        * other crystal phases are kept out of the boundary search. */
@@ -115,6 +119,8 @@ al_structure_analyze (AlAtoms                 *atoms,
         excluded[i] = edge[i] || s->phases->atom_phase[i] == AL_PHASE_1T
                       || s->phases->atom_phase[i] == AL_PHASE_1TP;
       al_grain_boundaries_find (atoms, s->bonds, excluded, frame, excluded, s->defects);
+      if (!check_cancel (cancellable, error))
+        return NULL;
       for (guint i = 0; i < atoms->n_atoms; i++)
         excluded[i] = excluded[i] || s->phases->atom_phase[i] != AL_PHASE_2H;
       if (s->strain != NULL)
@@ -122,6 +128,8 @@ al_structure_analyze (AlAtoms                 *atoms,
                                      read_image ? AL_EMPTY_SITE_MIN_SHELL_IMAGE : AL_EMPTY_SITE_MIN_SHELL);
       else
         sites = g_array_new (FALSE, FALSE, sizeof (AlEmptySite));
+      if (!check_cancel (cancellable, error))
+        return NULL;
       {
         AlSiteFrame site_frame = { params->frame, params->width, params->height };
         gboolean read = read_image && al_site_defects_find (atoms, s->bonds, s->labels, sites, material,
