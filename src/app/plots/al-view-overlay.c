@@ -410,6 +410,18 @@ on_layers_changed (GListModel    *layers,
   watch_layers (self, position, removed, added, layers);
 }
 
+/* The legend and colour bar stay put on screen and GTK keeps their drawing
+ * while the canvas pans; only a lasso follows the image, and a new frame
+ * may have other defects. */
+static void
+on_canvas_notify (AlCanvas      *canvas,
+                  GParamSpec    *pspec,
+                  AlViewOverlay *self)
+{
+  if (self->path->len > 0 || g_str_equal (pspec->name, "frame") || g_str_equal (pspec->name, "has-image"))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 al_view_overlay_set_canvas (AlViewOverlay *self,
                             AlCanvas      *canvas)
@@ -420,8 +432,7 @@ al_view_overlay_set_canvas (AlViewOverlay *self,
   g_set_weak_pointer (&self->canvas, canvas);
   g_signal_connect_object (layers, "items-changed", G_CALLBACK (on_layers_changed), self, 0);
   watch_layers (self, 0, 0, g_list_model_get_n_items (layers), layers);
-  /* The lasso follows the image as it pans and zooms. */
-  g_signal_connect_object (canvas, "notify", G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (canvas, "notify", G_CALLBACK (on_canvas_notify), self, 0);
 }
 
 void
