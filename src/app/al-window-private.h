@@ -16,6 +16,7 @@
 #include "panels/al-metadata-panel.h"
 #include "plots/al-view-overlay.h"
 #include "panels/al-strain-panel.h"
+#include "plots/al-strain-layer.h"
 
 G_BEGIN_DECLS
 
@@ -89,6 +90,7 @@ struct _AlWindow
   /* al-window-strain.c */
   GCancellable     *gpa_cancellable;  /* the GPA run under way */
   AlGpaLayer       *gpa_layer;        /* weak: in the canvas's list */
+  AlStrainLayer    *strain_layer;     /* weak: in the canvas's list */
   GError           *gpa_error;
   /* al-window-model.c: the network file chosen (win.model 'file'). */
   char             *model_file;

@@ -41,11 +41,25 @@ gpa_thread (GTask        *task,
     g_task_return_pointer (task, maps, (GDestroyNotify) al_gpa_maps_free);
 }
 
+/* The colour bar of the per-atom strain when that layer is shown, else of
+ * the GPA map when it is. */
 static void
 update_color_bar (AlWindow *self)
 {
   AlGpaComponent c;
 
+  if (self->strain_layer != NULL && al_layer_get_visible (AL_LAYER (self->strain_layer))
+      && al_strain_layer_get_limit (self->strain_layer, al_canvas_get_frame (self->canvas)) > 0)
+    {
+      double limit = al_strain_layer_get_limit (self->strain_layer, al_canvas_get_frame (self->canvas));
+      /* Translators: the colour bar's title; %s is εxx, εyy, εxy or Rotation. */
+      g_autofree char *title = g_strdup_printf (_("%s per atom"),
+                                                al_gpa_component_title (al_strain_layer_get_component (self->strain_layer)));
+      c = al_strain_layer_get_component (self->strain_layer);
+      al_view_overlay_set_color_bar (self->view_overlay, title, al_gpa_component_unit (c), AL_COLORMAP_RDBU,
+                                     -limit, limit);
+      return;
+    }
   if (self->gpa_layer == NULL || !al_layer_get_visible (AL_LAYER (self->gpa_layer)))
     {
       al_view_overlay_set_color_bar (self->view_overlay, NULL, NULL, AL_COLORMAP_RDBU, 0, 0);
@@ -153,10 +167,32 @@ al_window_get_gpa_error (AlWindow *self)
   return self->gpa_error;
 }
 
+/* The Strain per Atom layer follows the results; the first analysis's
+ * layers replace the canvas's list, so it is put back at the bottom. */
+static void
+update_strain_layer (AlWindow *self)
+{
+  if (self->results == NULL)
+    return;
+  if (self->strain_layer == NULL)
+    {
+      AlLayer *layer = al_strain_layer_new (self->results);
+      g_list_store_insert (al_canvas_get_layers (self->canvas), 0, layer);
+      g_set_weak_pointer (&self->strain_layer, AL_STRAIN_LAYER (layer));
+      g_signal_connect_object (layer, "notify::visible", G_CALLBACK (update_color_bar), self,
+                               G_CONNECT_SWAPPED);
+      g_object_unref (layer);
+    }
+  else
+    al_strain_layer_set_results (self->strain_layer, self->results);
+}
+
 static void
 on_results_changed (AlWindow *self)
 {
   al_strain_panel_set_results (self->strain_panel, self->results, al_canvas_get_frame (self->canvas));
+  update_strain_layer (self);
+  update_color_bar (self);
   /* Without results the canvas dropped its layers, the GPA map with them. */
   if (self->results == NULL)
     {
@@ -173,6 +209,17 @@ on_gpa_component_changed (AlStrainPanel *panel,
   if (self->gpa_layer == NULL)
     return;
   al_gpa_layer_set_component (self->gpa_layer, component);
+  update_color_bar (self);
+}
+
+static void
+on_strain_component_changed (AlStrainPanel *panel,
+                             int            component,
+                             AlWindow      *self)
+{
+  if (self->strain_layer == NULL)
+    return;
+  al_strain_layer_set_component (self->strain_layer, component);
   update_color_bar (self);
 }
 
@@ -195,6 +242,8 @@ _al_window_init_strain (AlWindow *self)
   g_signal_connect (self, "results-changed", G_CALLBACK (on_results_changed), NULL);
   g_signal_connect_object (self->strain_panel, "gpa-component-changed", G_CALLBACK (on_gpa_component_changed),
                            self, 0);
+  g_signal_connect_object (self->strain_panel, "strain-component-changed",
+                           G_CALLBACK (on_strain_component_changed), self, 0);
 }
 
 void
@@ -204,4 +253,5 @@ _al_window_dispose_strain (AlWindow *self)
   g_clear_object (&self->gpa_cancellable);
   g_clear_error (&self->gpa_error);
   g_clear_weak_pointer (&self->gpa_layer);
+  g_clear_weak_pointer (&self->strain_layer);
 }

@@ -11,6 +11,7 @@
 #include "panels/al-classification-panel.h"
 #include "plots/al-gpa-layer.h"
 #include "plots/al-plot.h"
+#include "plots/al-strain-layer.h"
 #include "plots/al-view-overlay.h"
 #include "panels/al-strain-panel.h"
 
@@ -268,6 +269,30 @@ test_strain_panel (Fixture       *fx,
   for (guint i = 0; i < st->strain->n_atoms; i++)
     n_valid += isfinite (st->strain->exx[i]);
   g_assert_cmpuint (al_plot_get_total (al_strain_panel_get_plot (strain, "strain")), >=, 0.97 * n_valid);
+
+  /* Strain per atom: a hidden layer; shown, its colour bar, whose range
+   * (the 99th percentile of |εxx|) is a fraction of a per cent here. */
+  {
+    AlStrainLayer *per_atom = NULL;
+    GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)));
+    for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+      {
+        g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+        if (AL_IS_STRAIN_LAYER (layer))
+          per_atom = AL_STRAIN_LAYER (layer);
+      }
+    g_assert_nonnull (per_atom);
+    g_assert_false (al_layer_get_visible (AL_LAYER (per_atom)));
+    g_assert_false (al_view_overlay_get_color_bar_shown (overlay));
+    al_layer_set_visible (AL_LAYER (per_atom), TRUE);
+    g_assert_true (al_view_overlay_get_color_bar_shown (overlay));
+    g_assert_cmpfloat (al_strain_layer_get_limit (per_atom, 0), >, 0.01);
+    g_assert_cmpfloat (al_strain_layer_get_limit (per_atom, 0), <, 2);
+    al_strain_panel_set_strain_component (strain, AL_GPA_EXY);
+    g_assert_cmpint (al_strain_layer_get_component (per_atom), ==, AL_GPA_EXY);
+    al_layer_set_visible (AL_LAYER (per_atom), FALSE);
+    g_assert_false (al_view_overlay_get_color_bar_shown (overlay));
+  }
 
   /* GPA with automatic reflections: a layer, its colour bar, a histogram. */
   g_assert_null (gpa_layer (fx));

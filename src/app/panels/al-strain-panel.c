@@ -13,6 +13,7 @@
 enum
 {
   SIGNAL_GPA_COMPONENT_CHANGED,
+  SIGNAL_STRAIN_COMPONENT_CHANGED,
   N_SIGNALS,
 };
 
@@ -67,6 +68,8 @@ static void
 on_strain_component_changed (AlStrainPanel *self)
 {
   fill_strain_plot (self);
+  g_signal_emit (self, signals[SIGNAL_STRAIN_COMPONENT_CHANGED], 0,
+                 (int) gtk_drop_down_get_selected (self->strain_dropdown));
 }
 
 static void
@@ -139,6 +142,10 @@ al_strain_panel_class_init (AlStrainPanelClass *klass)
   signals[SIGNAL_GPA_COMPONENT_CHANGED] =
     g_signal_new ("gpa-component-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT);
+  /* The per-atom strain histogram's component changed (an AlGpaComponent). */
+  signals[SIGNAL_STRAIN_COMPONENT_CHANGED] =
+    g_signal_new ("strain-component-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 }
 
 static void
@@ -445,6 +452,14 @@ al_strain_panel_set_gpa_maps (AlStrainPanel   *self,
     gtk_label_set_text (self->gpa_label, text);
   }
   fill_gpa_plot (self);
+}
+
+void
+al_strain_panel_set_strain_component (AlStrainPanel  *self,
+                                      AlGpaComponent  component)
+{
+  g_return_if_fail (AL_IS_STRAIN_PANEL (self));
+  gtk_drop_down_set_selected (self->strain_dropdown, component);
 }
 
 AlGpaComponent

@@ -33,6 +33,10 @@ void           al_strain_panel_set_gpa_maps      (AlStrainPanel   *self,
 AlGpaComponent al_strain_panel_get_gpa_component (AlStrainPanel   *self);
 void           al_strain_panel_set_gpa_component (AlStrainPanel   *self,
                                                   AlGpaComponent   component);
+/* The component of the per-atom strain histogram (and of the Strain per
+ * Atom layer: signal "strain-component-changed"). */
+void           al_strain_panel_set_strain_component (AlStrainPanel  *self,
+                                                     AlGpaComponent  component);
 /* Chosen Bragg vectors (1/nm, or 1/px uncalibrated), as if typed. */
 void           al_strain_panel_choose_g          (AlStrainPanel   *self,
                                                   const double     g[2][2]);
