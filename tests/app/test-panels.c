@@ -389,6 +389,26 @@ test_plot (void)
   g_assert_nonnull (strstr (text, "<svg"));
   g_assert_false (al_plot_export (AL_PLOT (plot), "/nonexistent/dir/plot.png", &error));
   g_assert_nonnull (error);
+
+  /* The automatic range: the 1st and 99th percentiles, whatever the order
+   * of the values (shuffled with a fixed seed). */
+  {
+    g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+    double lo, hi;
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      values[i] = i;
+    for (guint i = G_N_ELEMENTS (values) - 1; i > 0; i--)
+      {
+        guint j = g_rand_int_range (rand, 0, i + 1);
+        float t = values[i];
+        values[i] = values[j], values[j] = t;
+      }
+    al_plot_set_values (AL_PLOT (plot), values, G_N_ELEMENTS (values), 10, 0, 0);
+    al_plot_get_range (AL_PLOT (plot), &lo, &hi);
+    g_assert_cmpfloat (lo, ==, 9);
+    g_assert_cmpfloat (hi, ==, 989);
+  }
   g_object_unref (plot);
   al_test_rmdir (dir);
 }
