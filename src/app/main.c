@@ -11,7 +11,10 @@ main (int   argc,
   g_autoptr (AlApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, AL_LOCALEDIR);
+  /* ATOMLENS_LOCALEDIR: translations from another folder (an uninstalled
+   * build's po/, the locale test). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ATOMLENS_LOCALEDIR") != NULL
+                                     ? g_getenv ("ATOMLENS_LOCALEDIR") : AL_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_application_name ("AtomLens");
