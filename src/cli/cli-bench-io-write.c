@@ -310,5 +310,13 @@ al_bench_stack_frame (const AlBenchStack *stack,
    * check (exact in float32: below 2^24). */
   for (guint y = 0; y < stack->side; y++)
     for (guint x = 0; x < stack->side; x++)
-      frame[(gsize) y * stack->side + x] = (float) ((z * 7919u + y * 131u + x) & 0xffffffu);
+      frame[(gsize) y * stack->side + x] = al_bench_stack_value (z, x, y);
+}
+
+float
+al_bench_stack_value (guint z,
+                      guint x,
+                      guint y)
+{
+  return (float) ((z * 7919u + y * 131u + x) & 0xffffffu);
 }

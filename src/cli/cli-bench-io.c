@@ -51,16 +51,15 @@ frame_is_right (const AlBenchStack *stack,
                 guint               z,
                 const float        *frame)
 {
-  g_autofree float *expected = g_new (float, (gsize) stack->side * stack->side);
-  gsize row_bytes = stack->side * sizeof (float);
-
-  /* The first, middle and last rows agree exactly with what was written. */
-  al_bench_stack_frame (stack, z, expected);
+  /* The first, middle and last rows agree exactly with what was written
+   * (checked without a second frame in memory: that would count in the
+   * peak). */
   for (guint k = 0; k < N_CHECKS; k++)
     {
-      gsize y = (gsize) k * (stack->side - 1) / (N_CHECKS - 1);
-      if (memcmp (frame + y * stack->side, expected + y * stack->side, row_bytes) != 0)
-        return FALSE;
+      guint y = k * (stack->side - 1) / (N_CHECKS - 1);
+      for (guint x = 0; x < stack->side; x++)
+        if (frame[(gsize) y * stack->side + x] != al_bench_stack_value (z, x, y))
+          return FALSE;
     }
   return TRUE;
 }

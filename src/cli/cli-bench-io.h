@@ -10,7 +10,11 @@ typedef struct
   guint n_frames;
 } AlBenchStack;
 
-/* Frame z of the benchmark stack (side × side floats). */
+/* Pixel (x, y) of frame z of the benchmark stack, and the whole frame
+ * (side × side floats). */
+float    al_bench_stack_value (guint               z,
+                               guint               x,
+                               guint               y);
 void     al_bench_stack_frame (const AlBenchStack *stack,
                                guint               z,
                                float              *frame);

@@ -9,6 +9,10 @@
 
 #include "al-half.h"
 
+/* A frame's mapped pages are given back every this many bytes, so that
+ * reading a frame holds little of the file beside its floats. */
+#define AL_RAW_RELEASE_BYTES (4u << 20)
+
 /* Rec. 601 luma weights: how bright an RGB pixel looks. */
 #define AL_LUMA_R 0.299f
 #define AL_LUMA_G 0.587f
@@ -201,8 +205,9 @@ convert_run (const AlRawFrames *raw,
     }
 }
 
-/* Converts one frame straight from the mapping and gives its pages back,
- * so that reading a stack never holds the file beside its floats. */
+/* Converts one frame straight from the mapping and gives its pages back
+ * as it goes, so that reading a stack never holds the file beside its
+ * floats. */
 static gboolean
 read_raw_frame (AlFrameSource *source,
                 guint          frame,
@@ -214,6 +219,7 @@ read_raw_frame (AlFrameSource *source,
   guint64 row_bytes = (guint64) width * raw_sample_bytes (raw);
   guint64 at = raw->offsets != NULL ? raw->offsets[frame]
                                     : raw->first_offset + (guint64) frame * raw->stride;
+  guint rows_per_release = (guint) CLAMP (AL_RAW_RELEASE_BYTES / MAX (row_bytes, 1), 1, height);
 
   if (!al_io_span_ok (source->size, at, row_bytes * height))
     {
@@ -221,14 +227,21 @@ read_raw_frame (AlFrameSource *source,
                    "“%s” is cut short: frame %u lies beyond its end", source->name, frame + 1);
       return FALSE;
     }
-  for (guint y = 0; y < height; y++)
+  for (guint y0 = 0; y0 < height; y0 += rows_per_release)
     {
-      guint stored = raw->bottom_up ? height - 1 - y : y;
-      convert_run (raw, source->data + at + stored * row_bytes, width,
-                   dest + (gsize) y * width);
+      guint y1 = MIN (y0 + rows_per_release, height);
+      for (guint y = y0; y < y1; y++)
+        {
+          guint stored = raw->bottom_up ? height - 1 - y : y;
+          convert_run (raw, source->data + at + stored * row_bytes, width,
+                       dest + (gsize) y * width);
+        }
+      /* The rows just converted (stored at the other end when bottom-up). */
+      if (source->mapped != NULL)
+        al_io_release_range (source->data,
+                             at + (raw->bottom_up ? height - y1 : y0) * row_bytes,
+                             (y1 - y0) * row_bytes);
     }
-  if (source->mapped != NULL)
-    al_io_release_range (source->data, at, row_bytes * height);
   return TRUE;
 }
 
