@@ -41,6 +41,7 @@ al_cli_bench_detect (int    argc,
   AlSimParams sp;
   AlDetectParams dp;
   guint n_atoms = 0;
+  AlDetectInfo info = { 0 };
 
   g_option_context_set_summary (context, "Time detection on a simulated 2048×2048 MoS2 image.");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -71,7 +72,7 @@ al_cli_bench_detect (int    argc,
       gint64 t0 = g_get_monotonic_time ();
       clock_t c0 = clock ();
       g_autoptr (AlAtoms) atoms = al_detect_run (al_image_frame (sim->image, 0), sim->image->width,
-                                                 sim->image->height, &dp, NULL, NULL, NULL, &error);
+                                                 sim->image->height, &dp, &info, NULL, NULL, &error);
       if (atoms == NULL)
         return al_cli_fail ("%s", error->message);
       wall[r] = (g_get_monotonic_time () - t0) / 1e6;
@@ -83,5 +84,8 @@ al_cli_bench_detect (int    argc,
   printf ("detect mos2 %d×%d, %g e⁻/Å², %u columns found: wall min %.3f s, median %.3f s; "
           "CPU (all threads) min %.3f s (%d runs, %d threads)\n",
           size, size, sp.dose, n_atoms, wall[0], wall[repeat / 2], cpu[0], repeat, threads);
+  printf ("stages of the last run (wall): lattice and width %.3f s, map and peaks %.3f s, "
+          "fitting %.3f s, species %.3f s\n",
+          info.time_lattice_s, info.time_peaks_s, info.time_refine_s, info.time_species_s);
   return 0;
 }

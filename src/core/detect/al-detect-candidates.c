@@ -260,7 +260,8 @@ al_detect_add_residual_candidates (const float          *frame,
                                    guint                 height,
                                    GArray               *fits,
                                    double                width_px,
-                                   double                neighbour_px)
+                                   double                neighbour_px,
+                                   guint                 n_threads)
 {
   gsize n_px = (gsize) width * height;
   g_autofree float *resid = g_new (float, n_px);
@@ -272,7 +273,8 @@ al_detect_add_residual_candidates (const float          *frame,
   AlColumnGrid grid;
   gsize n_sample = 0, step = MAX (1, n_px / AL_DETECT_NOISE_SAMPLES);
 
-  al_refine_render (resid, width, height, (AlColumnFit *) fits->data, fits->len);
+  al_refine_render_threaded (resid, width, height, (AlColumnFit *) fits->data, fits->len,
+                             n_threads);
   for (gsize i = 0; i < n_px; i++)
     resid[i] = frame[i] - resid[i];
   /* The background is what the columns leave, smoothed. */

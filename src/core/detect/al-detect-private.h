@@ -59,6 +59,9 @@ G_BEGIN_DECLS
 /* Network maps: a column is where the atom probability passes one half. */
 #define AL_DETECT_PROB_THRESHOLD 0.5f
 #define AL_DETECT_Z_EXPONENT 1.7
+/* A column on a lattice site keeps its fitted position while it stays
+ * within this many neighbour distances of the site. */
+#define AL_DETECT_SITE_SHIFT_FRACTION 0.25
 /* The columns are fitted again with the re-measured width when it differs
  * from the first measurement by more than this fraction. */
 #define AL_DETECT_WIDTH_REFIT 0.01
@@ -116,7 +119,8 @@ guint        al_detect_add_residual_candidates  (const float          *frame,
                                                  guint                 height,
                                                  GArray               *fits,
                                                  double                width_px,
-                                                 double                neighbour_px);
+                                                 double                neighbour_px,
+                                                 guint                 n_threads);
 guint        al_detect_add_site_candidates      (GArray               *fits,
                                                  guint                 width,
                                                  guint                 height,

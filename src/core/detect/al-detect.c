@@ -17,6 +17,7 @@
 #include "al-error.h"
 #include "detect/al-filter.h"
 #include "detect/al-log.h"
+#include "detect/al-site-fill.h"
 #include "detect/al-sites.h"
 
 void
@@ -176,6 +177,54 @@ find_scales (const float          *frame,
   return info->neighbour_px >= 2.0;
 }
 
+/* The lattice prior (al-site-fill.c): columns on the honeycomb sites the
+ * found columns imply, then a fit of their positions (and of what moves
+ * with them). A site's column keeps its fitted position only while that
+ * stays on the site; the fit does not decide whether it is there. */
+static gboolean
+fill_sites (const float          *frame,
+            const float          *background,
+            guint                 width,
+            guint                 height,
+            GArray               *fits,
+            const AlRefineParams *rp,
+            const AlDetectInfo   *info,
+            const AlDetectParams *params,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  AlSiteFillParams sp;
+  AlRefineParams p = *rp;
+  guint n_old = fits->len, added;
+  g_autofree guint8 *active = NULL;
+  g_autofree AlColumnFit *placed = NULL;
+  AlColumnFit *cols;
+
+  al_site_fill_params_init (&sp, info->column_width_px, info->neighbour_px);
+  sp.n_threads = params->n_threads;
+  added = al_site_fill (frame, background, width, height, fits, &sp);
+  g_debug ("detect: %u columns on lattice sites", added);
+  if (added == 0)
+    return TRUE;
+  cols = (AlColumnFit *) fits->data;
+  placed = g_memdup2 (cols + n_old, sizeof (AlColumnFit) * added);
+  active = g_new0 (guint8, fits->len);
+  memset (active + n_old, 1, added);
+  p.active = active;
+  p.warm = TRUE;
+  if (!al_refine_columns (frame, width, height, cols, fits->len, &p, cancellable, error))
+    return FALSE;
+  for (guint k = 0; k < added; k++)
+    {
+      AlColumnFit *c = &cols[n_old + k];
+      if (!c->ok || !(c->amplitude > 0)
+          || hypot (c->x - placed[k].x, c->y - placed[k].y)
+               > AL_DETECT_SITE_SHIFT_FRACTION * info->neighbour_px)
+        *c = placed[k];
+    }
+  return TRUE;
+}
+
 /* Finds the atomic columns of one frame. Returns an empty AlAtoms (not an
  * error) when the image holds no lattice to find. */
 AlAtoms *
@@ -269,7 +318,8 @@ al_detect_run (const float          *frame,
       al_progress_report (progress, "Refining positions",
                           0.5 + 0.4 * round / AL_DETECT_RESIDUAL_ROUNDS);
       guint added = al_detect_add_residual_candidates (fit_frame, bg, width, height, fits,
-                                                       info.column_width_px, info.neighbour_px);
+                                                       info.column_width_px, info.neighbour_px,
+                                                       params->n_threads);
       /* Sites of the honeycomb left empty: a faint column may hide there. */
       if (two_sublattices (params->material))
         added += al_detect_add_site_candidates (fits, width, height, info.column_width_px,
@@ -296,7 +346,8 @@ al_detect_run (const float          *frame,
         info.column_width_px = w;
       rp.width_px = info.column_width_px;
       al_detect_add_residual_candidates (fit_frame, bg, width, height, fits,
-                                         info.column_width_px, info.neighbour_px);
+                                         info.column_width_px, info.neighbour_px,
+                                         params->n_threads);
       if (two_sublattices (params->material))
         al_detect_add_site_candidates (fits, width, height, info.column_width_px,
                                        info.neighbour_px);
@@ -306,6 +357,9 @@ al_detect_run (const float          *frame,
                                     info.neighbour_px, &memory, cancellable, error))
         return NULL;
     }
+  if (two_sublattices (params->material)
+      && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, cancellable, error))
+    return NULL;
   cols = (AlColumnFit *) fits->data;
   n = fits->len;
 

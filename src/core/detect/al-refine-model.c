@@ -39,13 +39,14 @@ render_band (gpointer data)
       if (!col->ok)
         continue;
       w = al_column_window (col->x, col->y, r, job->width, job->height);
-      w.y0 = MAX (w.y0, job->y_start);
-      w.y1 = MIN (w.y1, job->y_end);
-      if (w.y0 >= w.y1)
+      if (MAX (w.y0, job->y_start) >= MIN (w.y1, job->y_end))
         continue;
+      /* The whole window's profile, then this band's rows of it: the
+       * values must not depend on where the bands split (the exp()
+       * recurrence starts at the window's edge). */
       al_gauss_1d (ex, w.x0, w.x1, col->x, col->width);
       al_gauss_1d (ey, w.y0, w.y1, col->y, col->width);
-      for (int y = w.y0; y < w.y1; y++)
+      for (int y = MAX (w.y0, job->y_start); y < MIN (w.y1, job->y_end); y++)
         {
           float *row = job->model + (gsize) y * job->width;
           double ay = col->amplitude * ey[y - w.y0];

@@ -22,9 +22,11 @@
  * its standard error (or converged_px, when larger): adds < 1 % to its
  * variance. */
 #define AL_REFINE_SE_FRACTION 0.2
-/* A column is fitted again when it, or a neighbour weighted by their
- * overlap, moved this fraction of its tolerance in the last sweep. */
+/* A column is fitted again when its neighbours' moves in the last sweep,
+ * weighted by their reach, add up to this fraction of its tolerance. */
 #define AL_REFINE_ACTIVE_MOVE 0.5f
+/* Neighbours whose moves are counted as adding up on a column, at most. */
+#define AL_REFINE_MAX_NEIGHBOURS 12.0f
 /* Columns closer than this many widths overlap strongly (damped sweeps). */
 #define AL_REFINE_CROWDED_SIGMAS 3.0
 
@@ -80,12 +82,14 @@ typedef struct
   const float *moved;
   float       *influence;
   double       inv_4s2;
+  double       inv_s;
   guint        self;
   gboolean     near;
 } Neighbourhood;
 
-/* How much a column's move reaches a neighbour's fit: their Gaussians'
- * overlap, exp(-d²/4σ²). */
+/* How much a column's move reaches a neighbour's fitted position: through
+ * the overlap of their Gaussians' slopes, about (d/σ)·exp(-d²/4σ²) (at
+ * most 1). */
 static void
 spread_influence (guint    j,
                   double   dx,
@@ -93,16 +97,19 @@ spread_influence (guint    j,
                   gpointer data)
 {
   Neighbourhood *n = data;
-  float reach = n->moved[n->self] * (float) exp (-(dx * dx + dy * dy) * n->inv_4s2);
+  double d2 = dx * dx + dy * dy;
 
-  n->influence[j] = MAX (n->influence[j], reach);
+  if (j != n->self)
+    n->influence[j] += n->moved[n->self]
+                       * (float) MIN (1.0, sqrt (d2) * n->inv_s * exp (-d2 * n->inv_4s2));
 }
 
-/* Marks the columns worth fitting again: those that moved in the last
- * sweep by half their tolerance (`moved` is in units of it), or whose
- * neighbours' moves, weighted by how much they overlap, reach that. The
- * others would come out where they are. Only movers spread (the overlap
- * is at most 1), and after a few sweeps they are few. */
+/* Marks the columns worth fitting again: those that moved half their
+ * tolerance in the last sweep (`moved` is in units of it), or whose
+ * neighbours' moves, weighted by how much they reach it, add up to that.
+ * (Refitting only through the neighbours, since an undamped column that
+ * moved is where its fit put it, was tried: at coarse sampling, where the
+ * first fit is rough, graphene lost a quarter of its atoms.) */
 static void
 mark_active (const AlColumnFit *columns,
              guint              n_columns,
@@ -114,17 +121,22 @@ mark_active (const AlColumnFit *columns,
              guint8            *active)
 {
   AlColumnGrid grid;
-  g_autofree float *influence = g_memdup2 (moved, sizeof (float) * MAX (n_columns, 1));
-  Neighbourhood n = { moved, influence, 0.25 / (width_px * width_px), 0, FALSE };
+  g_autofree float *influence = g_new0 (float, MAX (n_columns, 1));
+  Neighbourhood n = { moved, influence, 0.25 / (width_px * width_px), 1.0 / width_px, 0, FALSE };
 
   al_column_grid_init (&grid, columns, NULL, n_columns, width, height, reach);
   for (guint j = 0; j < n_columns; j++)
-    if (moved[j] >= AL_REFINE_ACTIVE_MOVE)
-      {
-        n.self = j;
-        al_column_grid_foreach (&grid, columns, columns[j].x, columns[j].y, reach,
-                                spread_influence, &n);
-      }
+    {
+      influence[j] += moved[j];
+      /* Reach is at most 1 and there are a few neighbours: a small move
+       * spreads nothing worth a fit. */
+      if (moved[j] >= AL_REFINE_ACTIVE_MOVE / AL_REFINE_MAX_NEIGHBOURS)
+        {
+          n.self = j;
+          al_column_grid_foreach (&grid, columns, columns[j].x, columns[j].y, reach,
+                                  spread_influence, &n);
+        }
+    }
   for (guint i = 0; i < n_columns; i++)
     active[i] = influence[i] >= AL_REFINE_ACTIVE_MOVE;
   al_column_grid_clear (&grid);

@@ -163,6 +163,31 @@ site_model (const AlColumnFit *columns,
   return TRUE;
 }
 
+/* The honeycomb as the columns show it: the amplitude between the dim and
+ * the bright class, and the direction family F (radians) from a bright
+ * column to its dim neighbours. FALSE when the columns are not of two
+ * kinds or too few. */
+gboolean
+al_sites_honeycomb (const AlColumnFit *columns,
+                    guint              n_columns,
+                    guint              width,
+                    guint              height,
+                    double             neighbour_px,
+                    double            *split,
+                    double            *family)
+{
+  g_autofree gboolean *all = g_new (gboolean, MAX (n_columns, 1));
+  SiteState s;
+
+  for (guint i = 0; i < n_columns; i++)
+    all[i] = columns[i].ok;
+  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, &s))
+    return FALSE;
+  *split = s.split;
+  *family = s.family;
+  return TRUE;
+}
+
 /* Sets accept[i] for each faint column i that sits on a honeycomb site of
  * the strong columns around it. */
 void

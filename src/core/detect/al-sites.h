@@ -20,6 +20,14 @@ void     al_sites_accept_faint  (const AlColumnFit *columns,
                                  guint              height,
                                  double             neighbour_px);
 
+gboolean al_sites_honeycomb     (const AlColumnFit *columns,
+                                 guint              n_columns,
+                                 guint              width,
+                                 guint              height,
+                                 double             neighbour_px,
+                                 double            *split,
+                                 double            *family);
+
 guint    al_sites_predict       (const AlColumnFit *columns,
                                  guint              n_columns,
                                  guint              width,

@@ -1,0 +1,315 @@
+/* al-site-fill.c: the lattice prior (see al-site-fill.h).
+ *
+ * Finding a column of unknown position means searching for a peak among
+ * all the noise of the image; testing for one at a known position is a
+ * single likelihood ratio, far more sensitive at low dose. The honeycomb
+ * that the columns found show (the bright/dim split and the bond direction
+ * family F, al_sites_honeycomb) places each neighbour site one neighbour
+ * distance from every column; a site is taken when at least two columns
+ * place it (the mean of their predictions: local, so strain and grain
+ * boundaries are followed, and never out into vacuum from one edge column
+ * alone) and no column holds it.
+ *
+ * At the site the amplitude of a Gaussian of the columns' width is fitted
+ * to the image minus every column and the background (linear least
+ * squares: A = Σgr / Σg², se = σ/√Σg²). The decision is Bayes': with z =
+ * A/se and z0 the same for a column of the site's class (the median
+ * amplitude of that class over se), the log likelihood ratio of a column
+ * against an empty site is z·z0 − z0²/2, and the site is a column when
+ * that beats the prior odds of a vacancy, ln((1 − p)/p). At high dose this
+ * asks for z ≈ z0/2 (a vacancy stays empty); at low dose, where a single
+ * column is not significant, the lattice decides, as it should. A floor
+ * on z keeps sites that look less like a column than like nothing empty.
+ */
+#include "detect/al-site-fill.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "detect/al-column-grid.h"
+#include "detect/al-filter.h"
+#include "detect/al-refine-private.h"
+#include "detect/al-sites.h"
+
+/* Rounds of growth (each round's columns imply the next round's sites). */
+#define AL_SITE_FILL_ROUNDS 8
+/* Columns that must place a site. */
+#define AL_SITE_MIN_SUPPORT 2
+/* Predictions within this many neighbour distances are one site (sites
+ * of one class are √3 neighbour distances apart; the predictions of one
+ * site scatter by a pixel or two with strain and noise). */
+#define AL_SITE_MERGE_FRACTION 0.5
+/* A site is held when a column is within this many neighbour distances. */
+#define AL_SITE_EMPTY_FRACTION 0.45
+/* A site whose z is below this stays empty whatever the prior says. */
+#define AL_SITE_MIN_Z 0.5
+/* The site's fit uses pixels within this many widths. */
+#define AL_SITE_WINDOW_SIGMAS 2.5
+/* A taken site's Gaussian is removed from the residual this far out. */
+#define AL_SITE_RENDER_SIGMAS 4.0
+#define AL_SITE_PRIOR_OCCUPIED 0.98
+
+typedef struct
+{
+  double   sx;       /* sum of the predictions */
+  double   sy;
+  guint    support;  /* columns that predicted the site */
+  gboolean bright;   /* the site's class */
+  gint32   next;     /* next site in the same grid cell */
+} Site;
+
+void
+al_site_fill_params_init (AlSiteFillParams *params,
+                          double            width_px,
+                          double            neighbour_px)
+{
+  memset (params, 0, sizeof *params);
+  params->width_px = width_px;
+  params->neighbour_px = neighbour_px;
+  params->prior_occupied = AL_SITE_PRIOR_OCCUPIED;
+  params->n_threads = 1;
+}
+
+/* Least-squares amplitude of a Gaussian fixed at (x, y) in `resid`, with
+ * its standard error (pixel noise variance `var`) and that of the position
+ * the same pixels would give. */
+static void
+fit_at_site (const float *resid,
+             guint        width,
+             guint        height,
+             double       x,
+             double       y,
+             double       s,
+             double       var,
+             double      *amp,
+             double      *se_amp,
+             double      *se_pos)
+{
+  double ex[256], ey[256], sgg = 0, sgr = 0, sdd = 0;
+  int r = MIN ((int) ceil (AL_SITE_WINDOW_SIGMAS * s), 120);
+  AlWindow w = al_column_window (x, y, r, width, height);
+
+  al_gauss_1d (ex, w.x0, w.x1, x, s);
+  al_gauss_1d (ey, w.y0, w.y1, y, s);
+  for (int py = w.y0; py < w.y1; py++)
+    for (int px = w.x0; px < w.x1; px++)
+      {
+        double g = ex[px - w.x0] * ey[py - w.y0], dx = (px - x) / (s * s);
+        sgg += g * g;
+        sgr += g * resid[(gsize) py * width + px];
+        sdd += g * g * dx * dx;
+      }
+  *amp = sgg > 0 ? sgr / sgg : 0.0;
+  *se_amp = sgg > 0 ? sqrt (var / sgg) : G_MAXDOUBLE;
+  *se_pos = *amp > 0 && sdd > 0 ? sqrt (var / (*amp * *amp * sdd)) : 0.0;
+}
+
+static void
+subtract_column (float  *resid,
+                 guint   width,
+                 guint   height,
+                 double  x,
+                 double  y,
+                 double  s,
+                 double  amp)
+{
+  double ex[256], ey[256];
+  int r = MIN ((int) ceil (AL_SITE_RENDER_SIGMAS * s), 120);
+  AlWindow w = al_column_window (x, y, r, width, height);
+
+  al_gauss_1d (ex, w.x0, w.x1, x, s);
+  al_gauss_1d (ey, w.y0, w.y1, y, s);
+  for (int py = w.y0; py < w.y1; py++)
+    for (int px = w.x0; px < w.x1; px++)
+      resid[(gsize) py * width + px] -= (float) (amp * ex[px - w.x0] * ey[py - w.y0]);
+}
+
+/* Median amplitude of the ok columns on one side of `split`. */
+static double
+class_amplitude (const AlColumnFit *cols,
+                 guint              n,
+                 double             split,
+                 gboolean           bright)
+{
+  g_autofree float *a = g_new (float, MAX (n, 1));
+  guint m = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (cols[i].ok && (cols[i].amplitude >= split) == bright)
+      a[m++] = (float) cols[i].amplitude;
+  return m > 0 ? al_filter_percentile (a, m, 0.5) : 0.0;
+}
+
+/* Gathers the sites the columns place, merged where they agree. */
+static GArray *
+predict_sites (const AlColumnFit *cols,
+               guint              n,
+               guint              width,
+               guint              height,
+               double             nn,
+               double             split,
+               double             family)
+{
+  GArray *sites = g_array_new (FALSE, FALSE, sizeof (Site));
+  double cell = AL_SITE_MERGE_FRACTION * nn;
+  guint gw = (guint) (width / cell) + 3, gh = (guint) (height / cell) + 3;
+  g_autofree gint32 *grid = g_new (gint32, (gsize) gw * gh);
+
+  for (gsize k = 0; k < (gsize) gw * gh; k++)
+    grid[k] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean bright = cols[i].amplitude >= split;
+      if (!cols[i].ok)
+        continue;
+      for (int k = 0; k < 3; k++)
+        {
+          double angle = family + k * 2.0 * G_PI / 3.0 + (bright ? 0.0 : G_PI / 3.0);
+          double x = cols[i].x + nn * cos (angle), y = cols[i].y + nn * sin (angle);
+          int gx = (int) floor (x / cell) + 1, gy = (int) floor (y / cell) + 1;
+          gint32 found = -1;
+          if (x < 0 || y < 0 || x > width - 1 || y > height - 1)
+            continue;
+          for (int yy = gy - 1; yy <= gy + 1 && found < 0; yy++)
+            for (int xx = gx - 1; xx <= gx + 1 && found < 0; xx++)
+              for (gint32 t = grid[(gsize) yy * gw + xx]; t >= 0 && found < 0;
+                   t = g_array_index (sites, Site, t).next)
+                {
+                  const Site *o = &g_array_index (sites, Site, t);
+                  if (o->bright == !bright
+                      && hypot (o->sx / o->support - x, o->sy / o->support - y) < cell)
+                    found = t;
+                }
+          if (found >= 0)
+            {
+              Site *o = &g_array_index (sites, Site, found);
+              o->sx += x;
+              o->sy += y;
+              o->support++;
+            }
+          else
+            {
+              Site site = { x, y, 1, !bright, grid[(gsize) gy * gw + gx] };
+              grid[(gsize) gy * gw + gx] = (gint32) sites->len;
+              g_array_append_val (sites, site);
+            }
+        }
+    }
+  return sites;
+}
+
+static void
+mark_held (guint    j,
+           double   dx,
+           double   dy,
+           gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* One round: tests every supported empty site; returns how many it took. */
+static guint
+fill_round (float                  *resid,
+            guint                   width,
+            guint                   height,
+            GArray                 *fits,
+            const AlSiteFillParams *params,
+            const float            *background,
+            double                  var,
+            double                  split,
+            double                  family,
+            const double           *class_amp)
+{
+  const double nn = params->neighbour_px, s = params->width_px;
+  double log_odds = log (params->prior_occupied / (1.0 - params->prior_occupied));
+  g_autoptr (GArray) sites = predict_sites ((AlColumnFit *) fits->data, fits->len, width, height,
+                                            nn, split, family);
+  g_autoptr (GArray) taken = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+  AlColumnGrid grid;
+
+  al_column_grid_init (&grid, (AlColumnFit *) fits->data, NULL, fits->len, width, height,
+                       AL_SITE_EMPTY_FRACTION * nn);
+  for (guint k = 0; k < sites->len; k++)
+    {
+      const Site *site = &g_array_index (sites, Site, k);
+      double x = site->sx / site->support, y = site->sy / site->support;
+      double amp, se, se_pos, z, z0, threshold;
+      gboolean held = FALSE;
+      AlColumnFit c = { 0 };
+
+      if (site->support < AL_SITE_MIN_SUPPORT)
+        continue;
+      al_column_grid_foreach (&grid, (AlColumnFit *) fits->data, x, y,
+                              AL_SITE_EMPTY_FRACTION * nn, mark_held, &held);
+      if (held)
+        continue;
+      fit_at_site (resid, width, height, x, y, s, var, &amp, &se, &se_pos);
+      z = amp / se;
+      z0 = class_amp[site->bright ? 1 : 0] / se;
+      if (!(z0 > 0))
+        continue;
+      threshold = MAX (AL_SITE_MIN_Z, (0.5 * z0 * z0 - log_odds) / z0);
+      if (z < threshold)
+        continue;
+      c.x = x;
+      c.y = y;
+      c.amplitude = amp;
+      c.width = s;
+      c.background = background[(gsize) lround (y) * width + (gsize) lround (x)];
+      c.se_amplitude = se;
+      c.se_x = c.se_y = se_pos;
+      c.ok = TRUE;
+      g_array_append_val (taken, c);
+    }
+  al_column_grid_clear (&grid);
+  for (guint k = 0; k < taken->len; k++)
+    {
+      const AlColumnFit *c = &g_array_index (taken, AlColumnFit, k);
+      subtract_column (resid, width, height, c->x, c->y, s, c->amplitude);
+    }
+  g_array_append_vals (fits, taken->data, taken->len);
+  return taken->len;
+}
+
+guint
+al_site_fill (const float            *frame,
+              const float            *background,
+              guint                   width,
+              guint                   height,
+              GArray                 *fits,
+              const AlSiteFillParams *params)
+{
+  gsize n_px = (gsize) width * height;
+  g_autofree float *resid = NULL;
+  g_autofree float *smooth = NULL;
+  double split, family, var, class_amp[2];
+  guint n_old = fits->len;
+
+  g_return_val_if_fail (params->prior_occupied > 0 && params->prior_occupied < 1, 0);
+  if (!al_sites_honeycomb ((AlColumnFit *) fits->data, fits->len, width, height,
+                           params->neighbour_px, &split, &family))
+    return 0;
+  class_amp[0] = class_amplitude ((AlColumnFit *) fits->data, fits->len, split, FALSE);
+  class_amp[1] = class_amplitude ((AlColumnFit *) fits->data, fits->len, split, TRUE);
+  resid = g_new (float, n_px);
+  al_refine_render_threaded (resid, width, height, (AlColumnFit *) fits->data, fits->len,
+                             params->n_threads);
+  /* The background under the columns: what the columns leave, smoothed. */
+  smooth = g_new (float, n_px);
+  for (gsize i = 0; i < n_px; i++)
+    resid[i] = frame[i] - resid[i];
+  al_filter_background (resid, smooth, width, height, params->neighbour_px);
+  for (gsize i = 0; i < n_px; i++)
+    resid[i] -= smooth[i];
+  var = pow (al_filter_noise_sigma (resid, width, height), 2);
+  for (int round = 0; round < AL_SITE_FILL_ROUNDS; round++)
+    {
+      guint added = fill_round (resid, width, height, fits, params, background, var, split,
+                                family, class_amp);
+      g_debug ("site fill: round %d took %u sites (split %g, class amplitudes %g / %g)",
+               round, added, split, class_amp[0], class_amp[1]);
+      if (added == 0)
+        break;
+    }
+  return fits->len - n_old;
+}
