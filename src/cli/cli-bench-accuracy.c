@@ -153,6 +153,7 @@ report_lines_and_phases (const AlSimResult *sim,
 {
   guint n_line[2] = { 0 }, hit_line[2] = { 0 }, fp_line[2] = { 0 }, lost_line[2] = { 0 };
   guint inter[AL_N_PHASES] = { 0 }, uni[AL_N_PHASES] = { 0 };
+  guint dinter[AL_N_PHASES] = { 0 }, duni[AL_N_PHASES] = { 0 };
   int line_types[2] = { AL_DEFECT_GRAIN_BOUNDARY, AL_DEFECT_EDGE };
   gboolean any_phase = FALSE;
 
@@ -178,6 +179,15 @@ report_lines_and_phases (const AlSimResult *sim,
         uni[fp]++;
       else
         inter[tp]++;
+      {
+        /* The map itself at the true column, found or not. */
+        AlPhase mp = al_phase_map_at (s->phases, truth->x[i], truth->y[i]);
+        duni[tp]++;
+        if (mp != tp)
+          duni[mp]++;
+        else
+          dinter[tp]++;
+      }
     }
   for (int k = 0; k < 2; k++)
     if (n_line[k] > 0)
@@ -187,8 +197,9 @@ report_lines_and_phases (const AlSimResult *sim,
   if (any_phase)
     for (int p = AL_PHASE_2H; p < AL_N_PHASES; p++)
       if (uni[p] > 0)
-        printf ("  phase %-9s IoU %.3f (per column, %u columns)\n", al_phase_name (p),
-                (double) inter[p] / uni[p], uni[p]);
+        printf ("  phase %-9s IoU %.3f (per found column, %u columns; of the map at the true columns %.3f)\n",
+                al_phase_name (p), (double) inter[p] / uni[p], uni[p],
+                duni[p] ? (double) dinter[p] / duni[p] : 0.0);
   (void) sim;
 }
 

@@ -270,7 +270,11 @@ analyse_structure (AlAnalysis   *analysis,
                    GCancellable *cancellable,
                    GError      **error)
 {
-  AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height, pixels };
+  /* The phase map weighs the phase network, when there is one for the
+   * material, with the atoms' neighbourhoods. */
+  g_autofree char *phase_model = analysis->material != NULL && analysis->material->is_tmd
+                                   ? al_model_find (analysis->material, AL_MODEL_TASK_PHASE) : NULL;
+  AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height, pixels, phase_model, 1 };
   gint64 start = g_get_monotonic_time ();
   AlStructure *s = al_structure_analyze (atoms, analysis->material, pixel_size, frame, &sp,
                                          NULL, cancellable, error);

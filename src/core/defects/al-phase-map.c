@@ -1,6 +1,7 @@
 /* al-phase-map.c: per-atom phase from neighbourhood descriptors, smoothed
  * in space and rasterised. */
 #include "defects/al-phase-map.h"
+#include "defects/al-phase-net.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +23,13 @@
 /* Columns this close to the outermost ones (in d) have no phase of their
  * own: their neighbours outside the field are not seen. */
 #define AL_PHASE_BORDER_NN 1.5
+/* With the phase network: its probabilities are read over this disc (in
+ * d) around each atom; descriptor votes count with this floor; the
+ * descriptors' disorder is amorphous only where no crystal phase reaches
+ * this network probability. */
+#define AL_PHASE_NET_RADIUS_NN 1.0
+#define AL_PHASE_DESCRIPTOR_FLOOR 0.25
+#define AL_PHASE_NET_CONFIDENT 0.4
 /* Smallest region reported as a planar defect, in a². */
 #define AL_PHASE_MIN_AREA_A2 3.0
 
@@ -173,11 +181,50 @@ uniform_phase (const AlBonds *bonds,
   return phase;
 }
 
+/* The phase the network and the descriptors agree on best: the network's
+ * crystal probabilities (renormalised over 2H, 1T, 1T′) times the share of
+ * the neighbourhood's descriptor votes for each, floored so that one
+ * source alone cannot rule a phase out. Disorder by the descriptors makes
+ * the atom amorphous only where the network sees no crystal with
+ * confidence: at low dose, missed columns disorder a 1T metal's six bonds
+ * while the image shows the 1T pattern plainly. The network's own
+ * amorphous class is not used (its model card: IoU ≤ 0.11). */
+static guint8
+combined_phase (const Vote       *v,
+                const AlPhaseNet *net,
+                double            x,
+                double            y,
+                double            radius)
+{
+  double q[AL_N_PHASES], qc, best_score = -1.0, top = 0.0;
+  guint crystal = v->votes[AL_PHASE_2H] + v->votes[AL_PHASE_1T] + v->votes[AL_PHASE_1TP];
+  guint total = crystal + v->disorder;
+  guint8 best = AL_PHASE_2H;
+
+  al_phase_net_mean (net, x, y, radius, q);
+  qc = q[AL_PHASE_2H] + q[AL_PHASE_1T] + q[AL_PHASE_1TP];
+  for (guint p = AL_PHASE_2H; p <= AL_PHASE_1TP; p++)
+    {
+      double qp = qc > 0.0 ? q[p] / qc : 1.0 / 3.0;
+      double score = qp * (AL_PHASE_DESCRIPTOR_FLOOR + (crystal > 0 ? (double) v->votes[p] / crystal : 0.0));
+      top = MAX (top, qp);
+      if (score > best_score)
+        {
+          best_score = score;
+          best = (guint8) p;
+        }
+    }
+  if ((total == 0 || 2 * v->disorder > total) && top < AL_PHASE_NET_CONFIDENT)
+    return AL_PHASE_AMORPHOUS;
+  return best;
+}
+
 static void
-smooth_atoms (AlPhaseMap    *map,
-              const AlAtoms *atoms,
-              const AlBonds *bonds,
-              const guint8  *raw)
+smooth_atoms (AlPhaseMap       *map,
+              const AlAtoms    *atoms,
+              const AlBonds    *bonds,
+              const guint8     *raw,
+              const AlPhaseNet *net)
 {
   double radius = AL_PHASE_VOTE_RADIUS_A * sqrt (3.0) * bonds->nn_px;
 
@@ -185,7 +232,7 @@ smooth_atoms (AlPhaseMap    *map,
     {
       Vote v = { raw, { 0 }, 0 };
       guint best = AL_PHASE_2H, total;
-      guint8 uniform = uniform_phase (bonds, raw, i);
+      guint8 uniform = net == NULL ? uniform_phase (bonds, raw, i) : AL_PHASE_UNKNOWN;
       if (uniform != AL_PHASE_UNKNOWN)
         {
           /* Deep inside one phase the vote is a foregone conclusion. */
@@ -193,6 +240,12 @@ smooth_atoms (AlPhaseMap    *map,
           continue;
         }
       al_cell_grid_query (bonds->grid, atoms->x[i], atoms->y[i], radius, vote_visit, &v);
+      if (net != NULL)
+        {
+          map->atom_phase[i] = combined_phase (&v, net, atoms->x[i], atoms->y[i],
+                                               AL_PHASE_NET_RADIUS_NN * bonds->nn_px);
+          continue;
+        }
       for (guint p = AL_PHASE_2H; p < AL_N_PHASES; p++)
         if (v.votes[p] > v.votes[best])
           best = p;
@@ -203,12 +256,33 @@ smooth_atoms (AlPhaseMap    *map,
     }
 }
 
+/* Where no atom was found, the network's most probable phase (vacuum
+ * included; its amorphous class is not trusted and reads as 2H). */
+static guint8
+net_phase (const AlPhaseNet *net,
+           double            x,
+           double            y,
+           double            radius)
+{
+  double q[AL_N_PHASES];
+  guint8 best = AL_PHASE_VACUUM;
+
+  al_phase_net_mean (net, x, y, radius, q);
+  q[AL_PHASE_2H] += q[AL_PHASE_AMORPHOUS];
+  q[AL_PHASE_AMORPHOUS] = 0.0;
+  for (guint8 p = 0; p < AL_N_PHASES; p++)
+    if (q[p] > q[best])
+      best = p;
+  return best;
+}
+
 static void
-rasterise (AlPhaseMap    *map,
-           const AlAtoms *atoms,
-           const AlBonds *bonds,
-           double         width,
-           double         height)
+rasterise (AlPhaseMap       *map,
+           const AlAtoms    *atoms,
+           const AlBonds    *bonds,
+           const AlPhaseNet *net,
+           double            width,
+           double            height)
 {
   double nn = bonds->nn_px;
 
@@ -221,7 +295,8 @@ rasterise (AlPhaseMap    *map,
       {
         double x = (cx + 0.5) * map->cell_px, y = (cy + 0.5) * map->cell_px;
         int j = al_cell_grid_nearest (bonds->grid, x, y, AL_PHASE_VACUUM_NN * nn, -1, NULL);
-        guint8 p = j >= 0 ? map->atom_phase[j] : AL_PHASE_VACUUM;
+        guint8 p = j >= 0 ? map->atom_phase[j]
+                   : net != NULL ? net_phase (net, x, y, 0.5 * map->cell_px) : AL_PHASE_VACUUM;
         map->cell[(gsize) cy * map->n_cx + cx] = p;
         map->area_px2[p] += map->cell_px * map->cell_px;
         if (cx > 0)
@@ -240,12 +315,14 @@ rasterise (AlPhaseMap    *map,
 
 /* Builds the phase map over a field of width × height px (0: the atoms'
  * extent). `edge` (may be NULL) marks atoms at the border of vacuum, whose
- * missing bonds say nothing about their phase. */
+ * missing bonds say nothing about their phase. `net` (may be NULL): the
+ * phase network's probabilities, weighed with the descriptors. */
 AlPhaseMap *
 al_phase_map_build (const AlAtoms    *atoms,
                     const AlBonds    *bonds,
                     const AlMaterial *material,
                     const guint8     *edge,
+                    const AlPhaseNet *net,
                     double            width,
                     double            height)
 {
@@ -276,8 +353,8 @@ al_phase_map_build (const AlAtoms    *atoms,
     }
   if (bonds->nn_px <= 0.0)
     return map;
-  smooth_atoms (map, atoms, bonds, raw);
-  rasterise (map, atoms, bonds, width, height);
+  smooth_atoms (map, atoms, bonds, raw, net);
+  rasterise (map, atoms, bonds, net, width, height);
   return map;
 }
 

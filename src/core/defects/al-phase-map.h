@@ -9,7 +9,11 @@
  * neighbourhood the region is amorphous. Labels are then smoothed by a
  * majority vote over each atom's neighbourhood (clustering in space), and
  * rasterised on a grid half a bond wide; cells with no atom within 1.2 d
- * are vacuum.
+ * are vacuum. With the phase network's per-pixel probabilities
+ * (al-phase-net.h) each atom's phase weighs both: the network's crystal
+ * probabilities around it times its neighbourhood's descriptor votes,
+ * and raster cells with no atom near (columns the detection missed) take
+ * the network's phase instead of vacuum.
  */
 #pragma once
 
@@ -46,10 +50,13 @@ typedef struct
 
 const char *al_phase_name        (AlPhase           phase);
 AlDefectType al_phase_defect_type (AlPhase          phase);
+struct _AlPhaseNet;
+
 AlPhaseMap *al_phase_map_build   (const AlAtoms    *atoms,
                                   const AlBonds    *bonds,
                                   const AlMaterial *material,
                                   const guint8     *edge,
+                                  const struct _AlPhaseNet *net,
                                   double            width,
                                   double            height);
 AlPhase     al_phase_map_at      (const AlPhaseMap *map,

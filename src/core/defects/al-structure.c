@@ -7,6 +7,7 @@
 #include "al-error.h"
 #include "defects/al-empty-sites.h"
 #include "defects/al-line-defects.h"
+#include "defects/al-phase-net.h"
 #include "defects/al-point-defects.h"
 #include "defects/al-site-classify.h"
 
@@ -54,7 +55,8 @@ al_structure_analyze (AlAtoms                 *atoms,
                       GError                 **error)
 {
   g_autoptr (AlStructure) s = g_new0 (AlStructure, 1);
-  AlStructureParams defaults = { { 0 }, { 0 }, 0, 0, NULL };
+  AlStructureParams defaults = { { 0 }, { 0 }, 0, 0, NULL, NULL, 0 };
+  g_autoptr (AlPhaseNet) net = NULL;
   g_autofree guint8 *edge = NULL;
   g_autofree guint8 *excluded = NULL;
   g_autoptr (GArray) sites = NULL;
@@ -112,7 +114,15 @@ al_structure_analyze (AlAtoms                 *atoms,
        * the app's recomputation, stops a large frame without delay. */
       if (!check_cancel (cancellable, error))
         return NULL;
-      s->phases = al_phase_map_build (atoms, s->bonds, material, edge, width, height);
+      if (params->phase_model != NULL && params->frame != NULL && width > 0 && height > 0
+          && material != NULL && material->is_tmd)
+        {
+          net = al_phase_net_run (params->phase_model, params->frame, params->width, params->height,
+                                  s->pixel_size_nm, params->n_threads, cancellable, error);
+          if (net == NULL)
+            return NULL;
+        }
+      s->phases = al_phase_map_build (atoms, s->bonds, material, edge, net, width, height);
       /* A boundary's own disorder may read as amorphous: only edges and
        * other crystal phases are kept out of the boundary search. */
       for (guint i = 0; i < atoms->n_atoms; i++)

@@ -36,6 +36,10 @@ typedef struct
    * with it, TMD point defects are read from the intensity at every
    * lattice site (defects/al-site-classify.h). */
   const float   *frame;
+  /* A phase network (atomlens.task = phase) run on `frame` for the phase
+   * map (defects/al-phase-net.h), or NULL: descriptors alone. */
+  const char    *phase_model;
+  guint          n_threads;
 } AlStructureParams;
 
 typedef struct
