@@ -33,7 +33,8 @@ al_phase_net_free (AlPhaseNet *net)
 }
 
 /* Runs the network at `model_path` on one frame. The model must be a phase
- * model whose classes are phases (AL_ERROR_INVALID_ARGUMENT otherwise). */
+ * model whose classes are phases (AL_ERROR_INVALID_ARGUMENT otherwise).
+ * NULL without an error when the frame is too small for the network. */
 AlPhaseNet *
 al_phase_net_run (const char   *model_path,
                   const float  *frame,
@@ -63,6 +64,15 @@ al_phase_net_run (const char   *model_path,
                    model_path, task ? task : "none");
       return NULL;
     }
+  /* A frame not twice the network's reach is mostly padding to it (and
+   * its tiles' blend would vary with the memory budget): no map. */
+  {
+    double model_px = al_nn_model_get_pixel_size_nm (model);
+    double reach = al_nn_model_get_receptive_radius (model)
+                   * (model_px > 0 && pixel_size_nm > 0 ? model_px / pixel_size_nm : 1.0);
+    if (MIN (width, height) < 2.0 * reach)
+      return NULL;
+  }
   classes = g_strsplit (list, ",", -1);
   if (g_strv_length (classes) != n_out)
     {

@@ -117,10 +117,14 @@ al_structure_analyze (AlAtoms                 *atoms,
       if (params->phase_model != NULL && params->frame != NULL && width > 0 && height > 0
           && material != NULL && material->is_tmd)
         {
+          g_autoptr (GError) local = NULL;
           net = al_phase_net_run (params->phase_model, params->frame, params->width, params->height,
-                                  s->pixel_size_nm, params->n_threads, cancellable, error);
-          if (net == NULL)
-            return NULL;
+                                  s->pixel_size_nm, params->n_threads, cancellable, &local);
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
         }
       s->phases = al_phase_map_build (atoms, s->bonds, material, edge, net, width, height);
       /* A boundary's own disorder may read as amorphous: only edges and
