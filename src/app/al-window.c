@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "al-preferences-window.h"
+#include "series/al-series-view.h"
 
 G_DEFINE_FINAL_TYPE (AlWindow, al_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -154,6 +155,7 @@ al_window_init (AlWindow *self)
   _al_window_init_analysis (self);
   _al_window_init_dnd (self);
   _al_window_init_status (self);
+  _al_window_init_series (self);
 }
 
 gboolean
