@@ -194,8 +194,7 @@ draw (GtkDrawingArea *area,
     }
   cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 1);
   if (self->interval_s > 0)
-    g_snprintf (label, sizeof label, _("time (s), %.3g – %.3g"), 0.0,
-                (self->n_frames - 1) * self->interval_s);
+    g_snprintf (label, sizeof label, _("time %.3g – %.3g s"), 0.0, (self->n_frames - 1) * self->interval_s);
   else
     g_snprintf (label, sizeof label, _("frame %u – %u"), self->first, self->first + self->n_frames - 1);
   cairo_move_to (cr, MARGIN_LEFT_PX, height - 6);
@@ -212,8 +211,12 @@ update_caption (AlTimePanel *self)
       g_string_append_printf (s, "%s%s", s->len > 0 ? ", " : "", al_defect_type_name (t));
   for (guint p = 0; p < AL_N_PHASES; p++)
     if (self->has_area[p])
-      g_string_append_printf (s, "%s%s %s", s->len > 0 ? ", " : "",
-                              p == AL_PHASE_VACUUM ? _("holes") : al_phase_name ((AlPhase) p), _("area"));
+      {
+        g_autofree char *what = p == AL_PHASE_VACUUM ? g_strdup (_("hole area"))
+                                  /* Translators: %s is a phase name (1T, 1T', amorphous). */
+                                  : g_strdup_printf (_("%s area"), al_phase_name ((AlPhase) p));
+        g_string_append_printf (s, "%s%s", s->len > 0 ? ", " : "", what);
+      }
   gtk_label_set_text (GTK_LABEL (self->caption), s->len > 0 ? s->str : _("Analyse a series to plot it"));
   g_string_free (s, TRUE);
 }
