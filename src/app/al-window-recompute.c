@@ -13,6 +13,8 @@
  * never wait for a worker. */
 #include "al-window-private.h"
 
+#include "nn/al-model-registry.h"
+
 typedef struct
 {
   AlResults        *interim;      /* holds the atoms to analyse */
@@ -23,12 +25,18 @@ typedef struct
   double            pixel_size_nm;
   guint             width;
   guint             height;
+  /* The frame, so that the structure stage reads point defects and phases
+   * from the image as the analysis did (NULL: from the atoms alone). */
+  float            *pixels;
+  char             *phase_model;
 } AlRecomputeJob;
 
 static void
 job_free (AlRecomputeJob *job)
 {
   al_results_unref (job->interim);
+  g_free (job->pixels);
+  g_free (job->phase_model);
   g_free (job);
 }
 
@@ -41,7 +49,7 @@ recompute_thread (GTask        *task,
 {
   AlRecomputeJob *job = task_data;
   const AlFrameResult *interim = al_results_get_frame (job->interim, job->frame);
-  AlStructureParams sp = { { 0 }, { 0 }, job->width, job->height };
+  AlStructureParams sp = { { 0 }, { 0 }, job->width, job->height, job->pixels, job->phase_model, 1 };
   AlFrameResult *r = al_frame_result_new (job->frame);
   GError *error = NULL;
 
@@ -143,6 +151,17 @@ _al_window_recompute_frame (AlWindow *self,
   job->pixel_size_nm = analysis->pixel_size_nm;
   job->width = analysis->width;
   job->height = analysis->height;
+  {
+    const AlImage *image = al_document_get_image (self->document);
+    if (image != NULL && image->width == analysis->width && image->height == analysis->height
+        && frame < image->n_frames)
+      {
+        job->pixels = g_memdup2 (al_image_frame_const (image, frame),
+                                 sizeof (float) * analysis->width * analysis->height);
+        if (analysis->material->is_tmd)
+          job->phase_model = al_model_find (analysis->material, AL_MODEL_TASK_PHASE);
+      }
+  }
   task = g_task_new (NULL, cancellable, on_recomputed, g_object_ref (self));
   g_task_set_source_tag (task, _al_window_recompute_frame);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
