@@ -296,6 +296,7 @@ typedef struct
   NetworkPath            *net;
   double                  pixel_size;
   guint                   first, n;
+  guint                   n_done;         /* frames done, of n */
   AlFrameResult         **slots;          /* by frame - first */
   AlAnalysis            **scratch;        /* per worker */
   guint                   n_workers;
@@ -348,6 +349,45 @@ analyse_frame (FrameRun     *run,
   return g_steal_pointer (&result);
 }
 
+/* A series names the frame before each stage ("Frame 3 of 10: Finding
+ * peaks"), so the progress is per frame as well as per stage. */
+typedef struct
+{
+  AlProgress outer;
+  guint      index;      /* from 0 */
+  guint      n;
+} FrameLabel;
+
+static void
+frame_label_report (const char *stage,
+                    double      fraction,
+                    gpointer    data)
+{
+  FrameLabel *l = data;
+  char text[160];
+
+  g_snprintf (text, sizeof text, "Frame %u of %u: %s", l->index + 1, l->n, stage != NULL ? stage : "");
+  l->outer.func (text, fraction, l->outer.user_data);
+}
+
+/* The share of frame `index` of n in `progress`, its stages named with
+ * the frame when there are several; `label` must outlive the result. */
+static AlProgress
+frame_progress (AlProgress *progress,
+                guint       index,
+                guint       n,
+                FrameLabel *label)
+{
+  AlProgress sub = al_progress_sub (progress, (double) index / n, 1.0 / n);
+
+  if (progress == NULL || progress->func == NULL || n < 2)
+    return sub;
+  *label = (FrameLabel) { *progress, index, n };
+  sub.func = frame_label_report;
+  sub.user_data = label;
+  return sub;
+}
+
 static gpointer
 frame_work (guint         f,
             guint         worker,
@@ -356,10 +396,11 @@ frame_work (guint         f,
             GError      **error)
 {
   FrameRun *run = data;
+  FrameLabel label;
   /* One worker: the stages report into the frame's share of the bar;
    * several: the bar counts whole frames. */
-  AlProgress sub = al_progress_sub (run->n_workers == 1 ? run->progress : NULL,
-                                    (double) (f - run->first) / run->n, 1.0 / run->n);
+  AlProgress sub = frame_progress (run->n_workers == 1 ? run->progress : NULL, f - run->first,
+                                   run->n, &label);
 
   return analyse_frame (run, run->scratch[worker], f, &sub, cancellable, error);
 }
@@ -373,11 +414,17 @@ frame_done (guint    f,
 {
   FrameRun *run = data;
 
+  /* The pool counts only its own frames; the first may have run alone. */
   run->slots[f - run->first] = result;
+  run->n_done++;
   if (run->n_workers > 1)
-    al_progress_report (run->progress, "Frames", (double) n_done / n_total);
+    {
+      char text[64];
+      g_snprintf (text, sizeof text, "Frames: %u of %u done", run->n_done, run->n);
+      al_progress_report (run->progress, text, (double) run->n_done / run->n);
+    }
   if (run->params->frame_done != NULL)
-    run->params->frame_done (result, n_done, n_total, run->params->frame_done_data);
+    run->params->frame_done (result, run->n_done, run->n, run->params->frame_done_data);
 }
 
 static void
@@ -434,7 +481,8 @@ run_frames (FrameRun     *run,
   if ((run->params->auto_material && analysis->material == NULL && run->net->model == NULL)
       || (run->n > 1 && run->params->column_width_px <= 0))
     {
-      AlProgress sub = al_progress_sub (run->progress, 0.0, 1.0 / run->n);
+      FrameLabel label;
+      AlProgress sub = frame_progress (run->progress, 0, run->n, &label);
       AlFrameResult *r = analyse_frame (run, analysis, start, &sub, cancellable, error);
       if (r == NULL)
         return FALSE;

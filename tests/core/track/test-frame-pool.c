@@ -117,13 +117,38 @@ on_frame (const AlFrameResult *result,
   g_atomic_int_inc ((gint *) count);
 }
 
+/* The stages reported, and whether any named a frame. */
+typedef struct
+{
+  GMutex   lock;
+  gboolean framed;     /* "Frame 2 of 3: ..." */
+  gboolean counted;    /* "Frames: 3 of 3 done" */
+  double   last;
+} Stages;
+
+static void
+on_progress (const char *stage,
+             double      fraction,
+             gpointer    data)
+{
+  Stages *s = data;
+
+  g_mutex_lock (&s->lock);
+  s->framed |= g_str_has_prefix (stage, "Frame 2 of 3: ");
+  s->counted |= g_strcmp0 (stage, "Frames: 3 of 3 done") == 0;
+  s->last = fraction;
+  g_mutex_unlock (&s->lock);
+}
+
 static AlAnalysis *
 analyse (const AlImage *image,
          guint          workers,
-         guint         *n_callbacks)
+         guint         *n_callbacks,
+         Stages        *stages)
 {
   g_autoptr (GError) error = NULL;
   AlPipelineParams pp;
+  AlProgress progress;
   AlAnalysis *a;
 
   al_pipeline_params_init (&pp);
@@ -133,7 +158,8 @@ analyse (const AlImage *image,
   pp.frame_first = 1;
   pp.frame_done = on_frame;
   pp.frame_done_data = n_callbacks;
-  a = al_pipeline_run (image, &pp, NULL, NULL, &error);
+  al_progress_init (&progress, on_progress, stages);
+  a = al_pipeline_run (image, &pp, &progress, NULL, &error);
   g_assert_no_error (error);
   return a;
 }
@@ -146,6 +172,7 @@ test_pipeline_parallel (void)
   g_autoptr (AlSimResult) r = NULL;
   g_autoptr (AlAnalysis) serial = NULL, parallel = NULL;
   guint n_serial = 0, n_parallel = 0;
+  Stages st_serial = { 0 }, st_parallel = { 0 };
   AlSimParams p;
 
   al_sim_params_init (&p, al_material_from_name ("mos2"));
@@ -155,8 +182,13 @@ test_pipeline_parallel (void)
   g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material, "V_S=0.03", &error));
   r = al_simulate_run (&p, NULL, NULL, &error);
   g_assert_no_error (error);
-  serial = analyse (r->image, 1, &n_serial);
-  parallel = analyse (r->image, 2, &n_parallel);
+  serial = analyse (r->image, 1, &n_serial, &st_serial);
+  parallel = analyse (r->image, 2, &n_parallel, &st_parallel);
+  /* One worker names the frame of each stage; two count whole frames. */
+  g_assert_true (st_serial.framed);
+  g_assert_true (st_parallel.counted);
+  g_assert_cmpfloat (st_serial.last, ==, 1.0);
+  g_assert_cmpfloat (st_parallel.last, ==, 1.0);
   g_assert_cmpuint (n_serial, ==, 3);
   g_assert_cmpuint (n_parallel, ==, 3);
   g_assert_true (parallel->material == serial->material);
