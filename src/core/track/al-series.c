@@ -21,11 +21,27 @@ lattice_px (const AlAnalysis *analysis)
   return 0.0;
 }
 
+/* Whether a defect is tracked: a point defect, at least AL_SERIES_BORDER_A
+ * lattice constants inside the field of view (nearer the edge its
+ * neighbours are cut off and its type or very existence is a guess). */
+static gboolean
+tracked (const AlDefect   *e,
+         const AlAnalysis *a,
+         double            lattice_px)
+{
+  double m = AL_SERIES_BORDER_A * lattice_px;
+
+  return al_defect_type_is_point (e->type) && e->x >= m && e->y >= m
+         && e->x <= a->width - m && e->y <= a->height - m;
+}
+
 /* The point defects of one frame as linker input; the arrays live in the
  * returned GPtrArray `keep`. Returns the number of defects of all kinds
  * in the frame (for the running defect ids). */
 static void
 frame_points (const AlFrameResult *r,
+              const AlAnalysis    *analysis,
+              double               lattice_px,
               AlTrackFrame        *f,
               GPtrArray           *keep,
               GArray             **index)
@@ -39,7 +55,7 @@ frame_points (const AlFrameResult *r,
   for (guint q = 0; q < n; q++)
     {
       const AlDefect *e = al_defects_get (d, q);
-      if (!al_defect_type_is_point (e->type))
+      if (!tracked (e, analysis, lattice_px))
         continue;
       x[k] = e->x;
       y[k] = e->y;
@@ -106,7 +122,7 @@ track_series (const AlImage    *image,
   for (guint i = 0; i < s->n_frames; i++)
     {
       g_autoptr (GArray) index = NULL;
-      frame_points (analysis->frames->pdata[i], &frames[i], keep, &index);
+      frame_points (analysis->frames->pdata[i], analysis, s->lattice_px, &frames[i], keep, &index);
       s->frame[i] = frames[i].frame;
       frames[i].drift_x = s->drift_x[i];
       frames[i].drift_y = s->drift_y[i];
@@ -151,6 +167,7 @@ al_series_free (AlSeries *series)
  * the k-th point defect of each frame, by frame index. */
 static guint *
 defect_ids (const AlAnalysis *analysis,
+            double            lattice_px,
             guint            *n_ids)
 {
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -161,7 +178,7 @@ defect_ids (const AlAnalysis *analysis,
       const AlFrameResult *r = analysis->frames->pdata[i];
       const AlDefects *d = r->structure ? r->structure->defects : NULL;
       for (guint q = 0; d != NULL && q < al_defects_len (d); q++)
-        if (al_defect_type_is_point (al_defects_get (d, q)->type))
+        if (tracked (al_defects_get (d, q), analysis, lattice_px))
           {
             guint id = base + q;
             g_array_append_val (ids, id);
@@ -189,7 +206,7 @@ al_series_write_csv (const AlSeries   *series,
   g_autofree char *tracks_path = g_build_filename (out_dir, "tracks.csv", NULL);
   g_autofree char *events_path = g_build_filename (out_dir, "events.csv", NULL);
   guint n_ids;
-  g_autofree guint *ids = defect_ids (analysis, &n_ids);
+  g_autofree guint *ids = defect_ids (analysis, series->lattice_px, &n_ids);
   char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_return_val_if_fail (n_ids == series->tracks->points->len, FALSE);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * next site of its sublattice, one lattice constant a away. */
 #define AL_SERIES_GATE_A 1.4
 #define AL_SERIES_HOP_A  0.5
+/* Point defects nearer the frame's edge than this many lattice constants
+ * are not tracked (their neighbourhood is cut off). */
+#define AL_SERIES_BORDER_A 0.5
 /* Drift between consecutive frames is searched within this many lattice
  * constants (the lattice's own repeats lie one constant away). */
 #define AL_SERIES_MAX_STEP_A 0.45
