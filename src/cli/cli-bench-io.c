@@ -21,6 +21,7 @@
 
 #include "cli-bench.h"
 #include "cli-bench-io.h"
+#include "al-limits.h"
 #include "io/al-frame-source.h"
 
 #define BYTES_PER_MIB (1024.0 * 1024.0)
@@ -271,7 +272,7 @@ al_cli_bench_io (int    argc,
   formats = g_strsplit (formats_text != NULL ? formats_text : "tiff,mrc,dm4,ser", ",", -1);
   printf ("stack %d × %d × %d float32 (%.2f GB) in %s; memory budget %.0f MiB\n", side, side, n_frames,
           (double) side * side * n_frames * 4 / BYTES_PER_GB, dir != NULL ? dir : "/tmp",
-          al_io_get_memory_budget () / BYTES_PER_MIB);
+          al_limits_get_memory_budget () / BYTES_PER_MIB);
   printf ("%-5s %-5s %7s %8s %8s %9s %9s %9s %8s %10s\n", "fmt", "pass", "GB", "open ms", "frame ms",
           "median ms", "max ms", "stack s", "MB/s", "peak MiB");
   for (guint i = 0; formats[i] != NULL; i++)

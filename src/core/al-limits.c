@@ -38,8 +38,8 @@ default_budget (void)
       const char *env = g_getenv (AL_LIMITS_ENV);
       guint64 bytes = 0;
 
-      /* A malformed variable falls back to the default: the core never prints,
-       * and the CLI checks the variable itself when it starts. */
+      /* A malformed variable falls back to the default: the core never
+       * prints (tests/core/test-limits.c checks the fallback). */
       if (env == NULL || !al_limits_parse_size (env, (guint64) 1 << 20, &bytes, NULL))
         bytes = (guint64) (physical_memory () * DEFAULT_SHARE);
       value = bytes;
@@ -104,7 +104,7 @@ al_limits_check (guint64     bytes,
     return TRUE;
   return g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE,
                       "%s would need %.0f MiB of memory, more than the memory budget of %.0f MiB "
-                      "(raise it with the environment variable %s, e.g. %s=8192)",
+                      "(raise it with the environment variable %s, e.g. %s=8G)",
                       what, bytes / 1048576.0, budget / 1048576.0, AL_LIMITS_ENV, AL_LIMITS_ENV),
          FALSE;
 }

@@ -6,11 +6,17 @@
  * stages that can work piece by piece (network tiles, analysis tiles)
  * choose their piece size from it.
  *
- * The readers (io/al-io-budget.c: al_io_get_memory_budget) keep to this
- * same budget. It is, in order: what al_limits_set_memory_budget() set (a
+ * The readers (io/al-io-budget.c: al_io_check_budget) keep to this same
+ * budget. It is, in order: what al_limits_set_memory_budget() set (a
  * command-line option or preference of the caller, a test); the
- * environment variable AL_MEMORY_BUDGET_MB (MiB, or with a unit: "2G",
- * "512M"); or three quarters of the physical memory.
+ * environment variable ATOMLENS_MEMORY_BUDGET (with a unit: "8M", "2G";
+ * a plain number is MiB); or three quarters of the physical memory.
+ *
+ * There is no lower clamp: a budget set by a caller, or by the variable,
+ * is taken as it is, however small. The readers' tests keep to 1 MiB on
+ * purpose, and a budget too small for one network tile or one analysis
+ * tile is refused where it is used, with AL_ERROR_TOO_LARGE, rather than
+ * silently raised here.
  */
 #pragma once
 
@@ -18,7 +24,7 @@
 
 G_BEGIN_DECLS
 
-#define AL_LIMITS_ENV "AL_MEMORY_BUDGET_MB"
+#define AL_LIMITS_ENV "ATOMLENS_MEMORY_BUDGET"
 /* A small budget (a laptop running several programs): tests and fuzzers
  * check that networks and analyses keep to it. */
 #define AL_LIMITS_SMALL_BUDGET ((guint64) 64 << 20)

@@ -36,7 +36,7 @@ test_parse_sizes (void)
       g_assert_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT);
       g_assert_cmpuint (bytes, ==, 7);
     }
-  /* AL_MEMORY_BUDGET_MB: a plain number is in MiB. */
+  /* ATOMLENS_MEMORY_BUDGET: a plain number is in MiB. */
   g_assert_true (al_limits_parse_size ("512", (guint64) 1 << 20, &mib, NULL));
   g_assert_cmpuint (mib, ==, (guint64) 512 << 20);
   g_assert_true (al_limits_parse_size ("2G", (guint64) 1 << 20, &mib, NULL));
@@ -59,10 +59,16 @@ test_set_and_check (void)
   g_assert_nonnull (strstr (error->message, "budget of 100 MiB"));
   g_assert_nonnull (strstr (error->message, AL_LIMITS_ENV));
 
-  /* The readers keep to the same budget. */
-  g_assert_cmpuint (al_io_get_memory_budget (), ==, (guint64) 100 << 20);
-  al_io_set_memory_budget ((guint64) 200 << 20);
-  g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 200 << 20);
+  /* The readers keep to the same budget, with their own error. */
+  g_clear_error (&error);
+  g_assert_true (al_io_check_budget ((guint64) 100 << 20, "a.tif", "one frame", NULL));
+  g_assert_false (al_io_check_budget ((guint64) 200 << 20, "a.tif", "one frame", &error));
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "budget of 100.0 MiB"));
+  g_assert_nonnull (strstr (error->message, AL_LIMITS_ENV));
+  /* No lower clamp: a reader's test may keep to 1 MiB. */
+  al_limits_set_memory_budget ((guint64) 1 << 20);
+  g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 1 << 20);
   /* 0 goes back to the default. */
   al_limits_set_memory_budget (0);
   g_assert_cmpuint (al_limits_get_memory_budget (), ==, initial);
@@ -79,11 +85,17 @@ test_environment (void)
       g_setenv (AL_LIMITS_ENV, value, TRUE);
       if (g_strcmp0 (value, "300") == 0)
         g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 300 << 20);
+      else if (g_strcmp0 (value, "8M") == 0)
+        g_assert_cmpuint (al_limits_get_memory_budget (), ==, (guint64) 8 << 20);
       else
         g_assert_cmpuint (al_limits_get_memory_budget (), >, (guint64) 300 << 20);
       return;
     }
   g_setenv ("AL_TEST_LIMITS_VALUE", "300", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  /* With a unit, and below the small budget: taken as it is. */
+  g_setenv ("AL_TEST_LIMITS_VALUE", "8M", TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_setenv ("AL_TEST_LIMITS_VALUE", "lots", TRUE);

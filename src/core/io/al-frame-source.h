@@ -14,7 +14,8 @@
  * lock).
  *
  * Memory budget: whatever a reader is asked to hold (a whole load, or one
- * frame) is checked against al_io_get_memory_budget() before anything is
+ * frame) is checked against the core's one memory budget
+ * (al_limits_get_memory_budget(), al-limits.h) before anything is
  * allocated; beyond it the request fails with AL_IO_ERROR_TOO_LARGE and a
  * message that says what would fit, never with an out-of-memory kill.
  */
@@ -60,14 +61,8 @@ AlImage       *al_frame_source_load       (AlFrameSource       *source,
                                            guint                n_frames,
                                            GError             **error);
 
-/* The memory budget of the readers, in bytes: the core's one budget
- * (al-limits.h), by default the environment's AL_MEMORY_BUDGET_MB when set,
- * otherwise three quarters of the machine's physical memory. */
-guint64        al_io_get_memory_budget    (void);
-/* Sets the budget (0: back to the default). For tests and for callers
- * that know their own limits; applies to every thread. */
-void           al_io_set_memory_budget    (guint64              bytes);
-/* TRUE when `bytes` fit the budget; otherwise FALSE with an
+/* TRUE when `bytes` fit the core's memory budget
+ * (al_limits_get_memory_budget()); otherwise FALSE with an
  * AL_IO_ERROR_TOO_LARGE error naming `name` and `what` ("all 100 frames",
  * "one frame"). */
 gboolean       al_io_check_budget         (guint64              bytes,

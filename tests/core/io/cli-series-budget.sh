@@ -14,7 +14,7 @@ trap 'rm -rf "$dir"' EXIT
 "$cli" simulate --material mos2 --size 96 --frames 40 --seed 3 --defects V_S=0.03 \
   --scan frame_drift=0.02 --out "$dir/s.tif" >/dev/null
 "$cli" analyze "$dir/s.tif" --frames 0:39 --material mos2 --threads 2 --out "$dir/whole" 2>/dev/null
-AL_MEMORY_BUDGET_MB=1.3 "$cli" analyze "$dir/s.tif" --frames 0:39 --material mos2 --threads 2 \
+ATOMLENS_MEMORY_BUDGET=1.3M "$cli" analyze "$dir/s.tif" --frames 0:39 --material mos2 --threads 2 \
   --out "$dir/lazy" 2>/dev/null
 for f in atoms.csv bonds.csv defects.csv strain.csv tracks.csv events.csv; do
   cmp "$dir/whole/$f" "$dir/lazy/$f"
@@ -25,5 +25,5 @@ for run in whole lazy; do
 done
 grep -q '"drift_px"' "$dir/whole.json"
 cmp "$dir/whole.json" "$dir/lazy.json"
-AL_MEMORY_BUDGET_MB=1 "$cli" info "$dir/s.tif" | grep -qx 'frames:      40'
+ATOMLENS_MEMORY_BUDGET=1M "$cli" info "$dir/s.tif" | grep -qx 'frames:      40'
 echo ok

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tiffio.h>
 
+#include "al-limits.h"
 #include "al-test.h"
 #include "dm-writer.h"
 #include "emd-writer.h"
@@ -288,7 +289,7 @@ test_budget (void)
 
   g_assert_true (al_tiff_write (tif, image, NULL));
   write_mrc (mrc, image);
-  al_io_set_memory_budget (SMALL_BUDGET);
+  al_limits_set_memory_budget (SMALL_BUDGET);
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
       g_autoptr (GError) error = NULL;
@@ -317,7 +318,7 @@ test_budget (void)
     }
 
   /* Not even one frame fits: the file is refused at open. */
-  al_io_set_memory_budget (1 << 20);
+  al_limits_set_memory_budget (1 << 20);
   {
     g_autoptr (GError) error = NULL;
     g_autoptr (AlFrameSource) source = al_frame_source_open (tif, &error);
@@ -325,8 +326,8 @@ test_budget (void)
     g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE);
     g_assert_nonnull (strstr (error->message, "reading one frame needs 4.0 MiB"));
   }
-  al_io_set_memory_budget (0);
-  g_assert_cmpuint (al_io_get_memory_budget (), >, SMALL_BUDGET);
+  al_limits_set_memory_budget (0);
+  g_assert_cmpuint (al_limits_get_memory_budget (), >, SMALL_BUDGET);
   al_test_rmdir (dir);
 }
 
