@@ -46,6 +46,7 @@ typedef struct
 
 static const Scenario scenarios[] = {
   { "mos2-point", AL_MATERIAL_MOS2, 1024, "V_S=0.02,V_S2=0.008,Mo_S2=0.004,W_Mo=0.01,V_Mo=0.004", NULL },
+  { "ws2-point", AL_MATERIAL_WS2, 1024, "V_S=0.02,V_S2=0.008,Mo_S2=0.004,W_Mo=0.01,V_Mo=0.004", NULL },
   { "graphene-point", AL_MATERIAL_GRAPHENE, 1536, "V1=0.002,V2_585=0.0015,SW=0.0015,Si_C3=0.002,Si_C4=0.0015", NULL },
   { "mos2-lines", AL_MATERIAL_MOS2, 1024, "grain_boundary=1,edge=1", NULL },
   { "graphene-lines", AL_MATERIAL_GRAPHENE, 1024, "grain_boundary=1,edge=1", NULL },
