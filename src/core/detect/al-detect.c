@@ -338,6 +338,7 @@ al_detect_run (const float          *frame,
       double w = al_refine_profile_width (fit_frame, width, height, (AlColumnFit *) fits->data,
                                           fits->len, AL_DETECT_PROFILE_RADIUS * info.neighbour_px,
                                           &rp);
+      g_debug ("detect: profile width %g px (was %g)", w, info.column_width_px);
       /* A new width changes every column's fit; a change well inside its
        * error does not. */
       if (w > 0 && fabs (w / info.column_width_px - 1.0) > AL_DETECT_WIDTH_REFIT)
