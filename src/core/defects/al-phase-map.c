@@ -28,7 +28,7 @@
  * descriptors' disorder is amorphous only where no crystal phase reaches
  * this network probability. */
 #define AL_PHASE_NET_RADIUS_NN 1.0
-#define AL_PHASE_DESCRIPTOR_FLOOR 0.25
+#define AL_PHASE_DESCRIPTOR_FLOOR 1.0
 #define AL_PHASE_NET_CONFIDENT 0.4
 /* Smallest region reported as a planar defect, in a². */
 #define AL_PHASE_MIN_AREA_A2 3.0
@@ -183,8 +183,9 @@ uniform_phase (const AlBonds *bonds,
 
 /* The phase the network and the descriptors agree on best: the network's
  * crystal probabilities (renormalised over 2H, 1T, 1T′) times the share of
- * the neighbourhood's descriptor votes for each, floored so that one
- * source alone cannot rule a phase out. Disorder by the descriptors makes
+ * (1 + the share of the neighbourhood's descriptor votes for each): the
+ * descriptors can at most double a phase's weight, so columns that atom
+ * finding placed on a 2H grid inside a 1T patch do not outvote the image. Disorder by the descriptors makes
  * the atom amorphous only where the network sees no crystal with
  * confidence: at low dose, missed columns disorder a 1T metal's six bonds
  * while the image shows the 1T pattern plainly. The network's own
