@@ -191,7 +191,10 @@ cell_key (double x,
           double y,
           double cell)
 {
-  return ((gint64) floor (y / cell) << 32) + (gint64) floor (x / cell);
+  /* Cell row in the high half, column in the low; atoms may lie a little
+   * outside the frame (negative cells), hence the unsigned shift. */
+  return (gint64) (((guint64) (gint64) floor (y / cell) << 32)
+                   ^ (guint32) (gint32) floor (x / cell));
 }
 
 /* Of the atoms near seams, keeps (in order of context, most first) each
