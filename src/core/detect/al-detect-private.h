@@ -97,7 +97,8 @@ double       al_detect_measure_width            (const float          *frame,
                                                  double                noise,
                                                  GArray               *fits,
                                                  gboolean              on_lattice,
-                                                 guint                 n_threads);
+                                                 guint                 n_threads,
+                                                 GCancellable         *cancellable);
 double       al_detect_measure_neighbour        (const float          *frame,
                                                  guint                 width,
                                                  guint                 height,

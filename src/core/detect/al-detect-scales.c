@@ -76,6 +76,7 @@ width_cost (const float *crop,
             double       width_px,
             double       neighbour_px,
             guint        n_threads,
+            GCancellable *cancellable,
             double      *median_z)
 {
   g_autofree AlColumnFit *cols = al_detect_columns_from_peaks (crop, bg, cw, peaks, width_px);
@@ -92,7 +93,7 @@ width_cost (const float *crop,
   rp.n_threads = n_threads;
   rp.max_shift_px = 0.5 * neighbour_px;
   rp.background_scale_px = neighbour_px;
-  if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, NULL, NULL))
+  if (!al_refine_columns (crop, cw, ch, cols, peaks->len, &rp, cancellable, NULL))
     return G_MAXDOUBLE;
   if (median_z != NULL)
     {
@@ -121,7 +122,9 @@ width_cost (const float *crop,
 /* The column sigma: the one width with which Gaussians fitted to every
  * column of a central crop explain it best (golden-section search on the
  * residual). One shared parameter fitted to thousands of pixels is robust
- * where free widths of single noisy columns are biased. */
+ * where free widths of single noisy columns are biased. Once
+ * `cancellable` is cancelled it returns soon, with a meaningless width:
+ * the caller checks. */
 double
 al_detect_measure_width (const float *frame,
                guint        width,
@@ -130,7 +133,8 @@ al_detect_measure_width (const float *frame,
                double       noise,
                GArray      *fits,
                gboolean     on_lattice,
-               guint        n_threads)
+               guint        n_threads,
+               GCancellable *cancellable)
 {
   const double golden = 0.6180339887498949;
   guint cw, ch;
@@ -166,17 +170,20 @@ al_detect_measure_width (const float *frame,
     return guess;
   a = hi - golden * (hi - lo);
   b = lo + golden * (hi - lo);
-  fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, NULL);
-  fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, NULL);
+  fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, cancellable, NULL);
+  fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, cancellable, NULL);
   for (int it = 0; it < AL_DETECT_WIDTH_ITERATIONS; it++)
     {
+      /* Each step fits every column of the crop (tens of ms at 2048²). */
+      if (g_cancellable_is_cancelled (cancellable))
+        return guess;
       if (fa < fb)
         {
           hi = b;
           b = a;
           fb = fa;
           a = hi - golden * (hi - lo);
-          fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, NULL);
+          fa = width_cost (crop, cw, ch, peaks, bg, a, neighbour_px, n_threads, cancellable, NULL);
         }
       else
         {
@@ -184,12 +191,12 @@ al_detect_measure_width (const float *frame,
           a = b;
           fa = fb;
           b = lo + golden * (hi - lo);
-          fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, NULL);
+          fb = width_cost (crop, cw, ch, peaks, bg, b, neighbour_px, n_threads, cancellable, NULL);
         }
     }
   {
     double w = 0.5 * (lo + hi), z = 0.0;
-    width_cost (crop, cw, ch, peaks, bg, w, neighbour_px, n_threads, &z);
+    width_cost (crop, cw, ch, peaks, bg, w, neighbour_px, n_threads, cancellable, &z);
     g_debug ("detect: width %g px (guess %g), median significance %g", w, guess, z);
     /* In a noisy image narrow Gaussians on the noise explain the residual
      * best, and the measured width collapses towards a pixel (graphene at

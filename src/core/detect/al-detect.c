@@ -277,13 +277,17 @@ al_detect_run (const float          *frame,
                                             info.noise_sigma, NULL,
                                             params->material != NULL && info.lattice.found
                                               && info.lattice.hexagonal,
-                                            params->n_threads);
+                                            params->n_threads, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   t1 = g_get_monotonic_time ();
   info.time_lattice_s = (t1 - t0) * 1e-6;
   t0 = t1;
   al_progress_report (progress, "Finding peaks", 0.15);
   map = detection_map (frame, width, height, params, info.column_width_px, info.noise_sigma,
                        &threshold);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   peaks = al_peaks_find (map, width, height, AL_DETECT_NMS_FRACTION * info.neighbour_px,
                          threshold, 0);
   info.n_candidates = peaks->len;
@@ -296,6 +300,8 @@ al_detect_run (const float          *frame,
   al_progress_report (progress, "Refining positions", 0.3);
   bg = g_new (float, (gsize) width * height);
   al_filter_background (fit_frame, bg, width, height, info.neighbour_px);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   fits = fits_from_peaks (fit_frame, bg, width, peaks, info.column_width_px);
   al_detect_memory_init (&memory);
   al_refine_params_init (&rp, info.column_width_px);
@@ -382,7 +388,9 @@ al_detect_run (const float          *frame,
     species_from_channels (atoms, params, width, height);
   else
     al_species_classify (intensity, n, params->material, atoms->species, atoms->confidence,
-                         &info.species_model);
+                         &info.species_model, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   info.time_species_s = (g_get_monotonic_time () - t0) * 1e-6;
   al_progress_report (progress, "Assigning species", 1.0);
   if (info_out)

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "al-material.h"
 
@@ -23,7 +23,8 @@ gboolean al_species_classify (const double     *intensity,
                               const AlMaterial *material,
                               gint16           *species,
                               float            *confidence,
-                              AlSpeciesModel   *model);
+                              AlSpeciesModel   *model,
+                              GCancellable     *cancellable);
 
 void     al_species_two_class (const double     *intensity,
                                guint             n_columns,
