@@ -6,6 +6,8 @@
 #   AL_SCREENSHOT_APP_ARGS  options for the app, e.g. --analyze (analyze on open)
 #                           --panel=layers|classification|inspector|strain|metadata (the
 #                           side panel shown once the analysis is done)
+#                           --show-layer=phase-map (a layer shown once it is done,
+#                           by its name in the Layers list, "-" for a space)
 # Needs a build (./run test makes one), Xvfb, dbus-run-session and ImageMagick
 # (`import`). Settings go to a throwaway memory backend: your own are untouched.
 set -euo pipefail

@@ -13,6 +13,7 @@ struct _AlApplication
   GSettings      *settings;
   gboolean        analyze;    /* --analyze: analyze each image once open */
   char           *panel;      /* --panel: the side panel shown after an analysis */
+  char           *layer;      /* --show-layer: the layer shown after an analysis */
 };
 
 G_DEFINE_FINAL_TYPE (AlApplication, al_application, ADW_TYPE_APPLICATION)
@@ -118,6 +119,7 @@ al_application_open (GApplication  *app,
       AlWindow *window = new_window (AL_APPLICATION (app));
       al_window_set_analyze_on_load (window, AL_APPLICATION (app)->analyze);
       al_window_set_result_panel (window, AL_APPLICATION (app)->panel);
+      al_window_set_result_layer (window, AL_APPLICATION (app)->layer);
       al_window_open_file (window, files[i]);
     }
 }
@@ -211,6 +213,8 @@ al_application_handle_local_options (GApplication *app,
     AL_APPLICATION (app)->analyze = TRUE;
   g_clear_pointer (&AL_APPLICATION (app)->panel, g_free);
   g_variant_dict_lookup (options, "panel", "s", &AL_APPLICATION (app)->panel);
+  g_clear_pointer (&AL_APPLICATION (app)->layer, g_free);
+  g_variant_dict_lookup (options, "show-layer", "s", &AL_APPLICATION (app)->layer);
   return -1;
 }
 
@@ -221,6 +225,7 @@ al_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->panel, g_free);
+  g_clear_pointer (&self->layer, g_free);
   G_OBJECT_CLASS (al_application_parent_class)->dispose (object);
 }
 
@@ -246,6 +251,10 @@ al_application_init (AlApplication *self)
                                  G_OPTION_ARG_STRING,
                                  _("Side panel to show after an analysis: layers, classification, inspector or metadata"),
                                  _("PANEL"));
+  g_application_add_main_option (G_APPLICATION (self), "show-layer", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING,
+                                 _("Layer to show after an analysis, by its name in the Layers list (e.g. phase-map)"),
+                                 _("NAME"));
 }
 
 AlApplication *

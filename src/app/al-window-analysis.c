@@ -12,6 +12,7 @@
 #include "layers/al-atoms-layer.h"
 #include "layers/al-bonds-layer.h"
 #include "layers/al-defects-layer.h"
+#include "plots/al-phase-layer.h"
 
 /* Progress shared between the worker and the idle that shows it. */
 typedef struct
@@ -147,7 +148,8 @@ analysis_thread (GTask        *task,
 }
 
 /* The result layers get `results`: made the first time (bottom to top:
- * bonds under the atoms they join, defects on top), else kept with their
+ * the phase map, hidden at first, bonds under the atoms they join,
+ * defects on top), else kept with their
  * visibility, opacity and tiles, which show until the new ones are
  * rendered. */
 static void
@@ -155,7 +157,7 @@ update_layers (AlWindow  *self,
                AlResults *results)
 {
   GListStore *layers = al_canvas_get_layers (self->canvas);
-  AlLayer *made[3];
+  AlLayer *made[4];
 
   if (self->atoms_layer != NULL)
     {
@@ -168,15 +170,18 @@ update_layers (AlWindow  *self,
             al_atoms_layer_set_results (AL_ATOMS_LAYER (layer), results);
           else if (AL_IS_DEFECTS_LAYER (layer))
             al_defects_layer_set_results (AL_DEFECTS_LAYER (layer), results);
+          else if (AL_IS_PHASE_LAYER (layer))
+            al_phase_layer_set_results (AL_PHASE_LAYER (layer), results);
         }
       return;
     }
-  made[0] = al_bonds_layer_new (results);
-  made[1] = al_atoms_layer_new (results);
-  made[2] = al_defects_layer_new (results);
+  made[0] = al_phase_layer_new (results);
+  made[1] = al_bonds_layer_new (results);
+  made[2] = al_atoms_layer_new (results);
+  made[3] = al_defects_layer_new (results);
   g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
                        (gpointer *) made, G_N_ELEMENTS (made));
-  self->atoms_layer = AL_ATOMS_LAYER (made[1]);
+  self->atoms_layer = AL_ATOMS_LAYER (made[2]);
   for (guint i = 0; i < G_N_ELEMENTS (made); i++)
     g_object_unref (made[i]);
 }
@@ -264,6 +269,32 @@ set_running (AlWindow *self,
   _al_window_update_actions (self);
 }
 
+/* TRUE when `name` is `wanted`, any case, a dash standing for a space
+ * (so that "phase-map" needs no quoting in a shell). */
+static gboolean
+layer_name_is (const char *name,
+               const char *wanted)
+{
+  for (; *name != '\0' && *wanted != '\0'; name++, wanted++)
+    if (g_ascii_tolower (*name) != g_ascii_tolower (*wanted) && !(*name == ' ' && *wanted == '-'))
+      return FALSE;
+  return *name == *wanted;
+}
+
+/* The layer asked for, if any, is shown. */
+static void
+show_result_layer (AlWindow *self)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (self->canvas));
+
+  for (guint i = 0; self->result_layer != NULL && i < g_list_model_get_n_items (layers); i++)
+    {
+      g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+      if (layer_name_is (al_layer_get_name (layer), self->result_layer))
+        al_layer_set_visible (layer, TRUE);
+    }
+}
+
 /* The panel asked for (classification by default); the Inspector with the
  * atom nearest the image centre, so it has something to show. */
 static void
@@ -329,6 +360,7 @@ on_analyzed (GObject      *source,
   g_debug ("analysis results applied in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   adw_flap_set_reveal_flap (self->flap, TRUE);
   show_result_panel (self);
+  show_result_layer (self);
 }
 
 void
@@ -383,6 +415,15 @@ al_window_cancel (AlWindow *self)
       g_set_error_literal (&self->analysis_error, AL_ERROR, AL_ERROR_CANCELLED, _("Analysis cancelled"));
       set_running (self, FALSE);
     }
+}
+
+void
+al_window_set_result_layer (AlWindow   *self,
+                            const char *name)
+{
+  g_return_if_fail (AL_IS_WINDOW (self));
+  g_free (self->result_layer);
+  self->result_layer = g_strdup (name);
 }
 
 void

@@ -10,6 +10,9 @@
 
 #include "al-error.h"
 #include "export/al-figure-structure.h"
+#include "layers/al-atoms-layer.h"
+#include "layers/al-bonds-layer.h"
+#include "layers/al-defects-layer.h"
 
 /* Resolutions offered for PNG (dots per inch). */
 static const char *const dpi_ids[] = { "150", "300", "600", NULL };
@@ -17,24 +20,25 @@ static const char *const dpi_labels[] = { "150 dpi", "300 dpi", "600 dpi", NULL 
 static const char *const format_ids[] = { "png", "svg", "pdf", NULL };
 static const char *const format_labels[] = { "PNG", "SVG", "PDF", NULL };
 
-/* The figure's layers: the image and scale bar always; overlays as they
- * are shown on the canvas (bottom to top: bonds, atoms, defects). */
+/* The figure's layers: the image and scale bar always; bonds, atoms
+ * (with their legend) and defects as they are shown on the canvas. */
 static AlFigureLayers
 visible_layers (AlWindow *self)
 {
   GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (self->canvas));
-  const AlFigureLayers by_layer[] = {
-    AL_FIGURE_BONDS,
-    AL_FIGURE_ATOMS | AL_FIGURE_LEGEND,
-    AL_FIGURE_DEFECTS | AL_FIGURE_LINES,
-  };
   AlFigureLayers shown = AL_FIGURE_IMAGE | AL_FIGURE_SCALE_BAR;
 
-  for (guint i = 0; i < G_N_ELEMENTS (by_layer) && i < g_list_model_get_n_items (layers); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
     {
       g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
-      if (al_layer_get_visible (layer))
-        shown |= by_layer[i];
+      if (!al_layer_get_visible (layer))
+        continue;
+      if (AL_IS_BONDS_LAYER (layer))
+        shown |= AL_FIGURE_BONDS;
+      else if (AL_IS_ATOMS_LAYER (layer))
+        shown |= AL_FIGURE_ATOMS | AL_FIGURE_LEGEND;
+      else if (AL_IS_DEFECTS_LAYER (layer))
+        shown |= AL_FIGURE_DEFECTS | AL_FIGURE_LINES;
     }
   return shown;
 }

@@ -72,6 +72,7 @@ struct _AlWindow
   AlDocument       *document;         /* the atoms with their hand edits */
   guint             autosave_id;
   char             *result_panel;     /* atomlens --panel */
+  char             *result_layer;     /* atomlens --show-layer */
   GArray           *selection;        /* guint: atoms chosen by a box */
 
   /* al-window-defects.c: a defect chosen on its own, by its centre. */

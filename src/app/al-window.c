@@ -69,6 +69,7 @@ al_window_finalize (GObject *object)
   g_clear_pointer (&self->results, al_results_unref);
   g_clear_object (&self->recent_menu);
   g_free (self->result_panel);
+  g_free (self->result_layer);
   g_clear_pointer (&self->selection, g_array_unref);
   g_clear_pointer (&self->lasso, g_array_unref);
   g_free (self->model_file);

@@ -42,6 +42,11 @@ void          al_window_set_analyze_on_load (AlWindow    *self,
  * selected, "metadata"): atomlens --panel, for screenshots. */
 void          al_window_set_result_panel  (AlWindow      *self,
                                            const char    *panel);
+/* The layer (by its name in the Layers list, any case, "-" for a space:
+ * "phase-map") made visible when
+ * an analysis finishes: atomlens --show-layer, for screenshots. */
+void          al_window_set_result_layer  (AlWindow      *self,
+                                           const char    *name);
 gboolean      al_window_get_analyzing     (AlWindow      *self);
 /* TRUE while any worker of the window still runs: an analysis (also one
  * cancelled that has not yet stopped), a recompute after an edit, a save. */

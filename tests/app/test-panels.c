@@ -1,7 +1,7 @@
 /* test-panels.c: the Classification panel's confidence histogram and its
  * stepping through a group (a row click rings the group; next and previous
- * go through it in reading order, centring the canvas on each), and AlPlot:
- * nice ticks, binning, PNG and SVG export. */
+ * go through it in reading order, centring the canvas on each), the Phase
+ * Map layer, and AlPlot: nice ticks, binning, PNG and SVG export. */
 #include <math.h>
 #include <string.h>
 
@@ -10,6 +10,7 @@
 #include "al-window.h"
 #include "panels/al-classification-panel.h"
 #include "plots/al-gpa-layer.h"
+#include "plots/al-phase-layer.h"
 #include "plots/al-plot.h"
 #include "plots/al-strain-layer.h"
 #include "plots/al-view-overlay.h"
@@ -25,6 +26,19 @@ typedef struct
   char     *dir;
 } Fixture;
 
+/* What a fixture simulates (data NULL: the default below). */
+typedef struct
+{
+  guint       side;
+  guint64     seed;
+  const char *defects;
+} SimCase;
+
+static const SimCase default_case = { SIM_SIDE, 11, "V_S2=0.02,W_Mo=0.02" };
+/* A 1T patch in 2H MoS2 with a hole: seed 2 at 384 px gives a patch the
+ * phase map finds (about 17 nm² of 1T) and vacuum. */
+static const SimCase phase_case = { 384, 2, "phase_1T=1,hole=1" };
+
 static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
@@ -32,9 +46,10 @@ fixture_setup (Fixture       *fx,
   g_autoptr (GFile) file = NULL;
   g_autofree char *path = NULL;
   GtkDropDown *materials;
+  const SimCase *sim = data != NULL ? data : &default_case;
 
   fx->dir = al_test_mkdtemp ();
-  path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, SIM_SIDE, 11, 5, "V_S2=0.02,W_Mo=0.02");
+  path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, sim->side, sim->seed, 5, sim->defects);
   fx->window = al_window_new (shared_app);
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fx->window));
@@ -328,6 +343,142 @@ test_strain_panel (Fixture       *fx,
   g_assert_false (al_view_overlay_get_color_bar_shown (overlay));
 }
 
+static AlPhaseLayer *
+phase_layer (Fixture *fx)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+    {
+      g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
+      if (AL_IS_PHASE_LAYER (layer))
+        return AL_PHASE_LAYER (layer);   /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* TRUE when cell (cx, cy) and its eight neighbours all are `phase`: its
+ * centre is then away from any colour border the texture filter blurs. */
+static gboolean
+cell_inside (const AlPhaseMap *map,
+             guint             cx,
+             guint             cy,
+             AlPhase           phase)
+{
+  if (cx == 0 || cy == 0 || cx + 1 >= map->n_cx || cy + 1 >= map->n_cy)
+    return FALSE;
+  for (guint y = cy - 1; y <= cy + 1; y++)
+    for (guint x = cx - 1; x <= cx + 1; x++)
+      if (map->cell[(gsize) y * map->n_cx + x] != phase)
+        return FALSE;
+  return TRUE;
+}
+
+/* The layer drawn at 1:1 over a transparent image-sized surface. */
+static cairo_surface_t *
+render_layer (AlLayer *layer,
+              guint    width,
+              guint    height)
+{
+  AlCanvasView view = {
+    .zoom = 1, .widget_width = width, .widget_height = height,
+    .image_width = width, .image_height = height, .frame = 0, .scale_factor = 1,
+    .visible_x0 = -0.5, .visible_y0 = -0.5, .visible_x1 = width - 0.5, .visible_y1 = height - 0.5,
+  };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  cairo_t *cr = cairo_create (surface);
+
+  al_layer_snapshot (layer, snapshot, &view);
+  node = gtk_snapshot_free_to_node (snapshot);
+  /* Image coordinates put pixel centres at integers. */
+  cairo_translate (cr, 0.5, 0.5);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* After analysing MoS2 with a 1T patch, the Phase Map layer is listed
+ * (hidden), and drawn it colours the 1T cells in the 1T colour and leaves
+ * vacuum clear; shown, the legend lists the phases. */
+static void
+test_phase_layer (Fixture       *fx,
+                  gconstpointer  data)
+{
+  AlViewOverlay *overlay =
+    AL_VIEW_OVERLAY (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_VIEW_OVERLAY));
+  AlPhaseLayer *layer = phase_layer (fx);
+  const AlPhaseMap *map;
+  cairo_surface_t *surface;
+  guint n_1t = 0, n_vacuum = 0, side = phase_case.side;
+  gint64 start;
+  double rgb[3];
+  g_autofree char *legend = NULL;
+
+  g_assert_nonnull (layer);
+  g_assert_cmpstr (al_layer_get_name (AL_LAYER (layer)), ==, "Phase Map");
+  g_assert_false (al_layer_get_visible (AL_LAYER (layer)));
+  map = al_phase_layer_get_map (layer, 0);
+  g_assert_nonnull (map);
+  g_assert_null (al_phase_layer_get_map (layer, 1));
+  /* The patch and the hole are found: several nm² each (1 px = 0.03 nm). */
+  g_assert_cmpfloat (map->area_px2[AL_PHASE_1T] * 0.03 * 0.03, >, 5);
+  g_assert_cmpfloat (map->area_px2[AL_PHASE_VACUUM] * 0.03 * 0.03, >, 1);
+  legend = al_view_overlay_describe_legend (overlay);
+  g_assert_null (strstr (legend, "1T phase"));
+
+  al_layer_set_visible (AL_LAYER (layer), TRUE);
+  start = g_get_monotonic_time ();
+  surface = render_layer (AL_LAYER (layer), side, side);
+  /* Reported, not asserted: the texture is made on the main thread. */
+  g_test_message ("first draw (texture made, drawn by Cairo): %.2f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_false (al_phase_color (AL_PHASE_VACUUM, rgb));
+  g_assert_true (al_phase_color (AL_PHASE_1T, rgb));
+  for (guint cy = 0; cy < map->n_cy; cy++)
+    for (guint cx = 0; cx < map->n_cx; cx++)
+      {
+        AlPhase p = map->cell[(gsize) cy * map->n_cx + cx];
+        int x = (int) floor ((cx + 0.5) * map->cell_px + 0.5), y = (int) floor ((cy + 0.5) * map->cell_px + 0.5);
+        const guint8 *px;
+
+        if ((p != AL_PHASE_1T && p != AL_PHASE_VACUUM) || !cell_inside (map, cx, cy, p)
+            || x >= (int) side || y >= (int) side)
+          continue;
+        px = cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface) + 4 * x;
+        if (p == AL_PHASE_VACUUM)
+          {
+            /* Transparent: nothing drawn over the hole. */
+            g_assert_cmpuint (px[3], ==, 0);
+            n_vacuum++;
+            continue;
+          }
+        /* Half-transparent 1T colour (premultiplied BGRA), to rounding. */
+        g_assert_cmpuint (px[3], >=, 120);
+        g_assert_cmpuint (px[3], <=, 135);
+        g_assert_cmpfloat (fabs (px[2] / (double) px[3] - rgb[0]), <, 0.03);
+        g_assert_cmpfloat (fabs (px[1] / (double) px[3] - rgb[1]), <, 0.03);
+        g_assert_cmpfloat (fabs (px[0] / (double) px[3] - rgb[2]), <, 0.03);
+        n_1t++;
+      }
+  cairo_surface_destroy (surface);
+  g_test_message ("phase map %u × %u cells of %.2f px: %u 1T and %u vacuum cells checked",
+                  map->n_cx, map->n_cy, map->cell_px, n_1t, n_vacuum);
+  g_assert_cmpuint (n_1t, >=, 20);
+  g_assert_cmpuint (n_vacuum, >=, 5);
+
+  /* Shown, the legend lists the phases present. */
+  g_clear_pointer (&legend, g_free);
+  legend = al_view_overlay_describe_legend (overlay);
+  g_assert_nonnull (strstr (legend, "1T phase"));
+  g_assert_nonnull (strstr (legend, "2H phase"));
+  g_assert_null (strstr (legend, "Vacuum"));
+}
+
 static void
 test_plot (void)
 {
@@ -426,6 +577,7 @@ main (int    argc,
   g_test_add ("/app/panels/step-species", Fixture, NULL, fixture_setup, test_step_species, fixture_teardown);
   g_test_add ("/app/panels/strain", Fixture, NULL, fixture_setup, test_strain_panel, fixture_teardown);
   g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
+  g_test_add ("/app/panels/phase-layer", Fixture, &phase_case, fixture_setup, test_phase_layer, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;

@@ -10,6 +10,7 @@
 #include "al-overlay-style.h"
 #include "layers/al-atoms-layer.h"
 #include "layers/al-defects-layer.h"
+#include "plots/al-phase-layer.h"
 
 #define MARGIN_PX 12.0
 #define PADDING_PX 8.0
@@ -123,20 +124,47 @@ legend_entries (AlViewOverlay *self,
   return material;
 }
 
+/* The phases the shown frame's map has (vacuum aside) when the phase map
+ * is shown; returns how many. */
+static guint
+phase_entries (AlViewOverlay *self,
+               gboolean       phases[AL_N_PHASES])
+{
+  const AlFrameResult *r;
+  const AlPhaseMap *map;
+  guint n = 0;
+
+  for (int p = 0; p < AL_N_PHASES; p++)
+    phases[p] = FALSE;
+  if (!self->show_legend || self->results == NULL || self->canvas == NULL
+      || !layer_visible (self, AL_TYPE_PHASE_LAYER))
+    return 0;
+  r = al_results_get_frame (self->results, al_canvas_get_frame (self->canvas));
+  map = r != NULL && r->structure != NULL ? r->structure->phases : NULL;
+  for (int p = AL_PHASE_VACUUM + 1; map != NULL && p < AL_N_PHASES; p++)
+    if (map->area_px2[p] > 0)
+      phases[p] = TRUE, n++;
+  return n;
+}
+
 char *
 al_view_overlay_describe_legend (AlViewOverlay *self)
 {
-  gboolean kinds[N_DEFECT_KINDS];
+  gboolean kinds[N_DEFECT_KINDS], phases[AL_N_PHASES];
   const AlMaterial *material;
   GString *text = g_string_new (NULL);
 
   g_return_val_if_fail (AL_IS_VIEW_OVERLAY (self), NULL);
   material = legend_entries (self, kinds);
+  phase_entries (self, phases);
   for (guint s = 0; material != NULL && s < material->n_species; s++)
     g_string_append_printf (text, "%s\n", material->species[s].name);
   for (int k = 0; k < N_DEFECT_KINDS; k++)
     if (kinds[k])
       g_string_append_printf (text, "%s\n", defect_kind_label (k));
+  for (int p = 0; p < AL_N_PHASES; p++)
+    if (phases[p])
+      g_string_append_printf (text, "%s\n", al_phase_label (p));
   return g_string_free (text, FALSE);
 }
 
@@ -184,21 +212,44 @@ draw_text (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* One filled square per phase, in the phase map's colours. */
+static void
+draw_phase_rows (cairo_t        *cr,
+                 PangoLayout    *layout,
+                 const gboolean  phases[AL_N_PHASES],
+                 double          y)
+{
+  for (int p = 0; p < AL_N_PHASES; p++)
+    {
+      double rgb[3], x0 = MARGIN_PX + PADDING_PX;
+      if (!phases[p] || !al_phase_color (p, rgb))
+        continue;
+      cairo_rectangle (cr, x0 + 2, y - SWATCH_PX / 2 + 3, SWATCH_PX - 4, SWATCH_PX - 6);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_fill (cr);
+      draw_text (cr, layout, al_phase_label (p), MARGIN_PX + 2 * PADDING_PX + SWATCH_PX, y);
+      y += ROW_PX;
+    }
+}
+
 static void
 draw_legend (AlViewOverlay *self,
              cairo_t       *cr)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  gboolean kinds[N_DEFECT_KINDS];
+  gboolean kinds[N_DEFECT_KINDS], phases[AL_N_PHASES];
   const AlMaterial *material = legend_entries (self, kinds);
   double width = 0, y;
-  guint rows = 0;
+  guint rows = phase_entries (self, phases);
 
   for (guint s = 0; material != NULL && s < material->n_species; s++, rows++)
     width = MAX (width, text_width (layout, material->species[s].name));
   for (int k = 0; k < N_DEFECT_KINDS; k++)
     if (kinds[k])
       width = MAX (width, text_width (layout, defect_kind_label (k))), rows++;
+  for (int p = 0; p < AL_N_PHASES; p++)
+    if (phases[p])
+      width = MAX (width, text_width (layout, al_phase_label (p)));
   if (rows == 0)
     {
       g_object_unref (layout);
@@ -241,6 +292,7 @@ draw_legend (AlViewOverlay *self,
       draw_text (cr, layout, defect_kind_label (k), MARGIN_PX + 2 * PADDING_PX + SWATCH_PX, y);
       y += ROW_PX;
     }
+  draw_phase_rows (cr, layout, phases, y);
   g_object_unref (layout);
 }
 
