@@ -141,10 +141,6 @@ export_tables (const AlAnalysis    *analysis,
   g_return_val_if_fail (image != NULL && dir != NULL, FALSE);
   if (!write_csv_tables (analysis, dir, error))
     return FALSE;
-  if ((flags & AL_EXPORT_TABLES_FIGURE)
-      && !write_figures (analysis, image, source, dir, (AlFigureFormat) figure_format,
-                         (flags & AL_EXPORT_TABLES_EVERY_FIGURE) != 0, error))
-    return FALSE;
 
   total_s = start_us > 0 ? (g_get_monotonic_time () - start_us) * 1e-6 : 0;
   json = al_summary_json (analysis, image, total_s);
@@ -158,6 +154,11 @@ export_tables (const AlAnalysis    *analysis,
     }
   json_path = g_build_filename (dir, "summary.json", NULL);
   if (!g_file_set_contents (json_path, json, -1, error))
+    return FALSE;
+  /* The figure last: the measurements are written even when it cannot be. */
+  if ((flags & AL_EXPORT_TABLES_FIGURE)
+      && !write_figures (analysis, image, source, dir, (AlFigureFormat) figure_format,
+                         (flags & AL_EXPORT_TABLES_EVERY_FIGURE) != 0, error))
     return FALSE;
   if (summary_json != NULL)
     *summary_json = g_steal_pointer (&json);

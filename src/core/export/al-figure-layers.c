@@ -89,6 +89,59 @@ al_figure_marker_path (cairo_t *cr,
     }
 }
 
+/* The frame's pixels of [ix0, ix1) × [iy0, iy1), every `step`-th in each
+ * direction, grey-levelled into a Cairo surface. A figure drawn smaller
+ * than the image (a huge image's overview) takes every step-th pixel, so
+ * its source surface is no larger than the figure: nearest-neighbour, like
+ * the full-size path, not an average. */
+static cairo_surface_t *
+levelled_surface (AlFigureContext *ctx,
+                  const float     *pixels,
+                  guint            ix0,
+                  guint            iy0,
+                  guint            ix1,
+                  guint            iy1,
+                  guint            step,
+                  GError         **error)
+{
+  const AlImage *image = ctx->image;
+  guint sw = (ix1 - ix0 + step - 1) / step, sh = (iy1 - iy0 + step - 1) / step;
+  g_autofree float *picked = NULL;
+  const float *src = pixels + (gsize) iy0 * image->width + ix0;
+  gsize src_stride = image->width;
+  cairo_surface_t *surface;
+  double black, white;
+
+  /* Levels from the whole frame, so a crop has the contrast of the view. */
+  al_contrast_levels (&ctx->params->contrast, pixels, al_image_frame_samples (image),
+                      &black, &white);
+  if (step > 1)
+    {
+      picked = g_try_new (float, (gsize) sw * sh);
+      if (picked == NULL)
+        return g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE,
+                            "Not enough memory for the figure's image"), NULL;
+      for (guint y = 0; y < sh; y++)
+        for (guint x = 0; x < sw; x++)
+          picked[(gsize) y * sw + x] = src[(gsize) y * step * src_stride + (gsize) x * step];
+      src = picked, src_stride = sw;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, sw, sh);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE, "Cannot hold the figure's image: %s",
+                   cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  cairo_surface_flush (surface);
+  al_contrast_apply (&ctx->params->contrast, black, white, src, sw, sh, src_stride,
+                     (guint32 *) cairo_image_surface_get_data (surface),
+                     cairo_image_surface_get_stride (surface) / 4);
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
 gboolean
 al_figure_draw_image (AlFigureContext *ctx,
                       GError         **error)
@@ -98,37 +151,24 @@ al_figure_draw_image (AlFigureContext *ctx,
   guint ix0 = (guint) floor (ctx->x0), iy0 = (guint) floor (ctx->y0);
   guint ix1 = (guint) MIN (ceil (ctx->x0 + ctx->region_w), image->width);
   guint iy1 = (guint) MIN (ceil (ctx->y0 + ctx->region_h), image->height);
+  guint step = ctx->scale < 1.0 ? (guint) floor (1.0 / ctx->scale) : 1;
   cairo_surface_t *surface;
   cairo_pattern_t *pattern;
   cairo_matrix_t matrix;
-  double black, white;
   cairo_t *cr = ctx->cr;
 
-  /* Levels from the whole frame, so a crop has the contrast of the view. */
-  al_contrast_levels (&ctx->params->contrast, pixels, al_image_frame_samples (image),
-                      &black, &white);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, ix1 - ix0, iy1 - iy0);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE, "Cannot hold the figure's image: %s",
-                   cairo_status_to_string (cairo_surface_status (surface)));
-      cairo_surface_destroy (surface);
-      return FALSE;
-    }
-  cairo_surface_flush (surface);
-  al_contrast_apply (&ctx->params->contrast, black, white,
-                     pixels + (gsize) iy0 * image->width + ix0, ix1 - ix0, iy1 - iy0, image->width,
-                     (guint32 *) cairo_image_surface_get_data (surface),
-                     cairo_image_surface_get_stride (surface) / 4);
-  cairo_surface_mark_dirty (surface);
+  surface = levelled_surface (ctx, pixels, ix0, iy0, ix1, iy1, MAX (step, 1), error);
+  if (surface == NULL)
+    return FALSE;
+  step = MAX (step, 1);
 
   /* Nearest-neighbour: a figure shows the pixels that were measured, not a
    * smoothed version of them (PDF readers get /Interpolate false). */
   pattern = cairo_pattern_create_for_surface (surface);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
-  /* Output px -> surface px: ox / scale + (x0 - ix0). */
-  cairo_matrix_init (&matrix, 1.0 / ctx->scale, 0, 0, 1.0 / ctx->scale, ctx->x0 - ix0,
-                     ctx->y0 - iy0);
+  /* Output px -> surface px: (ox / scale + (x0 - ix0)) / step. */
+  cairo_matrix_init (&matrix, 1.0 / (ctx->scale * step), 0, 0, 1.0 / (ctx->scale * step),
+                     (ctx->x0 - ix0) / step, (ctx->y0 - iy0) / step);
   cairo_pattern_set_matrix (pattern, &matrix);
   cairo_set_source (cr, pattern);
   cairo_rectangle (cr, 0, 0, ctx->width, ctx->height);

@@ -10,10 +10,14 @@
 #include "al-error.h"
 #include "io/al-io.h"
 
-/* Automatic scale: aim for this longer side, within these zoom factors. */
-#define AL_FIGURE_AUTO_SIDE_PX   1600.0
-#define AL_FIGURE_AUTO_MIN_SCALE 1.0
-#define AL_FIGURE_AUTO_MAX_SCALE 8.0
+/* Automatic scale: aim for this longer side, within these zoom factors;
+ * an image longer than AL_FIGURE_AUTO_MAX_SIDE_PX (a tiled 16k² image) is
+ * shrunk to that side instead, so its overview fits in memory (256 MiB of
+ * ARGB32 at most). */
+#define AL_FIGURE_AUTO_SIDE_PX     1600.0
+#define AL_FIGURE_AUTO_MIN_SCALE   1.0
+#define AL_FIGURE_AUTO_MAX_SCALE   8.0
+#define AL_FIGURE_AUTO_MAX_SIDE_PX 8192.0
 /* Marker radius as a fraction of the nearest-neighbour distance, and its
  * bounds in output px (a marker must stay visible and not swallow the image). */
 #define AL_FIGURE_MARKER_FRACTION 0.25
@@ -95,6 +99,8 @@ resolve_scale (const AlFigureParams *params,
 {
   if (params->scale > 0.0 && isfinite (params->scale))
     return params->scale;
+  if (MAX (w, h) > AL_FIGURE_AUTO_MAX_SIDE_PX)
+    return AL_FIGURE_AUTO_MAX_SIDE_PX / MAX (w, h);
   return CLAMP (AL_FIGURE_AUTO_SIDE_PX / MAX (w, h), AL_FIGURE_AUTO_MIN_SCALE,
                 AL_FIGURE_AUTO_MAX_SCALE);
 }

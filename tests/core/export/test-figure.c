@@ -410,6 +410,40 @@ test_nice_lengths (void)
   g_assert_cmpint (al_figure_format_from_name ("gif"), ==, -1);
 }
 
+/* An image longer than the automatic figure's largest side (a tiled 16k²
+ * image's overview) is drawn shrunk to that side from every step-th pixel,
+ * and the bands of the image stay where they are. */
+static void
+test_huge_image_overview (void)
+{
+  const guint w = 20000, h = 32, band = 1000;
+  g_autoptr (AlImage) image = al_image_new (w, h, 1, NULL);
+  g_autoptr (GError) error = NULL;
+  float *px = al_image_frame (image, 0);
+  cairo_surface_t *s;
+  AlFigureParams params;
+  double scale;
+
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      px[(gsize) y * w + x] = (float) ((x / band) % 2);
+  al_figure_params_init (&params);
+  params.layers = AL_FIGURE_IMAGE;
+  s = al_figure_render_surface (&params, image, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 8192);
+  scale = 8192.0 / w;
+  for (guint b = 0; b < w / band; b++)
+    {
+      Px p = pixel_at (s, (int) ((b * band + band / 2) * scale), 3);
+      if (b % 2)
+        g_assert_cmpint (p.r, >, 200);
+      else
+        g_assert_cmpint (p.r, <, 55);
+    }
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -421,5 +455,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/export/figure/pdf-one-page", test_pdf_one_page);
   g_test_add_func ("/core/export/figure/bad-requests", test_bad_requests);
   g_test_add_func ("/core/export/figure/nice-lengths", test_nice_lengths);
+  g_test_add_func ("/core/export/figure/huge-image-overview", test_huge_image_overview);
   return g_test_run ();
 }
