@@ -17,7 +17,6 @@ al_pipeline_params_init (AlPipelineParams *params)
 {
   memset (params, 0, sizeof *params);
   params->frame_last = G_MAXUINT;
-  params->refine_source = AL_REFINE_ON_RAW;
   params->n_threads = 1;
 }
 

@@ -21,12 +21,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  AL_REFINE_ON_RAW,        /* fit columns to the frame as recorded */
-  AL_REFINE_ON_DENOISED,   /* fit to the denoised frame (when a denoiser ran) */
-} AlRefineSource;
-
 /* Where the pixel size used came from. */
 typedef enum
 {
@@ -52,7 +46,6 @@ typedef struct
   double            pixel_size_nm;   /* > 0 overrides the file's calibration */
   guint             frame_first;     /* frames [first, last], clamped to the image */
   guint             frame_last;      /* G_MAXUINT: to the last frame */
-  AlRefineSource    refine_source;
   guint             n_threads;
   /* An atom-finding network (atomlens.task = atoms) whose maps replace
    * the classical detection map; NULL: the classical path. Without a
