@@ -92,3 +92,27 @@ al_app_test_find_widget (GtkWidget *widget,
     }
   return NULL;
 }
+
+AlWindow *
+al_app_test_open_analyzed (AlApplication *app,
+                           const char    *path,
+                           AlMaterialId   material)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AlWindow *window = al_window_new (app);
+  GtkDropDown *materials;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  al_window_open_file (window, file);
+  al_app_test_wait_while (al_window_get_loading, window);
+  g_assert_no_error ((GError *) al_window_get_load_error (window));
+  /* The material drop-down: row 0 "Automatic", then the materials in order. */
+  materials = GTK_DROP_DOWN (al_app_test_find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (materials);
+  gtk_drop_down_set_selected (materials, material + 1);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "analyze", NULL);
+  al_app_test_wait_while (al_window_get_analyzing, window);
+  g_assert_no_error ((GError *) al_window_get_analysis_error (window));
+  return window;
+}

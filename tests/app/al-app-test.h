@@ -25,5 +25,10 @@ char          *al_app_test_simulate   (const char       *dir,
                                        const char       *defects);
 GtkWidget     *al_app_test_find_widget (GtkWidget        *widget,
                                         GType             type);
+/* A 1000 × 700 window of `app` with PATH open and analysed as `material`
+ * (chosen in the material drop-down); fails the test on any error. */
+AlWindow      *al_app_test_open_analyzed (AlApplication    *app,
+                                          const char       *path,
+                                          AlMaterialId      material);
 
 G_END_DECLS

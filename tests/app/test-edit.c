@@ -25,26 +25,11 @@ static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
-  g_autoptr (GFile) file = NULL;
-  GtkDropDown *materials;
   const char *path;
 
   fx->dir = al_test_mkdtemp ();
   path = fx->path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, SIM_SIDE, 11, 5, NULL);
-  fx->window = al_window_new (shared_app);
-  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (fx->window));
-  file = g_file_new_for_path (path);
-  al_window_open_file (fx->window, file);
-  al_app_test_wait_while (al_window_get_loading, fx->window);
-  g_assert_no_error ((GError *) al_window_get_load_error (fx->window));
-  /* The material drop-down: row 0 "Automatic", then the materials in order. */
-  materials = GTK_DROP_DOWN (al_app_test_find_widget (GTK_WIDGET (fx->window), GTK_TYPE_DROP_DOWN));
-  g_assert_nonnull (materials);
-  gtk_drop_down_set_selected (materials, AL_MATERIAL_MOS2 + 1);
-  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
-  al_app_test_wait_while (al_window_get_analyzing, fx->window);
-  g_assert_no_error ((GError *) al_window_get_analysis_error (fx->window));
+  fx->window = al_app_test_open_analyzed (shared_app, path, AL_MATERIAL_MOS2);
 }
 
 static void
