@@ -3,6 +3,7 @@
 #include "al-error.h"
 
 #include "track/al-drift.h"
+#include "track/al-drift-atoms.h"
 #include "track/al-series.h"
 
 /* The lattice constant in px: measured on the first frame where the lattice
@@ -73,6 +74,36 @@ frame_points (const AlFrameResult *r,
   f->label = label;
 }
 
+/* Refines each step of the image-correlation drift on the columns found
+ * in the two frames (al-drift-atoms.h); a step whose columns do not pair
+ * up keeps the correlation's value. Returns the number of steps refined. */
+static guint
+refine_on_atoms (AlSeries         *s,
+                 const AlAnalysis *analysis)
+{
+  g_autofree double *step_x = g_new (double, s->n_frames);
+  g_autofree double *step_y = g_new (double, s->n_frames);
+  guint n_refined = 0;
+
+  for (guint i = 1; i < s->n_frames; i++)
+    {
+      const AlFrameResult *a = analysis->frames->pdata[i - 1], *b = analysis->frames->pdata[i];
+      double nn = MIN (a->detect.neighbour_px, b->detect.neighbour_px);
+      step_x[i] = s->drift_x[i] - s->drift_x[i - 1];
+      step_y[i] = s->drift_y[i] - s->drift_y[i - 1];
+      if (a->atoms != NULL && b->atoms != NULL
+          && al_drift_refine_atoms (a->atoms, b->atoms, analysis->width, analysis->height, nn,
+                                    &step_x[i], &step_y[i], NULL))
+        n_refined++;
+    }
+  for (guint i = 1; i < s->n_frames; i++)
+    {
+      s->drift_x[i] = s->drift_x[i - 1] + step_x[i];
+      s->drift_y[i] = s->drift_y[i - 1] + step_y[i];
+    }
+  return n_refined;
+}
+
 /* The frames come from `image`, or from `source` when it is not NULL. */
 static AlSeries *
 track_series (const AlImage    *image,
@@ -110,6 +141,8 @@ track_series (const AlImage    *image,
       && !al_drift_estimate (image, first, last, AL_SERIES_MAX_STEP_A * s->lattice_px,
                              s->drift_x, s->drift_y, cancellable, error))
     return NULL;
+  if (s->n_frames > 1)
+    s->n_refined = refine_on_atoms (s, analysis);
 
   al_track_params_init (&params);
   params.n_labels = AL_N_DEFECT_TYPES;
@@ -310,6 +343,8 @@ al_series_add_json (const AlSeries *s,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "drift_steps_on_columns");
+  json_builder_add_int_value (b, s->n_refined);
   json_builder_set_member_name (b, "lattice_px");
   json_builder_add_double_value (b, s->lattice_px);
   json_builder_set_member_name (b, "n_tracks");

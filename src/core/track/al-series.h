@@ -32,6 +32,7 @@ typedef struct
   guint    *frame;       /* the image's frame numbers */
   double   *drift_x;     /* px, relative to the first analysed frame */
   double   *drift_y;
+  guint     n_refined;   /* drift steps refined on the frames' columns */
   double    lattice_px;  /* lattice constant used for the gate, px (0: unknown) */
   AlTracks *tracks;      /* labels are AlDefectType */
 } AlSeries;
