@@ -11,6 +11,7 @@
 #include "io/al-frame-source.h"
 #include "nn/al-model-registry.h"
 #include "track/al-frame-pool.h"
+#include "track/al-key-frames.h"
 
 void
 al_pipeline_params_init (AlPipelineParams *params)
@@ -262,6 +263,7 @@ al_pipeline_detect_frame (AlAnalysis             *analysis,
  * lattice. */
 static AlStructure *
 analyse_structure (AlAnalysis   *analysis,
+                   AlKeyFrames  *phase_keys,
                    const float  *pixels,
                    AlAtoms      *atoms,
                    guint         frame,
@@ -270,14 +272,24 @@ analyse_structure (AlAnalysis   *analysis,
                    GError      **error)
 {
   /* The phase map weighs the phase network, when there is one for the
-   * material, with the atoms' neighbourhoods. */
+   * material, with the atoms' neighbourhoods; in a series the network's
+   * map comes from the key frames (AlPipelineParams.phase_net_every). */
   g_autofree char *phase_model = analysis->material != NULL && analysis->material->is_tmd
                                    ? al_model_find (analysis->material, AL_MODEL_TASK_PHASE) : NULL;
   AlStructureParams sp = { { 0 }, { 0 }, analysis->width, analysis->height, pixels, phase_model, 1 };
+  gboolean keyed = phase_model != NULL && phase_keys != NULL;
   gint64 start = g_get_monotonic_time ();
-  AlStructure *s = al_structure_analyze (atoms, analysis->material, pixel_size, frame, &sp,
-                                         NULL, cancellable, error);
+  AlStructure *s;
 
+  if (keyed && al_key_frames_is_key (phase_keys, frame))
+    sp.keep_phase_net = TRUE;
+  else if (keyed)
+    sp.phase_net = al_key_frames_acquire (phase_keys, frame);
+  s = al_structure_analyze (atoms, analysis->material, pixel_size, frame, &sp, NULL, cancellable, error);
+  if (keyed && al_key_frames_is_key (phase_keys, frame))
+    al_key_frames_publish (phase_keys, frame, s != NULL ? g_steal_pointer (&s->phase_net) : NULL);
+  if (keyed)
+    al_key_frames_release (phase_keys, frame);
   al_analysis_add_timing (analysis, "structure", (g_get_monotonic_time () - start) * 1e-6);
   return s;
 }
@@ -300,10 +312,11 @@ typedef struct
   AlAnalysis            **scratch;        /* per worker */
   guint                   n_workers;
   AlProgress             *progress;
+  AlKeyFrames            *phase_keys;     /* the phase network's key frames, or NULL */
 } FrameRun;
 
 static AlFrameResult *
-analyse_frame (FrameRun     *run,
+analyse_frame_pixels (FrameRun     *run,
                AlAnalysis   *ctx,
                guint         f,
                AlProgress   *progress,
@@ -342,10 +355,28 @@ analyse_frame (FrameRun     *run,
                                               &result->detect, progress, cancellable, error);
   if (result->atoms == NULL)
     return NULL;
-  result->structure = analyse_structure (ctx, pixels, result->atoms, f, run->pixel_size, cancellable, error);
+  result->structure = analyse_structure (ctx, run->phase_keys, pixels, result->atoms, f,
+                                         run->pixel_size, cancellable, error);
   if (result->structure == NULL)
     return NULL;
   return g_steal_pointer (&result);
+}
+
+/* A key frame publishes on every path, so the frames waiting for its
+ * phase map go on when it fails (a later publication is ignored). */
+static AlFrameResult *
+analyse_frame (FrameRun     *run,
+               AlAnalysis   *ctx,
+               guint         f,
+               AlProgress   *progress,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  AlFrameResult *r = analyse_frame_pixels (run, ctx, f, progress, cancellable, error);
+
+  if (run->phase_keys != NULL && al_key_frames_is_key (run->phase_keys, f))
+    al_key_frames_publish (run->phase_keys, f, NULL);
+  return r;
 }
 
 /* A series names the frame before each stage ("Frame 3 of 10: Finding
@@ -435,6 +466,7 @@ frame_run_clear (FrameRun *run)
   for (guint w = 0; run->scratch != NULL && w < run->n_workers; w++)
     al_analysis_free (run->scratch[w]);
   g_free (run->scratch);
+  al_key_frames_free (run->phase_keys);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FrameRun, frame_run_clear)
@@ -447,6 +479,7 @@ frame_run_plan (FrameRun *run)
   const AlPipelineParams *params = run->params;
   guint threads = MAX (params->n_threads, 1);
   guint workers = params->frame_workers > 0 ? params->frame_workers : threads;
+  guint every;
 
   if (run->net->model != NULL)
     workers = 1;   /* the network's plan and arena are not shared between threads */
@@ -455,6 +488,10 @@ frame_run_plan (FrameRun *run)
   run->n_workers = CLAMP (workers, 1, run->n);
   run->frame_params = *params;
   run->frame_params.n_threads = MAX (threads / run->n_workers, 1);
+  every = params->phase_net_every > 0 ? params->phase_net_every : AL_PIPELINE_PHASE_NET_EVERY;
+  if (run->n > 1 && every > 1)
+    run->phase_keys = al_key_frames_new (run->first, run->first + run->n - 1, every,
+                                         (GDestroyNotify) al_phase_net_free);
   run->slots = g_new0 (AlFrameResult *, run->n);
   run->scratch = g_new0 (AlAnalysis *, run->n_workers);
   for (guint w = 0; w < run->n_workers; w++)

@@ -69,7 +69,16 @@ typedef struct
    * tiles only when a whole frame's working set would exceed the memory
    * budget (al-limits.h), sized from it. See al-tiling.h. */
   guint             tile_side;
+  /* In a series the TMD phase network runs on every this-many-th frame
+   * (a key frame) and the frames up to the next one reuse its map: the
+   * network is a third of a frame's analysis, and a phase boundary moves
+   * over many frames (a change shows in the map up to this many frames
+   * late; the atoms' descriptors still see it at once). 0:
+   * AL_PIPELINE_PHASE_NET_EVERY; 1: every frame. */
+  guint             phase_net_every;
 } AlPipelineParams;
+
+#define AL_PIPELINE_PHASE_NET_EVERY 5
 
 struct _AlFrameResult
 {

@@ -29,6 +29,7 @@ al_structure_free (AlStructure *s)
   al_strain_free (s->strain);
   al_defects_free (s->defects);
   al_phase_map_free (s->phases);
+  al_phase_net_free (s->phase_net);
   g_free (s);
 }
 
@@ -114,8 +115,8 @@ al_structure_analyze (AlAtoms                 *atoms,
        * the app's recomputation, stops a large frame without delay. */
       if (!check_cancel (cancellable, error))
         return NULL;
-      if (params->phase_model != NULL && params->frame != NULL && width > 0 && height > 0
-          && material != NULL && material->is_tmd)
+      if (params->phase_net == NULL && params->phase_model != NULL && params->frame != NULL
+          && width > 0 && height > 0 && material != NULL && material->is_tmd)
         {
           g_autoptr (GError) local = NULL;
           net = al_phase_net_run (params->phase_model, params->frame, params->width, params->height,
@@ -126,7 +127,11 @@ al_structure_analyze (AlAtoms                 *atoms,
               return NULL;
             }
         }
-      s->phases = al_phase_map_build (atoms, s->bonds, material, edge, net, width, height);
+      s->phases = al_phase_map_build (atoms, s->bonds, material, edge,
+                                      params->phase_net != NULL ? params->phase_net : net,
+                                      width, height);
+      if (params->keep_phase_net)
+        s->phase_net = g_steal_pointer (&net);
       /* A boundary's own disorder may read as amorphous: only edges and
        * other crystal phases are kept out of the boundary search. */
       for (guint i = 0; i < atoms->n_atoms; i++)

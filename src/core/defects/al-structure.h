@@ -17,6 +17,7 @@
 #include "al-progress.h"
 #include "defects/al-defects.h"
 #include "defects/al-phase-map.h"
+#include "defects/al-phase-net.h"
 #include "graph/al-bonds.h"
 #include "graph/al-rings.h"
 #include "strain/al-honeycomb.h"
@@ -40,6 +41,11 @@ typedef struct
    * map (defects/al-phase-net.h), or NULL: descriptors alone. */
   const char    *phase_model;
   guint          n_threads;
+  /* The phase network's map already run (on a key frame of a series,
+   * track/al-key-frames.h): used instead of running phase_model. */
+  const AlPhaseNet *phase_net;
+  /* Keep the map phase_model gave in AlStructure.phase_net (to share it). */
+  gboolean       keep_phase_net;
 } AlStructureParams;
 
 typedef struct
@@ -50,6 +56,7 @@ typedef struct
   AlStrain        *strain;       /* NULL when no lattice could be fitted */
   AlDefects       *defects;
   AlPhaseMap      *phases;
+  AlPhaseNet      *phase_net;    /* with keep_phase_net, the map run (or NULL) */
   double           pixel_size_nm;
   gboolean         pixel_size_estimated;
 } AlStructure;
