@@ -71,6 +71,8 @@ al_cli_analyze (int    argc,
   g_autofree char *out_dir = NULL;
   g_autofree char *figure = NULL;
   g_autofree char *model_path = NULL;
+  g_autofree char *denoise = NULL;
+  g_autofree char *fit_on = NULL;
   double pixel_size = 0.0;
   int n_threads = 0;
   GOptionEntry entries[] = {
@@ -89,6 +91,8 @@ al_cli_analyze (int    argc,
       "Worker threads; a series analyses this many frames at once (default: all processors)", "N" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
       AL_CLI_MODEL_HELP, "auto|none|FILE" },
+    { "denoise", 0, 0, G_OPTION_ARG_STRING, &denoise, AL_CLI_DENOISE_HELP, "auto|on|off" },
+    { "fit-on", 0, 0, G_OPTION_ARG_STRING, &fit_on, AL_CLI_FIT_ON_HELP, "raw|denoised" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
@@ -114,7 +118,8 @@ al_cli_analyze (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || (pixel_size > 0 && pixel_size > 100))
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
-  if (!al_cli_model_option (model_path, &params))
+  if (!al_cli_model_option (model_path, &params)
+      || !al_cli_denoise_option (denoise, fit_on, &params))
     return 1;
   if (!parse_frames (frames_spec, &params.frame_first, &params.frame_last))
     return al_cli_fail ("--frames wants A:B with A ≤ B, counted from 0 (got “%s”)", frames_spec);

@@ -352,6 +352,8 @@ al_cli_batch (int    argc,
   g_autofree char *out_dir = NULL;
   g_autofree char *figure = NULL;
   g_autofree char *model_path = NULL;
+  g_autofree char *denoise = NULL;
+  g_autofree char *fit_on = NULL;
   double pixel_size = 0.0;
   GOptionEntry entries[] = {
     { "material", 'm', 0, G_OPTION_ARG_STRING, &material_name,
@@ -360,6 +362,8 @@ al_cli_batch (int    argc,
       "Pixel size in nm of every file (overrides their calibration)", "NM" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path,
       AL_CLI_MODEL_HELP, "auto|none|FILE" },
+    { "denoise", 0, 0, G_OPTION_ARG_STRING, &denoise, AL_CLI_DENOISE_HELP, "auto|on|off" },
+    { "fit-on", 0, 0, G_OPTION_ARG_STRING, &fit_on, AL_CLI_FIT_ON_HELP, "raw|denoised" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Folder for summary.csv, summary.json and one folder per file (required)", "DIR" },
     { "figure", 0, 0, G_OPTION_ARG_STRING, &figure,
@@ -402,7 +406,8 @@ al_cli_batch (int    argc,
   if (pixel_size < 0 || !isfinite (pixel_size) || pixel_size > AL_BATCH_MAX_PIXEL_SIZE_NM)
     return al_cli_fail ("--pixel-size must be a positive number of nm (got %g)", pixel_size);
   params.pixel_size_nm = pixel_size;
-  if (!al_cli_model_option (model_path, &params))
+  if (!al_cli_model_option (model_path, &params)
+      || !al_cli_denoise_option (denoise, fit_on, &params))
     return 1;
   params.n_threads = g_get_num_processors ();
   if (figure != NULL && al_figure_format_from_name (figure) < 0)

@@ -26,3 +26,28 @@ al_cli_model_option (const char       *value,
     params->model_path = value;
   return TRUE;
 }
+
+gboolean
+al_cli_denoise_option (const char       *denoise,
+                       const char       *fit_on,
+                       AlPipelineParams *params)
+{
+  int mode = denoise != NULL ? al_denoise_mode_from_name (denoise) : AL_DENOISE_AUTO;
+
+  if (mode < 0)
+    {
+      al_cli_fail ("--denoise wants auto, on or off (got “%s”)", denoise);
+      return FALSE;
+    }
+  params->denoise = (AlDenoiseMode) mode;
+  if (fit_on == NULL || g_ascii_strcasecmp (fit_on, "raw") == 0)
+    params->fit_on_denoised = FALSE;
+  else if (g_ascii_strcasecmp (fit_on, "denoised") == 0)
+    params->fit_on_denoised = TRUE;
+  else
+    {
+      al_cli_fail ("--fit-on wants raw or denoised (got “%s”)", fit_on);
+      return FALSE;
+    }
+  return TRUE;
+}

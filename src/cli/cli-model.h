@@ -15,4 +15,16 @@ G_BEGIN_DECLS
 gboolean al_cli_model_option (const char       *value,
                               AlPipelineParams *params);
 
+#define AL_CLI_DENOISE_HELP \
+  "Denoise before finding the columns: auto (default: TMDs at low signal-to-noise), on or off"
+#define AL_CLI_FIT_ON_HELP \
+  "Image the positions are fitted on when denoising: raw (default) or denoised"
+
+/* Sets params->denoise and ->fit_on_denoised from --denoise auto|on|off
+ * (NULL: auto) and --fit-on raw|denoised (NULL: raw). FALSE, with the
+ * message printed, for any other value. */
+gboolean al_cli_denoise_option (const char       *denoise,
+                                const char       *fit_on,
+                                AlPipelineParams *params);
+
 G_END_DECLS

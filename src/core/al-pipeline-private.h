@@ -8,11 +8,19 @@
 
 G_BEGIN_DECLS
 
-/* An atom-finding network, loaded once for every frame. */
+/* An atom-finding network, loaded once for every frame, and the
+ * denoiser, loaded when a frame first needs it. Frames may run in
+ * parallel: `denoise_lock` guards loading and running the denoiser and
+ * the counts. */
 typedef struct
 {
   AlNnModel *model;
   int       *channel_species;
+  AlNnModel *denoiser;
+  char      *denoiser_path;
+  gboolean   denoiser_missing;   /* looked for, none fits the material */
+  guint      n_denoised;         /* frames (or tiles) detected denoised */
+  GMutex     denoise_lock;
 } NetworkPath;
 
 AlAtoms *al_pipeline_detect_frame (AlAnalysis             *analysis,
@@ -23,8 +31,33 @@ AlAtoms *al_pipeline_detect_frame (AlAnalysis             *analysis,
                                    NetworkPath            *net,
                                    double                  pixel_size,
                                    AlDetectInfo           *info,
+                                   float                 **denoised,
+                                   double                 *denoise_snr,
                                    AlProgress             *progress,
                                    GCancellable           *cancellable,
                                    GError                **error);
+
+/* The (denoise) stage for one frame (al-pipeline-denoise.c): *denoised
+ * receives the denoised frame to find columns on, or NULL when this frame
+ * is not to be denoised (params->denoise, the material, its
+ * signal-to-noise ratio); *snr the ratio measured (0: did not run). */
+gboolean al_pipeline_denoise      (AlAnalysis             *analysis,
+                                   NetworkPath            *net,
+                                   const AlPipelineParams *params,
+                                   const AlMaterial       *material,
+                                   const float            *frame,
+                                   guint                   width,
+                                   guint                   height,
+                                   double                  pixel_size,
+                                   float                 **denoised,
+                                   double                 *snr,
+                                   AlProgress             *progress,
+                                   GCancellable           *cancellable,
+                                   GError                **error);
+
+/* al_pipeline_detect_frame's `denoised` (NULL: not wanted) receives the
+ * denoised frame the columns were found on, or NULL; `denoise_snr` (NULL:
+ * not wanted) the signal-to-noise ratio measured, 0 when the denoiser did
+ * not run. */
 
 G_END_DECLS

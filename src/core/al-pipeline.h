@@ -1,5 +1,5 @@
 /* al-pipeline.h: the analysis of DESIGN.md §3 run stage after stage on the
- * frames of an image: (normalise) -> lattice -> detection map -> peaks ->
+ * frames of an image: (normalise) -> (denoise) -> lattice -> detection map -> peaks ->
  * sub-pixel refinement -> species -> [bond graph -> defects -> strain],
  * with progress, cancellation between stages and frames, and the time each
  * stage took. It never touches a UI: the app runs it in a worker thread.
@@ -16,6 +16,7 @@
 #include "io/al-frame-source.h"
 #include "al-material.h"
 #include "al-progress.h"
+#include "denoise/al-denoise.h"
 #include "defects/al-structure.h"
 #include "detect/al-detect.h"
 
@@ -76,6 +77,15 @@ typedef struct
    * late; the atoms' descriptors still see it at once). 0:
    * AL_PIPELINE_PHASE_NET_EVERY; 1: every frame. */
   guint             phase_net_every;
+  /* The (denoise) stage (denoise/al-denoise.h): off (default), on, or auto
+   * (TMDs whose signal-to-noise ratio is below AL_DENOISE_AUTO_MAX_SNR).
+   * A denoised frame is where the columns are found; they are fitted on
+   * the raw frame unless fit_on_denoised. */
+  AlDenoiseMode     denoise;
+  /* A denoiser (atomlens.task = denoise); NULL: the registry's for the
+   * material (al_model_find). */
+  const char       *denoise_model_path;
+  gboolean          fit_on_denoised;
 } AlPipelineParams;
 
 #define AL_PIPELINE_PHASE_NET_EVERY 5
@@ -86,6 +96,15 @@ struct _AlFrameResult
   AlAtoms     *atoms;
   AlDetectInfo detect;           /* lattice, scales, species model */
   AlStructure *structure;        /* bonds, rings, strain, defects, phases (NULL if not run) */
+  /* The denoised frame the columns were found on (width × height floats
+   * in the frame's units, row-major; owned, freed with the result), or
+   * NULL when this frame was not denoised. The app shows it as a layer. */
+  float       *denoised;
+  /* Signal-to-noise ratio al_denoise_snr() measured when the denoiser ran
+   * on this frame (also in auto mode when it then was not used); 0: did
+   * not run. */
+  double       denoise_snr;
+  gboolean     fitted_on_denoised; /* positions fitted on `denoised` */
 };
 
 typedef struct
@@ -107,6 +126,10 @@ typedef struct
   char             *model_path;        /* the atoms network used; NULL: classical path */
   guint             tile_side;         /* detection tile side (px); 0: whole frames */
   guint             n_tiles;           /* tiles per frame (0: whole frames) */
+  AlDenoiseMode     denoise;           /* the (denoise) stage's mode, as asked */
+  gboolean          fit_on_denoised;   /* as asked (frames not denoised: raw) */
+  char             *denoise_model_path; /* the denoiser run, NULL: none */
+  guint             n_denoised;        /* frames (or tiles) whose columns were found denoised */
 } AlAnalysis;
 
 void           al_pipeline_params_init  (AlPipelineParams       *params);

@@ -266,8 +266,8 @@ probe (AlAnalysis             *analysis,
     return g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE, "Not enough memory for a %u × %u crop",
                         w, h),
            FALSE;
-  atoms = al_pipeline_detect_frame (analysis, crop, w, h, params, net, pixel_size, info, progress,
-                                    cancellable, error);
+  atoms = al_pipeline_detect_frame (analysis, crop, w, h, params, net, pixel_size, info, NULL,
+                                    NULL, progress, cancellable, error);
   return atoms != NULL;
 }
 
@@ -321,7 +321,7 @@ al_tiling_detect_frame (AlAnalysis             *analysis,
                        "Not enough memory for a tile of %u × %u pixels", w, h);
         else
           found = al_pipeline_detect_frame (analysis, window, w, h, params, net, pixel_size,
-                                            &tile_info, &sub, cancellable, error);
+                                            &tile_info, NULL, NULL, &sub, cancellable, error);
         if (found == NULL)
           {
             out = NULL;

@@ -5,10 +5,8 @@
 
 #include "al-error.h"
 #include "detect/al-nn-atoms.h"
+#include "nn/al-nn-resample.h"
 
-/* Largest side of the frame resampled to the model's pixel size: beyond
- * it the calibration is surely wrong (a 0.3 nm/px frame is 10× larger). */
-#define AL_NN_ATOMS_MAX_SIDE 16384u
 #define AL_NN_ATOMS_BACKGROUND "background"
 
 const AlMaterial *
@@ -106,41 +104,6 @@ al_nn_atoms_channel_species (const AlNnModel   *model,
   return g_steal_pointer (&species);
 }
 
-/* Bilinear resampling of `n_channels` planes from src_w × src_h to
- * dst_w × dst_h, pixel centres at integers, edges clamped. */
-static void
-resample (const float *src,
-          guint        src_w,
-          guint        src_h,
-          float       *dst,
-          guint        dst_w,
-          guint        dst_h,
-          guint        n_channels)
-{
-  double sx = (double) src_w / dst_w, sy = (double) src_h / dst_h;
-
-  for (guint c = 0; c < n_channels; c++)
-    {
-      const float *s = src + (gsize) c * src_w * src_h;
-      float *d = dst + (gsize) c * dst_w * dst_h;
-      for (guint y = 0; y < dst_h; y++)
-        {
-          double fy = CLAMP ((y + 0.5) * sy - 0.5, 0.0, src_h - 1.0);
-          guint y0 = (guint) fy, y1 = MIN (y0 + 1, src_h - 1);
-          double wy = fy - y0;
-          for (guint x = 0; x < dst_w; x++)
-            {
-              double fx = CLAMP ((x + 0.5) * sx - 0.5, 0.0, src_w - 1.0);
-              guint x0 = (guint) fx, x1 = MIN (x0 + 1, src_w - 1);
-              double wx = fx - x0;
-              double top = s[(gsize) y0 * src_w + x0] * (1 - wx) + s[(gsize) y0 * src_w + x1] * wx;
-              double bot = s[(gsize) y1 * src_w + x0] * (1 - wx) + s[(gsize) y1 * src_w + x1] * wx;
-              d[(gsize) y * dst_w + x] = (float) (top * (1 - wy) + bot * wy);
-            }
-        }
-    }
-}
-
 float *
 al_nn_atoms_maps (AlNnModel     *model,
                   const float   *frame,
@@ -153,33 +116,19 @@ al_nn_atoms_maps (AlNnModel     *model,
                   GError       **error)
 {
   AlNnRunOptions opts = AL_NN_RUN_OPTIONS_INIT;
-  double model_px = al_nn_model_get_pixel_size_nm (model);
   guint n_out = al_nn_model_get_out_channels (model);
-  guint mw = width, mh = height;
+  guint mw, mh;
   g_autofree float *input = NULL;
   g_autofree float *out = NULL;
   float *maps;
 
-  if (pixel_size_nm > 0 && model_px > 0
-      && fabs (pixel_size_nm / model_px - 1.0) > AL_NN_ATOMS_SCALE_TOLERANCE)
-    {
-      double mwd = round (width * pixel_size_nm / model_px);
-      double mhd = round (height * pixel_size_nm / model_px);
-      if (mwd > AL_NN_ATOMS_MAX_SIDE || mhd > AL_NN_ATOMS_MAX_SIDE)
-        {
-          g_set_error (error, AL_ERROR, AL_ERROR_TOO_LARGE,
-                       "At the network's %g nm/px this %g nm/px frame would be %.0f × %.0f px",
-                       model_px, pixel_size_nm, mwd, mhd);
-          return NULL;
-        }
-      mw = (guint) MAX (mwd, 1.0);
-      mh = (guint) MAX (mhd, 1.0);
-    }
+  if (!al_nn_model_grid (model, width, height, pixel_size_nm, &mw, &mh, error))
+    return NULL;
   input = g_new (float, (gsize) mw * mh);
   if (mw == width && mh == height)
     memcpy (input, frame, sizeof (float) * width * height);
   else
-    resample (frame, width, height, input, mw, mh, 1);
+    al_nn_resample_bilinear (frame, width, height, input, mw, mh, 1);
   if (!al_nn_model_normalise_input (model, input, (gsize) mw * mh, error))
     return NULL;
   out = g_try_new (float, (gsize) n_out * mw * mh);
@@ -195,6 +144,6 @@ al_nn_atoms_maps (AlNnModel     *model,
   if (mw == width && mh == height)
     return g_steal_pointer (&out);
   maps = g_new (float, (gsize) n_out * width * height);
-  resample (out, mw, mh, maps, width, height, n_out);
+  al_nn_resample_bilinear (out, mw, mh, maps, width, height, n_out);
   return maps;
 }

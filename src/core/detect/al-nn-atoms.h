@@ -13,10 +13,6 @@
 
 G_BEGIN_DECLS
 
-/* Resampling is skipped when the frame's pixel size is within this
- * fraction of the model's. */
-#define AL_NN_ATOMS_SCALE_TOLERANCE 0.02
-
 /* The preset material named first in the model's atomlens.material, or NULL. */
 const AlMaterial *al_nn_atoms_model_material (const AlNnModel   *model);
 

@@ -116,6 +116,38 @@ add_lattice (JsonBuilder         *b,
 }
 
 /* Returns the summary of `analysis` as indented JSON text. */
+/* The (denoise) stage: the mode asked, the network run, how many frames
+ * had their columns found on the denoised image (or tiles, for frames
+ * detected in tiles), the first frame's
+ * signal-to-noise ratio, and which image the positions were fitted on. */
+static void
+add_denoise (JsonBuilder      *b,
+             const AlAnalysis *analysis)
+{
+  const AlFrameResult *first = analysis->frames->len > 0 ? analysis->frames->pdata[0] : NULL;
+
+  json_builder_set_member_name (b, "denoise");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, al_denoise_mode_name (analysis->denoise));
+  json_builder_set_member_name (b, "network");
+  if (analysis->denoise_model_path != NULL)
+    json_builder_add_string_value (b, analysis->denoise_model_path);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "frames_denoised");
+  json_builder_add_int_value (b, analysis->n_denoised);
+  json_builder_set_member_name (b, "snr");
+  if (first != NULL && first->denoise_snr > 0)
+    json_builder_add_double_value (b, first->denoise_snr);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "fitted_on");
+  json_builder_add_string_value (b, analysis->n_denoised > 0 && analysis->fit_on_denoised
+                                      ? "denoised" : "raw");
+  json_builder_end_object (b);
+}
+
 char *
 al_summary_json (const AlAnalysis *analysis,
                  const AlImage    *image,
@@ -155,6 +187,7 @@ al_summary_json (const AlAnalysis *analysis,
     json_builder_add_string_value (b, analysis->model_path);
   else
     json_builder_add_null_value (b);
+  add_denoise (b, analysis);
   json_builder_set_member_name (b, "pixel_size_nm");
   if (px > 0)
     json_builder_add_double_value (b, px);
