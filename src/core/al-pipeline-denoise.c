@@ -86,6 +86,12 @@ al_pipeline_denoise (AlAnalysis             *analysis,
   *snr = 0.0;
   if (!wanted (params, material))
     return TRUE;
+  /* Auto mode decides before loading anything: most frames need no
+   * network. */
+  *snr = al_denoise_estimate_snr (frame, width, height);
+  g_debug ("pipeline: signal-to-noise ratio %.3g", *snr);
+  if (params->denoise == AL_DENOISE_AUTO && *snr >= AL_DENOISE_AUTO_MAX_SNR)
+    return TRUE;
   locker = g_mutex_locker_new (&net->denoise_lock);
   if (!load_denoiser (net, params, material, error))
     return FALSE;
@@ -105,10 +111,6 @@ al_pipeline_denoise (AlAnalysis             *analysis,
   if (out == NULL)
     return FALSE;
   al_analysis_add_timing (analysis, "denoise", (g_get_monotonic_time () - start) * 1e-6);
-  *snr = al_denoise_snr (frame, out, (gsize) width * height);
-  g_debug ("pipeline: signal-to-noise ratio %.3g", *snr);
-  if (params->denoise == AL_DENOISE_AUTO && *snr >= AL_DENOISE_AUTO_MAX_SNR)
-    return TRUE;
   net->n_denoised++;
   *denoised = g_steal_pointer (&out);
   return TRUE;

@@ -100,9 +100,9 @@ struct _AlFrameResult
    * in the frame's units, row-major; owned, freed with the result), or
    * NULL when this frame was not denoised. The app shows it as a layer. */
   float       *denoised;
-  /* Signal-to-noise ratio al_denoise_snr() measured when the denoiser ran
-   * on this frame (also in auto mode when it then was not used); 0: did
-   * not run. */
+  /* Signal-to-noise ratio (al_denoise_estimate_snr) the (denoise) stage
+   * measured on this frame (also when auto mode then did not denoise);
+   * 0: not measured (denoise off, or not a TMD in auto mode). */
   double       denoise_snr;
   gboolean     fitted_on_denoised; /* positions fitted on `denoised` */
 };

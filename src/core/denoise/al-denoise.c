@@ -170,25 +170,31 @@ al_denoise_frame (AlNnModel    *model,
   return result;
 }
 
-double
-al_denoise_snr (const float *frame,
-                const float *denoised,
-                gsize        n_pixels)
-{
-  double s_mean, s_std, r = 0.0, r_mean = 0.0;
+/* Variance of the Laplacian over that of white noise of unit variance. */
+#define AL_DENOISE_LAPLACIAN_GAIN 1.25
 
-  if (n_pixels < 2)
+double
+al_denoise_estimate_snr (const float *frame,
+                         guint        width,
+                         guint        height)
+{
+  double mean, std, lap = 0.0, signal;
+  gsize n_lap = 0;
+
+  if (width < 3 || height < 3)
     return 0.0;
-  mean_std (denoised, n_pixels, &s_mean, &s_std);
-  for (gsize i = 0; i < n_pixels; i++)
-    r_mean += ((double) frame[i] - denoised[i]) / n_pixels;
-  for (gsize i = 0; i < n_pixels; i++)
-    {
-      double d = (double) frame[i] - denoised[i] - r_mean;
-      r += d * d;
-    }
-  r = sqrt (r / n_pixels);
-  if (!(r > 0))
-    return s_std > 0 ? G_MAXDOUBLE : 0.0;
-  return s_std / r;
+  mean_std (frame, (gsize) width * height, &mean, &std);
+  for (guint y = 1; y + 1 < height; y++)
+    for (guint x = 1; x + 1 < width; x++)
+      {
+        const float *p = frame + (gsize) y * width + x;
+        double l = p[0] - 0.25 * ((double) p[-1] + p[1] + p[-(gssize) width] + p[width]);
+        lap += l * l;
+        n_lap++;
+      }
+  lap /= n_lap * AL_DENOISE_LAPLACIAN_GAIN;
+  signal = std * std - lap;
+  if (!(lap > 0) || !(signal > 0))
+    return 0.0;
+  return sqrt (signal / lap);
 }

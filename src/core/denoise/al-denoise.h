@@ -40,10 +40,10 @@ typedef enum
 const char *al_denoise_mode_name      (AlDenoiseMode  mode);
 int         al_denoise_mode_from_name (const char    *name);
 
-/* Below this signal-to-noise ratio (al_denoise_snr) auto mode finds a
- * TMD's columns on the denoised frame. Measured with tmd-denoise on
- * simulated 512² images at 0.03 nm/px (README, "Low dose"): MoS2 0.12 /
- * 0.96 / 3.8 and WS2 0.45 / 1.8 / 6.8 at 10³ / 10⁴ / 10⁵ e⁻/Å². */
+/* Below this signal-to-noise ratio (al_denoise_estimate_snr) auto mode
+ * finds a TMD's columns on the denoised frame. Measured on simulated 512²
+ * images at 0.03 nm/px (README, "Low dose"): MoS2 0.20 / 0.90 / 2.8 and
+ * WS2 0.44 / 1.65 / 4.4 at 10³ / 10⁴ / 10⁵ e⁻/Å². */
 #define AL_DENOISE_AUTO_MAX_SNR 0.7
 
 /* Checks that `model` is a denoiser: task "denoise", one input and one
@@ -68,12 +68,14 @@ float      *al_denoise_frame          (AlNnModel       *model,
                                        GCancellable    *cancellable,
                                        GError         **error);
 
-/* Signal-to-noise ratio of a frame given its denoised version: the
- * standard deviation of the denoised frame over that of what the denoiser
- * took away (raw − denoised). Unit-free (counts or scaled data alike);
- * 0 for a flat frame. */
-double      al_denoise_snr            (const float     *frame,
-                                       const float     *denoised,
-                                       gsize            n_pixels);
+/* Per-pixel signal-to-noise ratio of a frame, without a network: the
+ * noise from a discrete Laplacian (which cancels smooth signal; its
+ * variance is 1.25 times the pixel noise variance), the signal from the
+ * rest of the frame's variance. Unit-free (counts or scaled data alike);
+ * 0 for a flat or pure-noise frame. Pixels finer than the network's
+ * lower it (more pixels share the same electrons). */
+double      al_denoise_estimate_snr   (const float     *frame,
+                                       guint            width,
+                                       guint            height);
 
 G_END_DECLS
