@@ -278,10 +278,10 @@ al_detect_add_residual_candidates (const float          *frame,
   for (gsize i = 0; i < n_px; i++)
     resid[i] = frame[i] - resid[i];
   /* The background is what the columns leave, smoothed. */
-  al_filter_background (resid, smooth, width, height, neighbour_px);
+  al_filter_background_threaded (resid, smooth, width, height, neighbour_px, n_threads);
   for (gsize i = 0; i < n_px; i++)
     resid[i] -= smooth[i];
-  al_filter_gaussian (resid, smooth, width, height, width_px);
+  al_filter_gaussian_threaded (resid, smooth, width, height, width_px, n_threads);
 
   /* Threshold: the median of the filtered residual (the background between
    * columns) plus a few times its noise, which is the pixel noise (measured

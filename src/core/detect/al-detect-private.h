@@ -74,6 +74,18 @@ typedef struct
   GArray *changed;    /* AlColumnFit: the columns removed by the last prune */
 } AlDetectMemory;
 
+/* Where the step timing of al_detect_run stands (al-detect-clock.c). */
+typedef struct
+{
+  gint64 wall_us;
+  double cpu_s;
+  double thread_cpu_s;
+} AlDetectClock;
+
+void         al_detect_clock_start              (AlDetectClock        *clock);
+void         al_detect_clock_step               (AlDetectClock        *clock,
+                                                 AlDetectInfo         *info,
+                                                 AlDetectStep          step);
 void         al_detect_memory_init              (AlDetectMemory       *memory);
 void         al_detect_memory_clear             (AlDetectMemory       *memory);
 

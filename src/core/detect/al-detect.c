@@ -251,6 +251,7 @@ al_detect_run (const float          *frame,
   float threshold;
   guint n;
   gint64 t0 = g_get_monotonic_time (), t1;
+  AlDetectClock clock;
 
   g_return_val_if_fail (frame != NULL && params != NULL, NULL);
   if (!check_input (frame, width, height, error))
@@ -259,7 +260,9 @@ al_detect_run (const float          *frame,
   atoms = al_atoms_new (0);
 
   al_progress_report (progress, "Finding the lattice", 0.0);
+  al_detect_clock_start (&clock);
   info.noise_sigma = al_filter_noise_sigma (frame, width, height);
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_NOISE);
   if (!find_scales (frame, width, height, params, &info, error))
     {
       if (error != NULL && *error != NULL)
@@ -268,6 +271,7 @@ al_detect_run (const float          *frame,
         *info_out = info;
       return g_steal_pointer (&atoms);
     }
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_LATTICE);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
@@ -278,6 +282,7 @@ al_detect_run (const float          *frame,
                                             params->material != NULL && info.lattice.found
                                               && info.lattice.hexagonal,
                                             params->n_threads, cancellable);
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_WIDTH);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   t1 = g_get_monotonic_time ();
@@ -286,11 +291,13 @@ al_detect_run (const float          *frame,
   al_progress_report (progress, "Finding peaks", 0.15);
   map = detection_map (frame, width, height, params, info.column_width_px, info.noise_sigma,
                        &threshold);
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_MAP);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   peaks = al_peaks_find (map, width, height, AL_DETECT_NMS_FRACTION * info.neighbour_px,
                          threshold, 0);
   info.n_candidates = peaks->len;
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_PEAKS);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
@@ -299,7 +306,9 @@ al_detect_run (const float          *frame,
   t0 = t1;
   al_progress_report (progress, "Refining positions", 0.3);
   bg = g_new (float, (gsize) width * height);
-  al_filter_background (fit_frame, bg, width, height, info.neighbour_px);
+  al_filter_background_threaded (fit_frame, bg, width, height, info.neighbour_px,
+                                 params->n_threads);
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_BACKGROUND);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   fits = fits_from_peaks (fit_frame, bg, width, peaks, info.column_width_px);
@@ -314,6 +323,7 @@ al_detect_run (const float          *frame,
   if (!al_detect_fit_and_prune (fit_frame, width, height, fits, &rp, params, info.neighbour_px,
                                 &memory, cancellable, error))
     return NULL;
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_FIRST_FIT);
 
   /* Columns hidden by brighter neighbours (S2 next to Mo, at low dose)
    * show up once the fitted columns are taken away. */
@@ -338,6 +348,7 @@ al_detect_run (const float          *frame,
                                     info.neighbour_px, &memory, cancellable, error))
         return NULL;
     }
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_RESIDUAL);
   if (params->column_width_px <= 0)
     {
       /* The width again, now on real columns only, and a last fit with it. */
@@ -364,9 +375,11 @@ al_detect_run (const float          *frame,
                                     info.neighbour_px, &memory, cancellable, error))
         return NULL;
     }
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_LAST_FIT);
   if (two_sublattices (params->material)
       && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, cancellable, error))
     return NULL;
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SITES);
   cols = (AlColumnFit *) fits->data;
   n = fits->len;
 
@@ -392,6 +405,7 @@ al_detect_run (const float          *frame,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   info.time_species_s = (g_get_monotonic_time () - t0) * 1e-6;
+  al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SPECIES);
   al_progress_report (progress, "Assigning species", 1.0);
   if (info_out)
     *info_out = info;

@@ -31,6 +31,23 @@ typedef struct
   guint             n_threads;
 } AlDetectParams;
 
+/* The steps of al_detect_run, timed one by one for benchmarks. */
+typedef enum
+{
+  AL_DETECT_STEP_NOISE,       /* pixel noise */
+  AL_DETECT_STEP_LATTICE,     /* FFT lattice and neighbour distance */
+  AL_DETECT_STEP_WIDTH,       /* column width on a central crop */
+  AL_DETECT_STEP_MAP,         /* detection map */
+  AL_DETECT_STEP_PEAKS,       /* candidate peaks */
+  AL_DETECT_STEP_BACKGROUND,  /* smooth background */
+  AL_DETECT_STEP_FIRST_FIT,   /* fit and prune of the candidates */
+  AL_DETECT_STEP_RESIDUAL,    /* rounds of residual candidates */
+  AL_DETECT_STEP_LAST_FIT,    /* width from profiles and the last fit */
+  AL_DETECT_STEP_SITES,       /* lattice prior */
+  AL_DETECT_STEP_SPECIES,     /* species */
+  AL_DETECT_N_STEPS
+} AlDetectStep;
+
 typedef struct
 {
   AlLattice      lattice;
@@ -45,16 +62,23 @@ typedef struct
   double         time_peaks_s;
   double         time_refine_s;
   double         time_species_s;
+  /* Per step: wall seconds, CPU seconds of all threads, and CPU seconds of
+   * the calling thread (which takes a share of every parallel step, so with
+   * balanced shares its CPU time is the step's critical path). */
+  double         step_wall_s[AL_DETECT_N_STEPS];
+  double         step_cpu_s[AL_DETECT_N_STEPS];
+  double         step_thread_cpu_s[AL_DETECT_N_STEPS];
 } AlDetectInfo;
 
-void     al_detect_params_init (AlDetectParams       *params);
-AlAtoms *al_detect_run         (const float          *frame,
-                                guint                 width,
-                                guint                 height,
-                                const AlDetectParams *params,
-                                AlDetectInfo         *info,
-                                AlProgress           *progress,
-                                GCancellable         *cancellable,
-                                GError              **error);
+void        al_detect_params_init (AlDetectParams       *params);
+const char *al_detect_step_name   (AlDetectStep          step);
+AlAtoms    *al_detect_run         (const float          *frame,
+                                   guint                 width,
+                                   guint                 height,
+                                   const AlDetectParams *params,
+                                   AlDetectInfo         *info,
+                                   AlProgress           *progress,
+                                   GCancellable         *cancellable,
+                                   GError              **error);
 
 G_END_DECLS

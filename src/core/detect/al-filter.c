@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "detect/al-parallel.h"
+
 /* The Gaussian kernel is cut where it falls below ~0.2 % of its peak. */
 #define AL_FILTER_KERNEL_SIGMAS 3.5
 /* Three box passes approximate a Gaussian to a few per cent (central limit). */
@@ -50,21 +52,43 @@ gaussian_kernel (double sigma,
   return k;
 }
 
-/* One 1D convolution along rows of `in` (length n, `count` lines),
- * written transposed so that both passes read memory in order; lines are
- * done AL_FILTER_LINES at a time and written out together. */
-static void
-convolve_transpose (const float *in,
-                    float       *out,
-                    guint        n,
-                    guint        count,
-                    const float *k,
-                    int          radius)
+/* A pass over lines of `in` (length n, `count` lines) written transposed
+ * to `out`: the convolution with kernel k of half-width `radius`, or the
+ * box mean of half-width `radius` when k is NULL. */
+typedef struct
 {
+  const float *in;
+  float       *out;
+  guint        n;
+  guint        count;
+  const float *k;
+  int          radius;
+} LinePass;
+
+static guint
+n_line_blocks (guint count)
+{
+  return (count + AL_FILTER_LINES - 1) / AL_FILTER_LINES;
+}
+
+/* One 1D convolution along rows of `in`, written transposed so that both
+ * passes read memory in order; lines are done AL_FILTER_LINES at a time
+ * and written out together. Runs the blocks of lines [b0, b1). */
+static void
+convolve_transpose (gpointer data,
+                    guint    b0,
+                    guint    b1)
+{
+  const LinePass *lp = data;
+  const float *in = lp->in, *k = lp->k;
+  float *out = lp->out;
+  guint n = lp->n, count = lp->count;
+  int radius = lp->radius;
   g_autofree float *line = g_new (float, n + 2 * radius);
   g_autofree float *block = g_new (float, (gsize) n * AL_FILTER_LINES);
 
-  for (guint c0 = 0; c0 < count; c0 += AL_FILTER_LINES)
+  for (guint c0 = b0 * AL_FILTER_LINES; c0 < MIN (count, b1 * AL_FILTER_LINES);
+       c0 += AL_FILTER_LINES)
     {
       guint lines = MIN (AL_FILTER_LINES, count - c0);
       for (guint l = 0; l < lines; l++)
@@ -95,6 +119,20 @@ al_filter_gaussian (const float *in,
                     guint        height,
                     double       sigma_px)
 {
+  al_filter_gaussian_threaded (in, out, width, height, sigma_px, 1);
+}
+
+/* The same on `n_threads` threads (the same result). */
+void
+al_filter_gaussian_threaded (const float *in,
+                             float       *out,
+                             guint        width,
+                             guint        height,
+                             double       sigma_px,
+                             guint        n_threads)
+{
+  LinePass rows, cols;
+
   g_autofree float *tmp = NULL;
   g_autofree float *k = NULL;
   int radius;
@@ -107,8 +145,10 @@ al_filter_gaussian (const float *in,
     }
   k = gaussian_kernel (sigma_px, &radius);
   tmp = g_new (float, (gsize) width * height);
-  convolve_transpose (in, tmp, width, height, k, radius);
-  convolve_transpose (tmp, out, height, width, k, radius);
+  rows = (LinePass) { in, tmp, width, height, k, radius };
+  cols = (LinePass) { tmp, out, height, width, k, radius };
+  al_parallel_range (n_threads, n_line_blocks (height), convolve_transpose, &rows);
+  al_parallel_range (n_threads, n_line_blocks (width), convolve_transpose, &cols);
 }
 
 /* A running box mean of half-width r along lines, written transposed.
@@ -116,15 +156,19 @@ al_filter_gaussian (const float *in,
  * AL_FILTER_LINES lines run side by side, so that each transposed write
  * fills consecutive floats rather than one per cache line. */
 static void
-box_transpose (const float *in,
-               float       *out,
-               guint        n,
-               guint        count,
-               int          r)
+box_transpose (gpointer data,
+               guint    b0,
+               guint    b1)
 {
+  const LinePass *lp = data;
+  const float *in = lp->in;
+  float *out = lp->out;
+  guint n = lp->n, count = lp->count;
+  int r = lp->radius;
   double norm = 1.0 / (2 * r + 1);
 
-  for (guint c0 = 0; c0 < count; c0 += AL_FILTER_LINES)
+  for (guint c0 = b0 * AL_FILTER_LINES; c0 < MIN (count, b1 * AL_FILTER_LINES);
+       c0 += AL_FILTER_LINES)
     {
       guint lines = MIN (AL_FILTER_LINES, count - c0);
       double acc[AL_FILTER_LINES] = { 0 };
@@ -159,7 +203,8 @@ box_blur (const float *in,
           float       *out,
           guint        width,
           guint        height,
-          double       scale_px)
+          double       scale_px,
+          guint        n_threads)
 {
   g_autofree float *a = g_new (float, (gsize) width * height);
   g_autofree float *b = g_new (float, (gsize) width * height);
@@ -169,9 +214,73 @@ box_blur (const float *in,
 
   for (int p = 0; p < AL_FILTER_BOX_PASSES; p++)
     {
-      box_transpose (src, a, width, height, r);
-      box_transpose (a, p == AL_FILTER_BOX_PASSES - 1 ? out : b, height, width, r);
+      LinePass rows = { src, a, width, height, NULL, r };
+      LinePass cols = { a, p == AL_FILTER_BOX_PASSES - 1 ? out : b, height, width, NULL, r };
+      al_parallel_range (n_threads, n_line_blocks (height), box_transpose, &rows);
+      al_parallel_range (n_threads, n_line_blocks (width), box_transpose, &cols);
       src = b;
+    }
+}
+
+typedef struct
+{
+  const float *in;
+  float       *out;
+  guint        width;
+  guint        height;
+  guint        k;         /* block side */
+  float       *small;     /* block means, sw × sh */
+  guint        sw;
+  guint        sh;
+} Blocks;
+
+/* Block rows [b0, b1) of the block means (summed in the order one thread
+ * would, so the result does not depend on the split). */
+static void
+block_means (gpointer data,
+             guint    b0,
+             guint    b1)
+{
+  Blocks *b = data;
+  guint k = b->k;
+
+  for (guint by = b0; by < b1; by++)
+    {
+      float *srow = b->small + (gsize) by * b->sw;
+      guint ny = MIN (k, b->height - by * k);
+      memset (srow, 0, sizeof (float) * b->sw);
+      for (guint y = by * k; y < by * k + ny; y++)
+        for (guint x = 0; x < b->width; x++)
+          srow[x / k] += b->in[(gsize) y * b->width + x];
+      for (guint bx = 0; bx < b->sw; bx++)
+        srow[bx] /= (float) (MIN (k, b->width - bx * k) * ny);
+    }
+}
+
+/* Rows [y_start, y_end) of the output, bilinear between block means. */
+static void
+block_interpolate (gpointer data,
+                   guint    y_start,
+                   guint    y_end)
+{
+  Blocks *b = data;
+  guint k = b->k, sw = b->sw, sh = b->sh;
+
+  for (guint y = y_start; y < y_end; y++)
+    {
+      /* Block b's mean sits at pixel (b + 0.5) k - 0.5. */
+      double fy = CLAMP ((y + 0.5) / k - 0.5, 0.0, sh - 1.0);
+      guint y0 = MIN ((guint) fy, sh - 2);
+      float ty = (float) (fy - y0);
+      for (guint x = 0; x < b->width; x++)
+        {
+          double fx = CLAMP ((x + 0.5) / k - 0.5, 0.0, sw - 1.0);
+          guint x0 = MIN ((guint) fx, sw - 2);
+          float tx = (float) (fx - x0);
+          const float *r0 = b->small + (gsize) y0 * sw + x0, *r1 = r0 + sw;
+          b->out[(gsize) y * b->width + x] = (1 - ty) * ((1 - tx) * r0[0] + tx * r0[1])
+                                             + ty * ((1 - tx) * r1[0] + tx * r1[1]);
+        }
     }
 }
 
@@ -186,49 +295,38 @@ al_filter_background (const float *in,
                       guint        height,
                       double       scale_px)
 {
+  al_filter_background_threaded (in, out, width, height, scale_px, 1);
+}
+
+/* The same on `n_threads` threads (the same result). */
+void
+al_filter_background_threaded (const float *in,
+                               float       *out,
+                               guint        width,
+                               guint        height,
+                               double       scale_px,
+                               guint        n_threads)
+{
   guint k = (guint) CLAMP (floor (scale_px / AL_FILTER_BLOCK_PER_SCALE), 1, 16);
+  g_autofree float *small = NULL;
+  g_autofree float *blur = NULL;
+  Blocks b;
 
   if (k < AL_FILTER_MIN_BLOCK)
     k = 1;
-  guint sw, sh;
-  g_autofree float *small = NULL;
-  g_autofree float *blur = NULL;
-
-  sw = (width + k - 1) / k;
-  sh = (height + k - 1) / k;
-  if (k == 1 || sw < 2 || sh < 2)
+  b = (Blocks) { in, out, width, height, k, NULL, (width + k - 1) / k, (height + k - 1) / k };
+  if (k == 1 || b.sw < 2 || b.sh < 2)
     {
-      box_blur (in, out, width, height, scale_px);
+      box_blur (in, out, width, height, scale_px, n_threads);
       return;
     }
-  small = g_new0 (float, (gsize) sw * sh);
-  blur = g_new (float, (gsize) sw * sh);
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      small[(gsize) (y / k) * sw + x / k] += in[(gsize) y * width + x];
-  for (guint by = 0; by < sh; by++)
-    for (guint bx = 0; bx < sw; bx++)
-      {
-        guint nx = MIN (k, width - bx * k), ny = MIN (k, height - by * k);
-        small[(gsize) by * sw + bx] /= (float) (nx * ny);
-      }
-  box_blur (small, blur, sw, sh, scale_px / k);
-  for (guint y = 0; y < height; y++)
-    {
-      /* Block b's mean sits at pixel (b + 0.5) k - 0.5. */
-      double fy = CLAMP ((y + 0.5) / k - 0.5, 0.0, sh - 1.0);
-      guint y0 = MIN ((guint) fy, sh - 2);
-      float ty = (float) (fy - y0);
-      for (guint x = 0; x < width; x++)
-        {
-          double fx = CLAMP ((x + 0.5) / k - 0.5, 0.0, sw - 1.0);
-          guint x0 = MIN ((guint) fx, sw - 2);
-          float tx = (float) (fx - x0);
-          const float *r0 = blur + (gsize) y0 * sw + x0, *r1 = r0 + sw;
-          out[(gsize) y * width + x] = (1 - ty) * ((1 - tx) * r0[0] + tx * r0[1])
-                                       + ty * ((1 - tx) * r1[0] + tx * r1[1]);
-        }
-    }
+  small = g_new (float, (gsize) b.sw * b.sh);
+  blur = g_new (float, (gsize) b.sw * b.sh);
+  b.small = small;
+  al_parallel_range (n_threads, b.sh, block_means, &b);
+  box_blur (small, blur, b.sw, b.sh, scale_px / k, n_threads);
+  b.small = blur;
+  al_parallel_range (n_threads, height, block_interpolate, &b);
 }
 
 /* Puts the k-th smallest of v[0..n) at v[k] (Hoare's selection, median of

@@ -18,6 +18,18 @@ void   al_filter_background (const float *in,
                              guint        width,
                              guint        height,
                              double       scale_px);
+void   al_filter_gaussian_threaded   (const float *in,
+                                      float       *out,
+                                      guint        width,
+                                      guint        height,
+                                      double       sigma_px,
+                                      guint        n_threads);
+void   al_filter_background_threaded (const float *in,
+                                      float       *out,
+                                      guint        width,
+                                      guint        height,
+                                      double       scale_px,
+                                      guint        n_threads);
 double al_filter_noise_sigma (const float *frame,
                               guint        width,
                               guint        height);

@@ -375,6 +375,30 @@ sweep_thread (gpointer data)
   return NULL;
 }
 
+/* Cuts [0, n_columns) into `n_threads` ranges holding equal numbers of
+ * columns to fit: the new candidates of a round sit together at the end
+ * of the array, so equal ranges of indices would leave one thread most of
+ * the work. */
+static void
+split_by_work (const AlSweepJob *job,
+               guint             n_columns,
+               guint             n_threads,
+               guint            *cuts)
+{
+  guint total = 0, done = 0, t = 1;
+
+  for (guint i = 0; i < n_columns; i++)
+    total += job->old[i].ok && (job->active == NULL || job->active[i]);
+  cuts[0] = 0;
+  for (guint i = 0; i < n_columns && t < n_threads; i++)
+    {
+      done += job->old[i].ok && (job->active == NULL || job->active[i]);
+      while (t < n_threads && (guint64) done * n_threads >= (guint64) total * t)
+        cuts[t++] = i + 1;
+    }
+  while (t <= n_threads)
+    cuts[t++] = n_columns;
+}
 
 void
 al_refine_run_sweep (const AlSweepJob *proto,
@@ -384,12 +408,15 @@ al_refine_run_sweep (const AlSweepJob *proto,
   AlSweepJob jobs[16];
   GThread *threads[16];
 
+  guint cuts[G_N_ELEMENTS (jobs) + 1];
+
   n_threads = CLAMP (n_threads, 1, G_N_ELEMENTS (jobs));
+  split_by_work (proto, n_columns, n_threads, cuts);
   for (guint t = 0; t < n_threads; t++)
     {
       jobs[t] = *proto;
-      jobs[t].start = (guint) ((guint64) n_columns * t / n_threads);
-      jobs[t].end = (guint) ((guint64) n_columns * (t + 1) / n_threads);
+      jobs[t].start = cuts[t];
+      jobs[t].end = cuts[t + 1];
       threads[t] = t == 0 ? NULL : g_thread_new ("al-refine", sweep_thread, &jobs[t]);
     }
   sweep_thread (&jobs[0]);

@@ -15,6 +15,7 @@
 #include "al-error.h"
 #include "detect/al-column-grid.h"
 #include "detect/al-filter.h"
+#include "detect/al-parallel.h"
 
 /* Fraction of a sweep's change taken (see al_refine_columns). */
 #define AL_REFINE_DAMPING 0.65
@@ -79,29 +80,97 @@ column_tolerance (const AlColumnFit *c,
 
 typedef struct
 {
-  const float *moved;
-  float       *influence;
-  double       inv_4s2;
-  double       inv_s;
-  guint        self;
-  gboolean     near;
+  guint index;
+  float influence;
+} Contribution;
+
+/* A band of mark_active's columns, with what they gather. */
+typedef struct
+{
+  const AlColumnFit  *columns;
+  const AlColumnGrid *grid;
+  const float        *moved;
+  guint8             *active;
+  double              reach;
+  double              inv_4s2;
+  double              inv_s;
+  guint               self;
+  GArray             *found;   /* Contribution */
+  gboolean            near;
 } Neighbourhood;
 
-/* How much a column's move reaches a neighbour's fitted position: through
+/* How much a neighbour's move reaches a column's fitted position: through
  * the overlap of their Gaussians' slopes, about (d/σ)·exp(-d²/4σ²) (at
  * most 1). */
 static void
-spread_influence (guint    j,
+gather_influence (guint    j,
                   double   dx,
                   double   dy,
                   gpointer data)
 {
   Neighbourhood *n = data;
   double d2 = dx * dx + dy * dy;
+  Contribution c;
 
-  if (j != n->self)
-    n->influence[j] += n->moved[n->self]
-                       * (float) MIN (1.0, sqrt (d2) * n->inv_s * exp (-d2 * n->inv_4s2));
+  c.index = j;
+  c.influence = j == n->self
+                  ? n->moved[j]
+                  : n->moved[j] * (float) MIN (1.0, sqrt (d2) * n->inv_s * exp (-d2 * n->inv_4s2));
+  g_array_append_val (n->found, c);
+}
+
+/* Puts a column's few contributions in the order of the columns' indices. */
+static void
+sort_contributions (GArray *found)
+{
+  Contribution *c = (Contribution *) found->data;
+
+  for (guint i = 1; i < found->len; i++)
+    for (guint j = i; j > 0 && c[j - 1].index > c[j].index; j--)
+      {
+        Contribution t = c[j];
+        c[j] = c[j - 1];
+        c[j - 1] = t;
+      }
+}
+
+/* Columns [start, end) of mark_active. Each sums what reaches it in the
+ * order of the columns' indices, so the float sum is the same whatever
+ * the split. */
+static void
+mark_active_band (gpointer data,
+                  guint    start,
+                  guint    end)
+{
+  Neighbourhood n = *(Neighbourhood *) data;
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Contribution));
+
+  n.found = found;
+  for (guint i = start; i < end; i++)
+    {
+      float influence = 0.0f;
+      gboolean self = FALSE;
+      g_array_set_size (found, 0);
+      n.self = i;
+      al_column_grid_foreach (n.grid, n.columns, n.columns[i].x, n.columns[i].y, n.reach,
+                              gather_influence, &n);
+      sort_contributions (found);
+      for (guint k = 0; k < found->len; k++)
+        {
+          const Contribution *c = &g_array_index (found, Contribution, k);
+          if (!self && c->index >= i)
+            {
+              /* A column's own move counts whatever its size. */
+              if (c->index > i)
+                influence += n.moved[i];
+              self = TRUE;
+            }
+          influence += c->influence;
+        }
+      if (!self)
+        influence += n.moved[i];
+      n.active[i] = influence >= AL_REFINE_ACTIVE_MOVE;
+    }
 }
 
 /* Marks the columns worth fitting again: those that moved half their
@@ -118,27 +187,21 @@ mark_active (const AlColumnFit *columns,
              guint              height,
              double             width_px,
              double             reach,
+             guint              n_threads,
              guint8            *active)
 {
   AlColumnGrid grid;
-  g_autofree float *influence = g_new0 (float, MAX (n_columns, 1));
-  Neighbourhood n = { moved, influence, 0.25 / (width_px * width_px), 1.0 / width_px, 0, FALSE };
+  Neighbourhood n = { columns, &grid, moved, active, reach,
+                      0.25 / (width_px * width_px), 1.0 / width_px, 0, NULL, FALSE };
+  g_autofree gboolean *spreads = g_new (gboolean, MAX (n_columns, 1));
 
-  al_column_grid_init (&grid, columns, NULL, n_columns, width, height, reach);
+  /* Reach is at most 1 and there are a few neighbours: a small move
+   * spreads nothing worth a fit, and such columns are left out of the
+   * grid the others look in. */
   for (guint j = 0; j < n_columns; j++)
-    {
-      influence[j] += moved[j];
-      /* Reach is at most 1 and there are a few neighbours: a small move
-       * spreads nothing worth a fit. */
-      if (moved[j] >= AL_REFINE_ACTIVE_MOVE / AL_REFINE_MAX_NEIGHBOURS)
-        {
-          n.self = j;
-          al_column_grid_foreach (&grid, columns, columns[j].x, columns[j].y, reach,
-                                  spread_influence, &n);
-        }
-    }
-  for (guint i = 0; i < n_columns; i++)
-    active[i] = influence[i] >= AL_REFINE_ACTIVE_MOVE;
+    spreads[j] = moved[j] >= AL_REFINE_ACTIVE_MOVE / AL_REFINE_MAX_NEIGHBOURS;
+  al_column_grid_init (&grid, columns, spreads, n_columns, width, height, reach);
+  al_parallel_range (n_threads, n_columns, mark_active_band, &n);
   al_column_grid_clear (&grid);
 }
 
@@ -153,6 +216,23 @@ mark_near (guint    j,
   n->near = n->near || j != n->self;
 }
 
+static void
+mark_crowded_band (gpointer data,
+                   guint    start,
+                   guint    end)
+{
+  Neighbourhood n = *(Neighbourhood *) data;
+
+  for (guint i = start; i < end; i++)
+    {
+      n.self = i;
+      n.near = FALSE;
+      al_column_grid_foreach (n.grid, n.columns, n.columns[i].x, n.columns[i].y, n.reach,
+                              mark_near, &n);
+      n.active[i] = n.near;
+    }
+}
+
 /* Marks the columns that overlap a neighbour strongly: Jacobi sweeps over
  * such pairs overshoot in turn (each subtracts the other's last, too
  * bright model), and are damped. */
@@ -162,19 +242,14 @@ mark_crowded (const AlColumnFit *columns,
               guint              width,
               guint              height,
               double             distance,
+              guint              n_threads,
               guint8            *crowded)
 {
   AlColumnGrid grid;
-  Neighbourhood n = { 0 };
+  Neighbourhood n = { columns, &grid, NULL, crowded, distance, 0, 0, 0, NULL, FALSE };
 
   al_column_grid_init (&grid, columns, NULL, n_columns, width, height, distance);
-  for (guint i = 0; i < n_columns; i++)
-    {
-      n.self = i;
-      n.near = FALSE;
-      al_column_grid_foreach (&grid, columns, columns[i].x, columns[i].y, distance, mark_near, &n);
-      crowded[i] = n.near;
-    }
+  al_parallel_range (n_threads, n_columns, mark_crowded_band, &n);
   al_column_grid_clear (&grid);
 }
 
@@ -241,7 +316,7 @@ al_refine_columns (const float          *image,
   active = g_new (guint8, n_columns);
   crowded = g_new (guint8, n_columns);
   mark_crowded (columns, n_columns, width, height, AL_REFINE_CROWDED_SIGMAS * params->width_px,
-                crowded);
+                params->n_threads, crowded);
   for (guint i = 0; i < n_columns; i++)
     moved[i] = params->active == NULL || params->active[i] ? G_MAXFLOAT : 0.0f;
   job.active = params->active;
@@ -254,7 +329,8 @@ al_refine_columns (const float          *image,
       if (sweep > first_weighted)
         {
           mark_active (columns, n_columns, moved, width, height, params->width_px,
-                       job.radius + AL_REFINE_RENDER_SIGMAS * params->width_px, active);
+                       job.radius + AL_REFINE_RENDER_SIGMAS * params->width_px,
+                       params->n_threads, active);
           job.active = active;
         }
       if (sweep == first_weighted && params->weighted)
@@ -278,7 +354,8 @@ al_refine_columns (const float          *image,
             bg_map = g_new (float, (gsize) width * height);
           for (gsize i = 0; i < (gsize) width * height; i++)
             model[i] = image[i] - model[i];
-          al_filter_background (model, bg_map, width, height, params->background_scale_px);
+          al_filter_background_threaded (model, bg_map, width, height,
+                                         params->background_scale_px, params->n_threads);
           al_refine_render_threaded (model, width, height, columns, n_columns, params->n_threads);
           job.bg_map = bg_map;
         }

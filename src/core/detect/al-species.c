@@ -28,6 +28,17 @@
 #define AL_SPECIES_MIN_WEIGHT 0.002
 /* Columns needed before a mixture is fitted at all. */
 #define AL_SPECIES_MIN_COLUMNS 8
+/* EM stops once an iteration changes no parameter by more than this
+ * fraction (far below anything a posterior or a threshold could notice). */
+#define AL_SPECIES_EM_TOLERANCE 1e-9
+
+/* Whether `a` and `b` agree to the EM tolerance. */
+static gboolean
+settled (double a,
+         double b)
+{
+  return fabs (a - b) <= AL_SPECIES_EM_TOLERANCE * MAX (fabs (a), fabs (b));
+}
 
 static double
 gauss_pdf (double x,
@@ -67,10 +78,18 @@ al_species_two_class (const double *v,
   for (int it = 0; it < AL_SPECIES_EM_ITERATIONS; it++)
     {
       double sr[2] = { 0 }, sx[2] = { 0 }, sxx[2] = { 0 };
+      double c[2], h[2];
+      gboolean done = TRUE;
+
+      for (int k = 0; k < 2; k++)
+        {
+          c[k] = w[k] / sqrt (2.0 * G_PI * var[k]);
+          h[k] = 0.5 / var[k];
+        }
       for (guint i = 0; i < n; i++)
         {
-          double p0 = w[0] * gauss_pdf (v[i], mean[0], var[0]);
-          double p1 = w[1] * gauss_pdf (v[i], mean[1], var[1]);
+          double p0 = c[0] * exp (-h[0] * (v[i] - mean[0]) * (v[i] - mean[0]));
+          double p1 = c[1] * exp (-h[1] * (v[i] - mean[1]) * (v[i] - mean[1]));
           double r1 = p0 + p1 > 0 ? p1 / (p0 + p1) : (v[i] > 0.5 * (mean[0] + mean[1]));
           double r[2] = { 1.0 - r1, r1 };
           for (int k = 0; k < 2; k++)
@@ -82,12 +101,17 @@ al_species_two_class (const double *v,
         }
       for (int k = 0; k < 2; k++)
         {
+          double m;
           if (sr[k] < 1e-9)
             return;
+          m = sx[k] / sr[k];
+          done = done && settled (w[k], sr[k] / n) && settled (mean[k], m);
           w[k] = sr[k] / n;
-          mean[k] = sx[k] / sr[k];
+          mean[k] = m;
           var[k] = MAX (sxx[k] / sr[k] - mean[k] * mean[k], 1e-6 * mean[k] * mean[k] + 1e-20);
         }
+      if (done)
+        break;
     }
   if (mean[0] > mean[1])
     {
@@ -207,6 +231,9 @@ al_species_classify (const double     *v,
     {
       double sw[AL_MAX_SPECIES] = { 0 }, num = 0, den = 0;
       double a[3] = { 0 }, b[2] = { 0 };
+      double var[AL_MAX_SPECIES], c[AL_MAX_SPECIES], h[AL_MAX_SPECIES];
+      AlSpeciesModel last = model;
+      gboolean done;
 
       /* One iteration is a pass over every column (~5 ms for 10⁵): Cancel
        * is answered between passes. */
@@ -216,25 +243,26 @@ al_species_classify (const double     *v,
         {
           e[k] = al_species_z_sum (&material->species[k], model.exponent);
           mean[k] = model.scale * e[k];
+          var[k] = MAX (model.noise[0] + model.noise[1] * mean[k], 1e-30);
+          c[k] = w[k] / sqrt (2.0 * G_PI * var[k]);
+          h[k] = 0.5 / var[k];
         }
       for (guint i = 0; i < n; i++)
         {
           double p[AL_MAX_SPECIES], total = 0;
           for (guint k = 0; k < k_n; k++)
             {
-              double var = MAX (model.noise[0] + model.noise[1] * mean[k], 1e-30);
-              p[k] = w[k] * gauss_pdf (v[i], mean[k], var);
+              p[k] = c[k] * exp (-h[k] * (v[i] - mean[k]) * (v[i] - mean[k]));
               total += p[k];
             }
           for (guint k = 0; k < k_n && total > 0; k++)
             {
               double r = p[k] / total;
-              double var = MAX (model.noise[0] + model.noise[1] * mean[k], 1e-30);
               double r2 = (v[i] - mean[k]) * (v[i] - mean[k]);
               sw[k] += r;
               /* Scale: weighted least squares of v ≈ scale · e_k. */
-              num += r * v[i] * e[k] / var;
-              den += r * e[k] * e[k] / var;
+              num += r * v[i] * e[k] / var[k];
+              den += r * e[k] * e[k] / var[k];
               /* Noise: r² ≈ noise0 + noise1 · mean, least squares. */
               a[0] += r;
               a[1] += r * mean[k];
@@ -260,8 +288,16 @@ al_species_classify (const double     *v,
             model.noise[1] = n1;
           }
       }
+      done = settled (last.scale, model.scale) && settled (last.noise[0], model.noise[0])
+             && settled (last.noise[1], model.noise[1]);
       for (guint k = 0; k < k_n; k++)
-        w[k] = MAX (sw[k] / n, AL_SPECIES_MIN_WEIGHT);
+        {
+          double wk = MAX (sw[k] / n, AL_SPECIES_MIN_WEIGHT);
+          done = done && settled (w[k], wk);
+          w[k] = wk;
+        }
+      if (done)
+        break;
     }
 
   for (guint i = 0; i < n; i++)
