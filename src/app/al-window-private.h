@@ -68,6 +68,9 @@ struct _AlWindow
   guint             results_epoch;    /* bumped by results not made by an edit */
   GHashTable       *recompute_serials;      /* frame -> latest request */
   GHashTable       *recompute_cancellables; /* frame -> its GCancellable */
+  GHashTable       *recompute_bases;        /* frame -> AlRecomputeBase, what the next edit starts from */
+  guint             n_local_recomputes;     /* recomputes done near the edit only */
+  guint             n_whole_recomputes;
   GError           *analysis_error;
   AlDocument       *document;         /* the atoms with their hand edits */
   guint             autosave_id;

@@ -10,10 +10,51 @@
  * done, its results replace them, unless a newer edit of that frame (whose
  * own worker will answer) or new results (an analysis, another document)
  * came since: then the answer is dropped. No edit is ever lost, since edits
- * never wait for a worker. */
+ * never wait for a worker.
+ *
+ * The worker recomputes only near the edit (defects/al-structure-update.h)
+ * from the last complete structure of the frame and the atoms it was made
+ * from (its "base"), and the whole frame when the edit reaches an edge, a
+ * boundary or a phase region. Each answer becomes the next edit's base. */
 #include "al-window-private.h"
 
+#include "defects/al-structure-update.h"
 #include "nn/al-model-registry.h"
+
+/* A complete structure of one frame and the atoms it was computed from
+ * (results' atoms are the computed ones, with species read from the image
+ * near the edit; `input`'s are the document's, which the next edit is
+ * compared with). Shared between the window and its workers. */
+typedef struct
+{
+  AlResults *results;
+  AlResults *input;
+} AlRecomputeBase;
+
+static void
+base_clear (AlRecomputeBase *base)
+{
+  al_results_unref (base->results);
+  al_results_unref (base->input);
+}
+
+static AlRecomputeBase *
+base_new (AlResults *results,
+          AlResults *input)
+{
+  AlRecomputeBase *base = g_atomic_rc_box_new0 (AlRecomputeBase);
+
+  base->results = al_results_ref (results);
+  base->input = al_results_ref (input);
+  return base;
+}
+
+static void
+base_unref (AlRecomputeBase *base)
+{
+  if (base != NULL)
+    g_atomic_rc_box_release_full (base, (GDestroyNotify) base_clear);
+}
 
 typedef struct
 {
@@ -29,12 +70,15 @@ typedef struct
    * from the image as the analysis did (NULL: from the atoms alone). */
   float            *pixels;
   char             *phase_model;
+  AlRecomputeBase  *base;         /* NULL: recompute the whole frame */
+  AlStructureUpdate how;          /* set by the worker */
 } AlRecomputeJob;
 
 static void
 job_free (AlRecomputeJob *job)
 {
   al_results_unref (job->interim);
+  base_unref (job->base);
   g_free (job->pixels);
   g_free (job->phase_model);
   g_free (job);
@@ -55,8 +99,17 @@ recompute_thread (GTask        *task,
 
   r->atoms = al_atoms_copy (interim->atoms);
   r->detect = interim->detect;
-  r->structure = al_structure_analyze (r->atoms, job->material, job->pixel_size_nm, job->frame,
-                                       &sp, NULL, cancellable, &error);
+  if (job->base != NULL)
+    {
+      const AlFrameResult *old = al_results_get_frame (job->base->results, job->frame);
+      const AlFrameResult *input = al_results_get_frame (job->base->input, job->frame);
+      r->structure = al_structure_update (input->atoms, old->structure, r->atoms, job->material,
+                                          job->pixel_size_nm, job->frame, &sp, &job->how,
+                                          cancellable, &error);
+    }
+  else
+    r->structure = al_structure_analyze (r->atoms, job->material, job->pixel_size_nm, job->frame,
+                                         &sp, NULL, cancellable, &error);
   if (r->structure == NULL)
     {
       al_frame_result_free (r);
@@ -103,7 +156,31 @@ on_recomputed (GObject      *source,
   /* Defects relabelled or marked false by hand stay so; the document's
    * atoms, unchanged since the request, take the new labels. */
   al_document_follow_hand_labels (self->document, job->frame, r->atoms, r->structure);
+  if (job->how.local)
+    self->n_local_recomputes++;
+  else
+    self->n_whole_recomputes++;
   _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
+  /* The next edit of this frame starts from here. */
+  g_hash_table_insert (self->recompute_bases, GUINT_TO_POINTER (job->frame),
+                       base_new (self->results, job->interim));
+}
+
+/* What an edit of `frame` is recomputed from: the structure the window
+ * shows when it is complete, else (edits while a worker runs) the last
+ * complete one. */
+static AlRecomputeBase *
+find_base (AlWindow *self,
+           guint     frame)
+{
+  const AlFrameResult *shown = al_results_get_frame (self->results, frame);
+  AlRecomputeBase *base = g_hash_table_lookup (self->recompute_bases, GUINT_TO_POINTER (frame));
+
+  if (base != NULL && (shown->structure == NULL || al_results_get_frame (base->results, frame) == shown))
+    return g_atomic_rc_box_acquire (base);
+  if (shown->structure != NULL)
+    return base_new (self->results, self->results);
+  return NULL;
 }
 
 /* The atoms of `frame` changed in the document: interim results at once,
@@ -119,11 +196,13 @@ _al_window_recompute_frame (AlWindow *self,
   AlRecomputeJob *job;
   GCancellable *cancellable;
   g_autoptr (GTask) task = NULL;
+  AlRecomputeBase *base;
   guint64 serial;
 
   if (old == NULL || atoms == NULL)
     return;
   analysis = al_results_get_analysis (self->results);
+  base = analysis->material != NULL ? find_base (self, frame) : NULL;
   interim = al_frame_result_new (frame);
   interim->atoms = al_atoms_copy (atoms);
   interim->detect = old->detect;
@@ -151,6 +230,7 @@ _al_window_recompute_frame (AlWindow *self,
   job->pixel_size_nm = analysis->pixel_size_nm;
   job->width = analysis->width;
   job->height = analysis->height;
+  job->base = base;
   {
     const AlImage *image = al_document_get_image (self->document);
     if (image != NULL && image->width == analysis->width && image->height == analysis->height
@@ -182,6 +262,7 @@ _al_window_drop_recomputes (AlWindow *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_cancellable_cancel (value);
   g_hash_table_remove_all (self->recompute_cancellables);
+  g_hash_table_remove_all (self->recompute_bases);
 }
 
 void
@@ -189,6 +270,19 @@ _al_window_init_recompute (AlWindow *self)
 {
   self->recompute_serials = g_hash_table_new (NULL, NULL);
   self->recompute_cancellables = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->recompute_bases = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) base_unref);
+}
+
+/* How many post-edit recomputes were done near the edit only, and how
+ * many for the whole frame. */
+void
+al_window_get_recompute_counts (AlWindow *self,
+                                guint    *n_local,
+                                guint    *n_whole)
+{
+  g_return_if_fail (AL_IS_WINDOW (self));
+  *n_local = self->n_local_recomputes;
+  *n_whole = self->n_whole_recomputes;
 }
 
 void
@@ -198,4 +292,5 @@ _al_window_finish_recompute (AlWindow *self)
     _al_window_drop_recomputes (self);
   g_clear_pointer (&self->recompute_serials, g_hash_table_unref);
   g_clear_pointer (&self->recompute_cancellables, g_hash_table_unref);
+  g_clear_pointer (&self->recompute_bases, g_hash_table_unref);
 }

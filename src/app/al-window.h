@@ -51,6 +51,9 @@ gboolean      al_window_get_analyzing     (AlWindow      *self);
 /* TRUE while any worker of the window still runs: an analysis (also one
  * cancelled that has not yet stopped), a recompute after an edit, a save. */
 gboolean      al_window_get_busy          (AlWindow      *self);
+void          al_window_get_recompute_counts (AlWindow     *self,
+                                              guint        *n_local,
+                                              guint        *n_whole);
 /* Shows `results` (of the shown image) as layers and panel rows, as a
  * finished analysis does; NULL clears them. */
 void          al_window_set_results       (AlWindow      *self,

@@ -8,9 +8,12 @@
 #include "al-app-test.h"
 #include "al-test.h"
 #include "al-window.h"
+#include "defects/al-structure.h"
 #include "panels/al-classification-panel.h"
 
 #define SIM_SIDE 256
+/* Large enough that the window around an edit is a small part. */
+#define LOCAL_SIDE 800
 
 static AlApplication *shared_app;
 
@@ -27,8 +30,10 @@ fixture_setup (Fixture       *fx,
 {
   const char *path;
 
+  guint side = data != NULL ? GPOINTER_TO_UINT (data) : SIM_SIDE;
+
   fx->dir = al_test_mkdtemp ();
-  path = fx->path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, SIM_SIDE, 11, 5, NULL);
+  path = fx->path = al_app_test_simulate (fx->dir, AL_MATERIAL_MOS2, side, 11, 5, NULL);
   fx->window = al_app_test_open_analyzed (shared_app, path, AL_MATERIAL_MOS2);
 }
 
@@ -506,6 +511,93 @@ test_edits_during_recompute (Fixture       *fx,
     }
 }
 
+static int
+compare_defects (const void *a,
+                 const void *b)
+{
+  const AlDefect *p = a, *q = b;
+
+  if (p->type != q->type)
+    return p->type < q->type ? -1 : 1;
+  return p->x < q->x ? -1 : p->x > q->x;
+}
+
+/* The shown structure equals a whole-frame recompute with the field-wide
+ * figures of `old` (defects/al-structure-update.h). */
+static void
+assert_as_whole (Fixture           *fx,
+                 const AlStructure *old)
+{
+  AlDocument *doc = al_window_get_document (fx->window);
+  const AlAnalysis *analysis = al_results_get_analysis (al_window_get_results (fx->window));
+  const AlFrameResult *r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  const AlImage *image = al_document_get_image (doc);
+  g_autoptr (AlAtoms) atoms = al_atoms_copy (al_document_get_atoms (doc, 0));
+  AlStructureParams sp = { { 0 }, { 0 }, image->width, image->height, al_image_frame_const (image, 0) };
+  g_autoptr (AlStructure) whole = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree AlDefect *a = NULL;
+  g_autofree AlDefect *b = NULL;
+  guint n;
+
+  sp.like = old;
+  whole = al_structure_analyze (atoms, analysis->material, analysis->pixel_size_nm, 0, &sp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->structure->bonds->n_bonds, ==, whole->bonds->n_bonds);
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    g_assert_cmpint (r->atoms->coordination[i], ==, atoms->coordination[i]);
+  n = al_defects_len (whole->defects);
+  g_assert_cmpuint (al_defects_len (r->structure->defects), ==, n);
+  a = g_memdup2 (r->structure->defects->defects->data, sizeof (AlDefect) * (n + 1));
+  b = g_memdup2 (whole->defects->defects->data, sizeof (AlDefect) * (n + 1));
+  qsort (a, n, sizeof (AlDefect), compare_defects);
+  qsort (b, n, sizeof (AlDefect), compare_defects);
+  for (guint k = 0; k < n; k++)
+    {
+      g_assert_cmpint (a[k].type, ==, b[k].type);
+      g_assert_cmpfloat (hypot (a[k].x - b[k].x, a[k].y - b[k].y), <, 1e-6);
+    }
+}
+
+/* On a larger image an edit is recomputed near the edit only, and gives
+ * what recomputing the whole frame gives. */
+static void
+test_local_recompute (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr (AlResults) before = NULL;
+  g_autoptr (GError) error = NULL;
+  const AlAtoms *atoms = shown_atoms (fx);
+  guint n0 = atoms->n_atoms, n_defects, n_local, n_whole, k = G_MAXUINT;
+  const AlStructure *old;
+
+  for (guint i = 0; i < atoms->n_atoms && k == G_MAXUINT; i++)
+    if (fabs (atoms->x[i] - 400) < 12 && fabs (atoms->y[i] - 400) < 12)
+      k = i;
+  g_assert_cmpuint (k, !=, G_MAXUINT);
+  before = al_results_ref (al_window_get_results (fx->window));
+  old = al_results_get_frame (before, 0)->structure;
+  n_defects = al_defects_len (old->defects);
+  g_assert_cmpint (al_window_select_at (fx->window, atoms->x[k], atoms->y[k]), ==, k);
+  g_assert_true (al_window_delete_selected (fx->window, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0 - 1);
+  al_window_get_recompute_counts (fx->window, &n_local, &n_whole);
+  g_assert_cmpuint (n_local, ==, 1);
+  g_assert_cmpuint (n_whole, ==, 0);
+  /* (The image still shows the deleted column, so its site reads as
+   * occupied: no vacancy.) */
+  assert_as_whole (fx, old);
+  /* Undo: the next edit starts from the last recompute. */
+  act (fx, "undo");
+  g_assert_cmpuint (shown_atoms (fx)->n_atoms, ==, n0);
+  al_window_get_recompute_counts (fx->window, &n_local, &n_whole);
+  g_assert_cmpuint (n_local, ==, 2);
+  assert_as_whole (fx, old);
+  g_assert_cmpuint (al_defects_len (al_results_get_frame (al_window_get_results (fx->window), 0)->structure->defects),
+                    ==, n_defects);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +614,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/app/edit/box-and-drag", Fixture, NULL, fixture_setup, test_box_and_drag, fixture_teardown);
   g_test_add ("/app/edit/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/app/edit/local-recompute", Fixture, GUINT_TO_POINTER (LOCAL_SIDE), fixture_setup,
+              test_local_recompute, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;

@@ -56,7 +56,9 @@ al_structure_analyze (AlAtoms                 *atoms,
                       GError                 **error)
 {
   g_autoptr (AlStructure) s = g_new0 (AlStructure, 1);
-  AlStructureParams defaults = { { 0 }, { 0 }, 0, 0, NULL, NULL, 0 };
+  AlStructureParams defaults = { { 0 } };
+  const AlStructure *like;
+  AlBondParams bond_params;
   g_autoptr (AlPhaseNet) net = NULL;
   g_autofree guint8 *edge = NULL;
   g_autofree guint8 *excluded = NULL;
@@ -71,16 +73,26 @@ al_structure_analyze (AlAtoms                 *atoms,
   height = params->height;
   read_image = params->frame != NULL && params->width > 0 && params->height > 0
                && material != NULL && material->is_tmd;
+  like = params->like != NULL && params->like->bonds != NULL && params->like->bonds->nn_px > 0.0
+         && params->like->labels != NULL ? params->like : NULL;
+  bond_params = params->bonds;
+  if (like != NULL && bond_params.nn_px <= 0.0)
+    bond_params.nn_px = like->bonds->nn_px;
 
   report (progress, "bonds", 0.0);
-  s->bonds = al_bonds_build (atoms, material, &params->bonds, error);
+  s->bonds = al_bonds_build (atoms, material, &bond_params, error);
   if (s->bonds == NULL)
     return NULL;
   al_bonds_set_coordination (s->bonds, atoms);
   s->rings = al_rings_find (s->bonds, atoms);
   s->defects = al_defects_new ();
   s->pixel_size_nm = pixel_size_nm;
-  if (pixel_size_nm <= 0.0 && material != NULL && s->bonds->nn_px > 0.0)
+  if (like != NULL)
+    {
+      s->pixel_size_nm = like->pixel_size_nm;
+      s->pixel_size_estimated = like->pixel_size_estimated;
+    }
+  else if (pixel_size_nm <= 0.0 && material != NULL && s->bonds->nn_px > 0.0)
     {
       s->pixel_size_nm = al_material_neighbour_nm (material) / s->bonds->nn_px;
       s->pixel_size_estimated = TRUE;
@@ -89,15 +101,19 @@ al_structure_analyze (AlAtoms                 *atoms,
     return NULL;
 
   report (progress, "strain", 0.3);
-  s->labels = al_honeycomb_labels_new (atoms, s->bonds, material);
-  {
-    g_autoptr (GError) local = NULL;
-    /* A field with too few atoms for a lattice still has bonds and rings:
-     * strain is then simply absent. */
-    s->strain = al_strain_compute (atoms, s->bonds, s->labels, material,
-                                   s->pixel_size_estimated ? 0.0 : pixel_size_nm,
-                                   &params->strain, &local);
-  }
+  s->labels = like != NULL ? al_honeycomb_labels_new_oriented (atoms, s->bonds, material, like->labels->theta)
+                           : al_honeycomb_labels_new (atoms, s->bonds, material);
+  if (like != NULL && like->strain != NULL)
+    s->strain = al_strain_compute_like (atoms, s->bonds, s->labels, like->strain);
+  else if (like == NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      /* A field with too few atoms for a lattice still has bonds and rings:
+       * strain is then simply absent. */
+      s->strain = al_strain_compute (atoms, s->bonds, s->labels, material,
+                                     s->pixel_size_estimated ? 0.0 : pixel_size_nm,
+                                     &params->strain, &local);
+    }
   if (!check_cancel (cancellable, error))
     return NULL;
 

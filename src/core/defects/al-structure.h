@@ -25,6 +25,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _AlStructure AlStructure;
+
 typedef struct
 {
   AlBondParams   bonds;
@@ -46,9 +48,15 @@ typedef struct
   const AlPhaseNet *phase_net;
   /* Keep the map phase_model gave in AlStructure.phase_net (to share it). */
   gboolean       keep_phase_net;
+  /* NULL, or the structure of a larger field these atoms are part of: its
+   * nearest-neighbour distance, lattice orientation, fitted and reference
+   * lattices, strain neighbourhood and pixel size are used instead of
+   * being measured from these atoms (the local recompute after an edit,
+   * defects/al-structure-update.h). */
+  const AlStructure *like;
 } AlStructureParams;
 
-typedef struct
+struct _AlStructure
 {
   AlBonds         *bonds;
   AlRings         *rings;
@@ -59,7 +67,7 @@ typedef struct
   AlPhaseNet      *phase_net;    /* with keep_phase_net, the map run (or NULL) */
   double           pixel_size_nm;
   gboolean         pixel_size_estimated;
-} AlStructure;
+};
 
 AlStructure *al_structure_analyze (AlAtoms                 *atoms,
                                    const AlMaterial        *material,

@@ -394,6 +394,36 @@ al_bonds_build (const AlAtoms      *atoms,
   return g_steal_pointer (&bonds);
 }
 
+/* A bond graph of `atoms` made of the given bonds (pairs a < b, each
+ * once), measured with the nearest-neighbour distance `nn_px`: the graph of
+ * a field spliced from parts built by al_bonds_build(). */
+AlBonds *
+al_bonds_new_from_pairs (const AlAtoms *atoms,
+                         const guint32 *pairs,
+                         guint          n_pairs,
+                         double         nn_px)
+{
+  AlBonds *bonds = g_new0 (AlBonds, 1);
+
+  bonds->n_atoms = atoms->n_atoms;
+  bonds->nn_px = nn_px;
+  bonds->grid = al_cell_grid_new (atoms->x, atoms->y, atoms->n_atoms,
+                                  AL_BOND_MAX_FRACTION * (nn_px > 0.0 ? nn_px : 1.0));
+  bonds->n_bonds = n_pairs;
+  bonds->a = g_new (guint32, n_pairs + 1);
+  bonds->b = g_new (guint32, n_pairs + 1);
+  bonds->length = g_new (double, n_pairs + 1);
+  for (guint k = 0; k < n_pairs; k++)
+    {
+      guint32 a = pairs[2 * k], b = pairs[2 * k + 1];
+      bonds->a[k] = MIN (a, b);
+      bonds->b[k] = MAX (a, b);
+      bonds->length[k] = hypot (atoms->x[b] - atoms->x[a], atoms->y[b] - atoms->y[a]);
+    }
+  build_half_edges (bonds, atoms);
+  return bonds;
+}
+
 void
 al_bonds_free (AlBonds *bonds)
 {

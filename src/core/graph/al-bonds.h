@@ -58,6 +58,10 @@ AlBonds *al_bonds_build        (const AlAtoms      *atoms,
                                 const AlMaterial   *material,
                                 const AlBondParams *params,
                                 GError            **error);
+AlBonds *al_bonds_new_from_pairs (const AlAtoms   *atoms,
+                                  const guint32   *pairs,
+                                  guint            n_pairs,
+                                  double           nn_px);
 void     al_bonds_free         (AlBonds            *bonds);
 void     al_bonds_set_coordination (const AlBonds  *bonds,
                                     AlAtoms        *atoms);

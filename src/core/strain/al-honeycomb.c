@@ -263,6 +263,19 @@ al_honeycomb_labels_new (const AlAtoms    *atoms,
                        const AlBonds    *bonds,
                        const AlMaterial *material)
 {
+  return al_honeycomb_labels_new_oriented (atoms, bonds, material, NAN);
+}
+
+/* As al_honeycomb_labels_new(), with the orientation `theta` (radians, as
+ * AlHoneycombLabels.theta) given instead of measured, unless NaN. Labels of
+ * part of a field then use the same sublattices as the whole field's, so
+ * they differ from those only by a whole lattice vector per component. */
+AlHoneycombLabels *
+al_honeycomb_labels_new_oriented (const AlAtoms    *atoms,
+                                  const AlBonds    *bonds,
+                                  const AlMaterial *material,
+                                  double            theta)
+{
   AlHoneycombLabels *labels = g_new0 (AlHoneycombLabels, 1);
   guint n = atoms->n_atoms;
   g_autofree guint32 *component = g_new (guint32, n + 1);
@@ -279,11 +292,11 @@ al_honeycomb_labels_new (const AlAtoms    *atoms,
   memset (labels->sub, -1, n + 1);
   for (guint i = 0; i < n; i++)
     component[i] = G_MAXUINT32;
-  labels->theta = bond_orientation (bonds);
+  labels->theta = isnan (theta) ? bond_orientation (bonds) : theta;
 
   /* Fix the orientation modulo 120° so that sublattice 0 holds the metal
    * (or, in graphene, the first well-bonded atom). */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && isnan (theta); i++)
     if (al_bonds_degree (bonds, i) >= 3 && seed_wanted (material, atoms, i))
       {
         if (sublattice_score (bonds, i, labels->theta) < 0.0)

@@ -66,6 +66,10 @@ gboolean         al_polygon_contains     (const AlPolygon       *polygon,
 AlHoneycombLabels *al_honeycomb_labels_new   (const AlAtoms         *atoms,
                                           const AlBonds         *bonds,
                                           const AlMaterial      *material);
+AlHoneycombLabels *al_honeycomb_labels_new_oriented (const AlAtoms    *atoms,
+                                                     const AlBonds    *bonds,
+                                                     const AlMaterial *material,
+                                                     double            theta);
 void             al_honeycomb_labels_free  (AlHoneycombLabels       *labels);
 gboolean         al_honeycomb_fit          (const AlAtoms         *atoms,
                                           const AlHoneycombLabels *labels,

@@ -353,40 +353,23 @@ auto_radius_a (double fit_rms_px,
   return CLAMP (r, AL_STRAIN_MIN_RADIUS_A, AL_STRAIN_MAX_RADIUS_A);
 }
 
-/* Strain and displacement of every labelled atom. */
-AlStrain *
-al_strain_compute (const AlAtoms         *atoms,
-                   const AlBonds         *bonds,
-                   const AlHoneycombLabels *labels,
-                   const AlMaterial      *material,
-                   double                 pixel_size_nm,
-                   const AlStrainParams  *params,
-                   GError               **error)
+/* Fills the per-atom fields of `strain`, whose fit, reference and radius
+ * are set. */
+static void
+fill_atoms (AlStrain                *strain,
+            const AlAtoms           *atoms,
+            const AlBonds           *bonds,
+            const AlHoneycombLabels *labels)
 {
-  g_autoptr (AlStrain) strain = strain_alloc (atoms->n_atoms);
-  const AlPolygon *region = params && params->region.n_vertices >= 3 ? &params->region : NULL;
-  double a_ref, radius_px, sum_a = 0.0, sum_a2 = 0.0;
+  double a_ref = al_honeycomb_constant (&strain->reference);
+  double radius_px = strain->radius_a * a_ref, sum_a = 0.0, sum_a2 = 0.0;
   g_autoptr (AlCellGrid) region_grid = NULL;
 
-  if (!al_honeycomb_fit (atoms, labels, region, &strain->fit, &strain->fit_rms_px, error))
-    return NULL;
-  fill_lattice_figures (strain);
-  choose_reference (strain, material, pixel_size_nm,
-                    params ? params->reference : AL_STRAIN_REFERENCE_AUTO);
-  a_ref = al_honeycomb_constant (&strain->reference);
-  strain->radius_a = params && params->radius_a > 0.0 ? params->radius_a
-                                                       : auto_radius_a (strain->fit_rms_px, a_ref);
-  radius_px = strain->radius_a * a_ref;
-  if (params && params->radius_a < 0.0)
-    {
-      strain->radius_a = 0.0;
-      radius_px = 0.0;
-    }
   /* Cells half the neighbourhood wide: a query then scans 3×3 to 4×4 well
    * filled cells instead of dozens of near-empty bond-sized ones. */
   if (radius_px > 0.0)
     region_grid = al_cell_grid_new (atoms->x, atoms->y, atoms->n_atoms, 0.5 * radius_px);
-
+  strain->n_valid = 0;
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
       double f[4], exx, eyy, exy, theta;
@@ -422,7 +405,57 @@ al_strain_compute (const AlAtoms         *atoms,
       double mean = sum_a / strain->n_valid;
       strain->a_local_spread_px = sqrt (MAX (0.0, sum_a2 / strain->n_valid - mean * mean));
     }
+}
+
+/* Strain and displacement of every labelled atom. */
+AlStrain *
+al_strain_compute (const AlAtoms         *atoms,
+                   const AlBonds         *bonds,
+                   const AlHoneycombLabels *labels,
+                   const AlMaterial      *material,
+                   double                 pixel_size_nm,
+                   const AlStrainParams  *params,
+                   GError               **error)
+{
+  g_autoptr (AlStrain) strain = strain_alloc (atoms->n_atoms);
+  const AlPolygon *region = params && params->region.n_vertices >= 3 ? &params->region : NULL;
+  double a_ref;
+
+  if (!al_honeycomb_fit (atoms, labels, region, &strain->fit, &strain->fit_rms_px, error))
+    return NULL;
+  fill_lattice_figures (strain);
+  choose_reference (strain, material, pixel_size_nm,
+                    params ? params->reference : AL_STRAIN_REFERENCE_AUTO);
+  a_ref = al_honeycomb_constant (&strain->reference);
+  strain->radius_a = params && params->radius_a > 0.0 ? params->radius_a
+                                                       : auto_radius_a (strain->fit_rms_px, a_ref);
+  if (params && params->radius_a < 0.0)
+    strain->radius_a = 0.0;
+  fill_atoms (strain, atoms, bonds, labels);
   return g_steal_pointer (&strain);
+}
+
+/* Strain of `atoms` measured as `like` was: against its fitted and
+ * reference lattices and over its neighbourhood radius, with nothing fitted
+ * anew (part of a field, recomputed after an edit: its atoms then get the
+ * values the whole field's measurement gives them). The figures of the
+ * lattice are like's; a_local_spread_px and n_valid are these atoms'. */
+AlStrain *
+al_strain_compute_like (const AlAtoms           *atoms,
+                        const AlBonds           *bonds,
+                        const AlHoneycombLabels *labels,
+                        const AlStrain          *like)
+{
+  AlStrain *strain = strain_alloc (atoms->n_atoms);
+
+  strain->fit = like->fit;
+  strain->reference = like->reference;
+  strain->reference_used = like->reference_used;
+  strain->fit_rms_px = like->fit_rms_px;
+  strain->radius_a = like->radius_a;
+  fill_lattice_figures (strain);
+  fill_atoms (strain, atoms, bonds, labels);
+  return strain;
 }
 
 void

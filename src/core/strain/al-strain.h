@@ -67,6 +67,10 @@ AlStrain *al_strain_compute (const AlAtoms          *atoms,
                              double                  pixel_size_nm,
                              const AlStrainParams   *params,
                              GError                **error);
+AlStrain *al_strain_compute_like (const AlAtoms        *atoms,
+                                  const AlBonds        *bonds,
+                                  const AlHoneycombLabels *labels,
+                                  const AlStrain       *like);
 void      al_strain_free    (AlStrain               *strain);
 gboolean  al_strain_local_map (const AlAtoms        *atoms,
                                const AlBonds        *bonds,
