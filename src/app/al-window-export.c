@@ -13,6 +13,7 @@
 #include "layers/al-atoms-layer.h"
 #include "layers/al-bonds-layer.h"
 #include "layers/al-defects-layer.h"
+#include "plots/al-phase-layer.h"
 
 /* Resolutions offered for PNG (dots per inch). */
 static const char *const dpi_ids[] = { "150", "300", "600", NULL };
@@ -21,7 +22,8 @@ static const char *const format_ids[] = { "png", "svg", "pdf", NULL };
 static const char *const format_labels[] = { "PNG", "SVG", "PDF", NULL };
 
 /* The figure's layers: the image and scale bar always; bonds, atoms
- * (with their legend) and defects as they are shown on the canvas. */
+ * (with their legend), defects and the phase map (with its legend) as they
+ * are shown on the canvas. */
 static AlFigureLayers
 visible_layers (AlWindow *self)
 {
@@ -39,6 +41,8 @@ visible_layers (AlWindow *self)
         shown |= AL_FIGURE_ATOMS | AL_FIGURE_LEGEND;
       else if (AL_IS_DEFECTS_LAYER (layer))
         shown |= AL_FIGURE_DEFECTS | AL_FIGURE_LINES;
+      else if (AL_IS_PHASE_LAYER (layer))
+        shown |= AL_FIGURE_PHASES | AL_FIGURE_LEGEND;
     }
   return shown;
 }

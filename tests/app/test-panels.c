@@ -389,6 +389,56 @@ render_layer (AlLayer *layer,
   return surface;
 }
 
+/* The mean of (red − blue) of an exported PNG at the centres of the 1T
+ * cells well inside the patch. */
+static double
+figure_redness (Fixture          *fx,
+                const AlPhaseMap *map,
+                const char       *name)
+{
+  g_autofree char *path = g_build_filename (fx->dir, name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *png;
+  double scale, sum = 0.0;
+  guint n = 0;
+
+  g_assert_true (al_window_export_figure (fx->window, file, AL_FIGURE_PNG, 150, &error));
+  g_assert_no_error (error);
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  scale = cairo_image_surface_get_width (png) / (double) phase_case.side;
+  for (guint cy = 0; cy < map->n_cy; cy++)
+    for (guint cx = 0; cx < map->n_cx; cx++)
+      if (cell_inside (map, cx, cy, AL_PHASE_1T))
+        {
+          int x = (int) (((cx + 0.5) * map->cell_px + 0.5) * scale);
+          int y = (int) (((cy + 0.5) * map->cell_px + 0.5) * scale);
+          const guint8 *px = cairo_image_surface_get_data (png) + y * cairo_image_surface_get_stride (png) + 4 * x;
+          sum += (double) px[2] - px[0];
+          n++;
+        }
+  cairo_surface_destroy (png);
+  g_assert_cmpuint (n, >=, 20);
+  return sum / n;
+}
+
+/* The exported figure draws the phase map when its layer is shown (the
+ * 1T patch tinted red) and not when it is hidden. */
+static void
+assert_figure_phases (Fixture          *fx,
+                      const AlPhaseMap *map,
+                      AlPhaseLayer     *layer)
+{
+  double shown, hidden;
+
+  shown = figure_redness (fx, map, "shown.png");
+  al_layer_set_visible (AL_LAYER (layer), FALSE);
+  hidden = figure_redness (fx, map, "hidden.png");
+  g_test_message ("1T cells in the figure: red − blue %.1f with the layer, %.1f without", shown, hidden);
+  g_assert_cmpfloat (shown - hidden, >, 40.0);
+}
+
 /* After analysing MoS2 with a 1T patch, the Phase Map layer is listed
  * (hidden), and drawn it colours the 1T cells in the 1T colour and leaves
  * vacuum clear; shown, the legend lists the phases. */
@@ -464,6 +514,7 @@ test_phase_layer (Fixture       *fx,
   g_assert_nonnull (strstr (legend, "1T phase"));
   g_assert_nonnull (strstr (legend, "2H phase"));
   g_assert_null (strstr (legend, "Vacuum"));
+  assert_figure_phases (fx, map, layer);
 }
 
 static void

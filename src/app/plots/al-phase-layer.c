@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "export/al-colormap.h"
+#include "export/al-figure.h"
 
 /* Map transparency: the lattice must still show through. */
 #define PHASE_ALPHA 0.5
@@ -27,17 +27,11 @@ gboolean
 al_phase_color (AlPhase phase,
                 double  rgb[3])
 {
-  /* Index into Tol's bright scheme (al_palette_category): 1T red and
-   * 1T′ purple as in exported figures, the host 2H blue, amorphous green. */
-  static const int tol_index[AL_N_PHASES] = {
-    [AL_PHASE_VACUUM] = -1, [AL_PHASE_2H] = 5, [AL_PHASE_1T] = 0,
-    [AL_PHASE_1TP] = 4, [AL_PHASE_AMORPHOUS] = 3,
-  };
   AlRgb c;
 
-  if ((guint) phase >= AL_N_PHASES || tol_index[phase] < 0)
+  /* The figures' colours (export/al-figure.h). */
+  if (!al_figure_phase_color (phase, &c))
     return FALSE;
-  c = al_palette_category ((guint) tol_index[phase]);
   rgb[0] = c.r, rgb[1] = c.g, rgb[2] = c.b;
   return TRUE;
 }

@@ -88,7 +88,7 @@ al_figure_draw_scale_bar (AlFigureContext *ctx)
 
 typedef struct
 {
-  int   kind;      /* 0: species marker, 1: defect outline, 2: line */
+  int   kind;      /* 0: species marker, 1: defect outline, 2: line, 3: phase */
   guint index;     /* species index or defect type */
   char *text;
 } LegendEntry;
@@ -151,6 +151,24 @@ add_defect_entries (AlFigureContext *ctx,
     }
 }
 
+/* Each phase on the drawn map, with its share of the crystal's area. */
+static void
+add_phase_entries (AlFigureContext *ctx,
+                   GArray          *entries)
+{
+  double share[AL_N_PHASES];
+
+  if (!(ctx->params->layers & AL_FIGURE_PHASES) || !al_figure_phase_shares (&ctx->extra->phases, share))
+    return;
+  for (int p = 0; p < AL_N_PHASES; p++)
+    if (p != AL_PHASE_VACUUM && share[p] > 0.0)
+      {
+        LegendEntry e = { 3, (guint) p, NULL };
+        e.text = g_strdup_printf ("%s  %.0f %%", al_figure_phase_label (p), 100.0 * share[p]);
+        g_array_append_val (entries, e);
+      }
+}
+
 static void
 draw_legend_symbol (AlFigureContext   *ctx,
                     const LegendEntry *e,
@@ -179,6 +197,14 @@ draw_legend_symbol (AlFigureContext   *ctx,
       cairo_set_line_width (cr, 1.5 * ctx->line_width);
       cairo_stroke (cr);
     }
+  else if (e->kind == 3)
+    {
+      AlRgb c = { 1, 1, 1 };
+      al_figure_phase_color (e->index, &c);
+      cairo_rectangle (cr, cx - 1.2 * r, cy - 1.2 * r, 2.4 * r, 2.4 * r);
+      al_figure_set_rgb (cr, c, 1.0);
+      cairo_fill (cr);
+    }
   else
     {
       cairo_move_to (cr, cx - 2 * r, cy);
@@ -202,7 +228,10 @@ al_figure_draw_legend (AlFigureContext *ctx)
   if (ctx->atoms != NULL && (ctx->params->layers & AL_FIGURE_ATOMS))
     add_species_entries (ctx, entries);
   if (ctx->extra != NULL)
-    add_defect_entries (ctx, entries);
+    {
+      add_defect_entries (ctx, entries);
+      add_phase_entries (ctx, entries);
+    }
   if (entries->len == 0)
     return;
 

@@ -79,6 +79,13 @@ double   al_figure_bond_length  (const AlFigureContext *ctx,
 /* The symmetric strain colour range, in shown units. */
 double   al_figure_strain_range (const AlFigureContext *ctx);
 
+/* al-figure-phases.c */
+void     al_figure_draw_phases  (AlFigureContext *ctx);
+/* Share of the map's non-vacuum cells in each phase (AL_N_PHASES values);
+ * FALSE when there is no map or it is all vacuum. */
+gboolean al_figure_phase_shares (const AlFigurePhases *phases,
+                                 double               *share);
+
 /* al-figure-annotations.c */
 void     al_figure_draw_scale_bar  (AlFigureContext *ctx);
 void     al_figure_draw_legend     (AlFigureContext *ctx);

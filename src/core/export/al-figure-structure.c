@@ -85,6 +85,9 @@ al_figure_overlays_from_structure (const AlStructure       *structure,
     add_defects (o, structure->defects);
   if (structure->strain != NULL)
     add_strain (o, structure->strain, component);
+  if (structure->phases != NULL && structure->phases->cell != NULL)
+    o->overlays.phases = (AlFigurePhases) { structure->phases->n_cx, structure->phases->n_cy,
+                                            structure->phases->cell_px, structure->phases->cell };
   return &o->overlays;
 }
 

@@ -233,6 +233,8 @@ al_figure_draw (cairo_t                *cr,
       cairo_set_source_rgb (cr, 0, 0, 0);
       cairo_paint (cr);
     }
+  if (layers & AL_FIGURE_PHASES)
+    al_figure_draw_phases (&ctx);
   if (layers & AL_FIGURE_STRAIN)
     al_figure_draw_strain (&ctx);
   if (layers & AL_FIGURE_BONDS)

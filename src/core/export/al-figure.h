@@ -18,6 +18,7 @@
 #include "al-atoms.h"
 #include "al-image.h"
 #include "al-material.h"
+#include "defects/al-phase-map.h"
 #include "export/al-contrast.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,9 @@ typedef enum
   AL_FIGURE_LEGEND     = 1 << 7,
   AL_FIGURE_COLOR_BARS = 1 << 8,
   AL_FIGURE_ALL        = (1 << 9) - 1,
+  /* Not in AL_FIGURE_ALL: the phase map tints the whole image, so it is
+   * drawn only when asked for (the app: when its layer is shown). */
+  AL_FIGURE_PHASES     = 1 << 9,
 } AlFigureLayers;
 
 typedef enum
@@ -114,6 +118,16 @@ typedef struct
   double       range;         /* colours span ±range (shown units); 0: the largest |value| */
 } AlFigureStrain;
 
+/* The phase map (defects/al-phase-map.h): cell (cx, cy) covers image
+ * positions [cx, cx + 1) · cell_px × [cy, cy + 1) · cell_px. */
+typedef struct
+{
+  guint         n_cx;
+  guint         n_cy;
+  double        cell_px;
+  const guint8 *cell;         /* AlPhase per cell, row-major; NULL: no map */
+} AlFigurePhases;
+
 typedef struct
 {
   AlFigureBonds           bonds;
@@ -122,6 +136,7 @@ typedef struct
   const AlFigurePolyline *lines;
   guint                   n_lines;
   AlFigureStrain          strain;
+  AlFigurePhases          phases;
 } AlFigureOverlays;
 
 void           al_figure_params_init     (AlFigureParams          *params);
@@ -129,6 +144,11 @@ void           al_figure_params_init     (AlFigureParams          *params);
  * same in every figure and on the app's canvas. Types that never meet in
  * one material (TMD and graphene point defects) may share a colour. */
 AlRgb          al_figure_defect_color    (AlDefectType             type);
+/* The colour of a phase on the phase map (FALSE for vacuum, which is not
+ * drawn), the same in figures and on the app's canvas, and its name. */
+gboolean       al_figure_phase_color     (AlPhase                  phase,
+                                          AlRgb                   *color);
+const char    *al_figure_phase_label     (AlPhase                  phase);
 /* "png", "svg", "pdf" (any case); -1 when unknown. */
 int            al_figure_format_from_name (const char             *name);
 const char    *al_figure_format_extension (AlFigureFormat          format);

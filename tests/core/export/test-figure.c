@@ -194,6 +194,88 @@ test_region_and_legend (void)
   cairo_surface_destroy (s);
 }
 
+/* Pixels exactly `c` (±2 levels) in a box of the output. */
+static guint
+count_exact (cairo_surface_t *s,
+             int              x0,
+             int              y0,
+             int              x1,
+             int              y1,
+             AlRgb            c)
+{
+  guint n = 0;
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      n += near_rgb (pixel_at (s, x, y), c);
+  return n;
+}
+
+/* The phase map tints the image by phase, half transparent, vacuum not at
+ * all; the legend names each phase in its colour; without the layer bit
+ * neither is drawn. */
+static void
+test_phases (void)
+{
+  g_autoptr (AlAtoms) atoms = NULL;
+  g_autoptr (AlImage) image = make_image (&atoms);
+  g_autoptr (GError) error = NULL;
+  guint8 cells[12][16];
+  AlFigureOverlays extra = { 0 };
+  AlFigureParams params;
+  cairo_surface_t *plain, *tinted, *legend;
+  AlRgb c1t, c2h;
+
+  /* 8 px cells: 2H left, 1T right, a vacuum strip at the bottom. */
+  for (guint cy = 0; cy < 12; cy++)
+    for (guint cx = 0; cx < 16; cx++)
+      cells[cy][cx] = cy >= 10 ? AL_PHASE_VACUUM : cx < 8 ? AL_PHASE_2H : AL_PHASE_1T;
+  extra.phases = (AlFigurePhases) { 16, 12, 8.0, &cells[0][0] };
+  g_assert_true (al_figure_phase_color (AL_PHASE_1T, &c1t));
+  g_assert_true (al_figure_phase_color (AL_PHASE_2H, &c2h));
+  g_assert_false (al_figure_phase_color (AL_PHASE_VACUUM, &c2h));
+  g_assert_true (al_figure_phase_color (AL_PHASE_2H, &c2h));
+
+  al_figure_params_init (&params);
+  params.scale = 2.0;
+  params.layers = AL_FIGURE_IMAGE;
+  plain = al_figure_render_surface (&params, image, 0, atoms, NULL, &extra, &error);
+  g_assert_no_error (error);
+  params.layers = AL_FIGURE_IMAGE | AL_FIGURE_PHASES;
+  tinted = al_figure_render_surface (&params, image, 0, atoms, NULL, &extra, &error);
+  g_assert_no_error (error);
+  /* Output (2x + 1): image x 100 is in a 1T cell, x 20 in a 2H one, y 90
+   * in vacuum. Half of the colour over the grey: pulled towards it. */
+  {
+    Px p0 = pixel_at (plain, 201, 61), p1 = pixel_at (tinted, 201, 61);
+    Px q0 = pixel_at (plain, 41, 61), q1 = pixel_at (tinted, 41, 61);
+    Px v0 = pixel_at (plain, 101, 181), v1 = pixel_at (tinted, 101, 181);
+    g_assert_cmpint (abs (p1.r - (int) lround ((p0.r + 255 * c1t.r) / 2)), <=, 2);
+    g_assert_cmpint (abs (p1.b - (int) lround ((p0.b + 255 * c1t.b) / 2)), <=, 2);
+    g_assert_cmpint (abs (q1.b - (int) lround ((q0.b + 255 * c2h.b) / 2)), <=, 2);
+    g_assert_cmpint (abs (q1.r - (int) lround ((q0.r + 255 * c2h.r) / 2)), <=, 2);
+    g_assert_cmpint (v1.r, ==, v0.r);
+    g_assert_cmpint (v1.b, ==, v0.b);
+  }
+  /* The legend has an opaque swatch of each phase (top-left plate). */
+  params.layers = AL_FIGURE_IMAGE | AL_FIGURE_PHASES | AL_FIGURE_LEGEND;
+  legend = al_figure_render_surface (&params, image, 0, atoms, NULL, &extra, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_exact (legend, 0, 0, 60, 60, c1t), >, 4);
+  g_assert_cmpuint (count_exact (legend, 0, 0, 60, 60, c2h), >, 4);
+  g_assert_cmpuint (count_exact (tinted, 0, 0, 60, 60, c1t), ==, 0);
+  cairo_surface_destroy (legend);
+  /* Without the bit, the legend has no phases (and no map is drawn). */
+  params.layers = AL_FIGURE_IMAGE | AL_FIGURE_LEGEND;
+  legend = al_figure_render_surface (&params, image, 0, atoms, NULL, &extra, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_exact (legend, 0, 0, 60, 60, c1t), ==, 0);
+  g_assert_true (pixel_at (legend, 201, 61).r == pixel_at (plain, 201, 61).r);
+  cairo_surface_destroy (legend);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (tinted);
+}
+
 static void
 test_overlays (void)
 {
@@ -451,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/export/figure/png-markers", test_png_markers);
   g_test_add_func ("/core/export/figure/region-and-legend", test_region_and_legend);
   g_test_add_func ("/core/export/figure/overlays", test_overlays);
+  g_test_add_func ("/core/export/figure/phases", test_phases);
   g_test_add_func ("/core/export/figure/svg", test_svg);
   g_test_add_func ("/core/export/figure/pdf-one-page", test_pdf_one_page);
   g_test_add_func ("/core/export/figure/bad-requests", test_bad_requests);
