@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "al-cli.h"
+#include "cli-interrupt.h"
 #include "cli-model.h"
 #include "al-pipeline.h"
 #include "export/al-export-tables.h"
@@ -62,6 +65,69 @@ print_frame_done (const AlFrameResult *result,
            n_done == n_total ? "\n" : "");
 }
 
+/* The analysis and its outputs, stopped by Ctrl+C: the outputs are staged
+ * in a hidden folder and moved into out_dir when the run ends
+ * (cli-interrupt.h), so an interrupted run writes nothing, and none of
+ * the files is ever seen half written. */
+static int
+analyze_and_write (AlFrameSource          *source,
+                   const char             *name,
+                   const AlPipelineParams *params,
+                   const char             *out_dir,
+                   const char             *figure,
+                   gint64                  start)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (AlCliInterrupt) watch = al_cli_interrupt_watch (cancellable);
+  g_autoptr (AlAnalysis) analysis = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *staging = NULL;
+  AlExportTablesFlags flags = AL_EXPORT_TABLES_FIGURE | AL_EXPORT_TABLES_SERIES;
+  gboolean ok;
+
+  gboolean had_dir = g_file_test (out_dir, G_FILE_TEST_IS_DIR);
+
+  if (figure != NULL)
+    flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
+  staging = al_cli_staging_new (out_dir, &error);
+  if (staging == NULL)
+    return al_cli_fail ("%s", error->message);
+  analysis = al_pipeline_run_source (source, params, NULL, cancellable, &error);
+  ok = analysis != NULL
+       && al_export_tables_source (analysis, source, staging, flags,
+                                   al_figure_format_from_name (figure != NULL ? figure : "png"),
+                                   start, NULL, cancellable, &error);
+  /* Past this point Ctrl+C no longer stops the run: the moves are quick. */
+  g_clear_pointer (&watch, al_cli_interrupt_stop);
+  if (g_cancellable_is_cancelled (cancellable))
+    ok = FALSE;
+  else if (analysis != NULL)
+    {
+      /* A failure while writing keeps what was written whole before it:
+       * the measurements come before the figure, which may not fit in
+       * memory. */
+      g_autoptr (GError) moving = NULL;
+      if (!al_cli_staging_commit (staging, out_dir, &moving) && ok)
+        {
+          ok = FALSE;
+          g_propagate_error (&error, g_steal_pointer (&moving));
+        }
+    }
+  al_cli_staging_discard (staging);
+  if (!had_dir)
+    g_rmdir (out_dir);   /* only if nothing went into it */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      al_cli_fail ("%s: interrupted; nothing was written to “%s”", name, out_dir);
+      return AL_CLI_EXIT_INTERRUPTED;
+    }
+  if (!ok && analysis == NULL)
+    return al_cli_fail ("%s: %s", name, error->message);
+  if (!ok)
+    return al_cli_fail ("%s", error->message);
+  return 0;
+}
+
 int
 al_cli_analyze (int    argc,
                 char **argv)
@@ -98,9 +164,7 @@ al_cli_analyze (int    argc,
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
   g_autoptr (GError) error = NULL;
   g_autoptr (AlFrameSource) source = NULL;
-  g_autoptr (AlAnalysis) analysis = NULL;
   AlPipelineParams params;
-  AlExportTablesFlags flags;
   gint64 start = g_get_monotonic_time ();
 
   g_option_context_set_summary (context, "Find the atoms of an image and write atoms.csv and summary.json.");
@@ -138,18 +202,5 @@ al_cli_analyze (int    argc,
     return al_cli_fail ("%s", error->message);
   if (al_frame_source_get_n_frames (source) > 1 && isatty (STDERR_FILENO))
     params.frame_done = print_frame_done;
-  analysis = al_pipeline_run_source (source, &params, NULL, NULL, &error);
-  if (analysis == NULL)
-    return al_cli_fail ("%s: %s", argv[1], error->message);
-
-  if (g_mkdir_with_parents (out_dir, 0755) != 0)
-    return al_cli_fail ("cannot create the folder “%s”: %s", out_dir, g_strerror (errno));
-  flags = AL_EXPORT_TABLES_FIGURE | AL_EXPORT_TABLES_SERIES;
-  if (figure != NULL)
-    flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
-  if (!al_export_tables_source (analysis, source, out_dir, flags,
-                                al_figure_format_from_name (figure != NULL ? figure : "png"),
-                                start, NULL, &error))
-    return al_cli_fail ("%s", error->message);
-  return 0;
+  return analyze_and_write (source, argv[1], &params, out_dir, figure, start);
 }

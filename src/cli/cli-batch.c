@@ -152,7 +152,8 @@ analyse_one (BatchRow               *row,
     }
   if (every_figure)
     flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
-  if (!al_export_tables_source (analysis, source, dir, flags, figure_format, start, &json, error))
+  if (!al_export_tables_source (analysis, source, dir, flags, figure_format, start, &json, NULL,
+                                error))
     return FALSE;
   take_summary (row, json);
   return TRUE;

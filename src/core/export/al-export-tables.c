@@ -21,6 +21,7 @@ write_figures (const AlAnalysis *analysis,
                const char       *out_dir,
                AlFigureFormat    format,
                gboolean          every_frame,
+               GCancellable     *cancellable,
                GError          **error)
 {
   guint n = every_frame ? analysis->frames->len : 1;
@@ -39,6 +40,8 @@ write_figures (const AlAnalysis *analysis,
         ? g_strdup_printf ("figure.%s", al_figure_format_extension (format))
         : g_strdup_printf ("figure-%04u.%s", r->frame, al_figure_format_extension (format));
       g_autofree char *path = g_build_filename (out_dir, name, NULL);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (fp.pixel_size_nm <= 0 && r->structure != NULL)
         fp.pixel_size_nm = r->structure->pixel_size_nm;
       /* From a file, only the frame drawn is read. */
@@ -95,10 +98,12 @@ add_series (const AlAnalysis *analysis,
             AlFrameSource    *source,
             const char       *out_dir,
             const char       *json,
+            GCancellable     *cancellable,
             GError          **error)
 {
-  g_autoptr (AlSeries) series = source != NULL ? al_series_track_source (source, analysis, NULL, error)
-                                               : al_series_track (image, analysis, NULL, error);
+  g_autoptr (AlSeries) series = source != NULL
+    ? al_series_track_source (source, analysis, cancellable, error)
+    : al_series_track (image, analysis, cancellable, error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -131,6 +136,7 @@ export_tables (const AlAnalysis    *analysis,
                int                  figure_format,
                gint64               start_us,
                char               **summary_json,
+               GCancellable        *cancellable,
                GError             **error)
 {
   g_autofree char *json = NULL;
@@ -146,7 +152,7 @@ export_tables (const AlAnalysis    *analysis,
   json = al_summary_json (analysis, image, total_s);
   if ((flags & AL_EXPORT_TABLES_SERIES) && analysis->frames->len > 1)
     {
-      char *with_series = add_series (analysis, image, source, dir, json, error);
+      char *with_series = add_series (analysis, image, source, dir, json, cancellable, error);
       if (with_series == NULL)
         return FALSE;
       g_free (json);
@@ -158,7 +164,7 @@ export_tables (const AlAnalysis    *analysis,
   /* The figure last: the measurements are written even when it cannot be. */
   if ((flags & AL_EXPORT_TABLES_FIGURE)
       && !write_figures (analysis, image, source, dir, (AlFigureFormat) figure_format,
-                         (flags & AL_EXPORT_TABLES_EVERY_FIGURE) != 0, error))
+                         (flags & AL_EXPORT_TABLES_EVERY_FIGURE) != 0, cancellable, error))
     return FALSE;
   if (summary_json != NULL)
     *summary_json = g_steal_pointer (&json);
@@ -176,7 +182,7 @@ al_export_tables (const AlAnalysis    *analysis,
                   GError             **error)
 {
   return export_tables (analysis, image, NULL, dir, flags, figure_format, start_us, summary_json,
-                        error);
+                        NULL, error);
 }
 
 gboolean
@@ -187,9 +193,10 @@ al_export_tables_source (const AlAnalysis    *analysis,
                          int                  figure_format,
                          gint64               start_us,
                          char               **summary_json,
+                         GCancellable        *cancellable,
                          GError             **error)
 {
   g_return_val_if_fail (source != NULL, FALSE);
   return export_tables (analysis, al_frame_source_get_info (source), source, dir, flags,
-                        figure_format, start_us, summary_json, error);
+                        figure_format, start_us, summary_json, cancellable, error);
 }

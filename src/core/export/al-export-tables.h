@@ -34,7 +34,8 @@ gboolean al_export_tables (const AlAnalysis    *analysis,
                            GError             **error);
 
 /* The same for frames analysed from a file with al_pipeline_run_source():
- * figures and drift read only the frames they need from `source`. */
+ * figures and drift read only the frames they need from `source`.
+ * `cancellable` (may be NULL) stops the drift and the figures. */
 gboolean al_export_tables_source (const AlAnalysis    *analysis,
                                   AlFrameSource       *source,
                                   const char          *dir,
@@ -42,6 +43,7 @@ gboolean al_export_tables_source (const AlAnalysis    *analysis,
                                   int                  figure_format,
                                   gint64               start_us,
                                   char               **summary_json,
+                                  GCancellable        *cancellable,
                                   GError             **error);
 
 G_END_DECLS
