@@ -11,11 +11,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  double  cell;
-  guint   gw;
-  guint   gh;
-  gint32 *head;   /* first column of each cell, -1: none */
-  gint32 *next;   /* next column in the same cell */
+  double   cell;
+  guint    gw;
+  guint    gh;
+  guint32 *start;   /* cell c's columns are index[start[c] .. start[c + 1]) */
+  guint32 *index;   /* the columns, cell by cell */
+  double  *xy;      /* their positions, in the same order */
 } AlColumnGrid;
 
 void     al_column_grid_init    (AlColumnGrid      *grid,
@@ -26,7 +27,8 @@ void     al_column_grid_init    (AlColumnGrid      *grid,
                                  guint              height,
                                  double             cell_px);
 void     al_column_grid_clear   (AlColumnGrid      *grid);
-/* Calls `func` for every column of the grid within `radius` of (x, y). */
+/* Calls `func` for every column of the grid within `radius` of (x, y), at
+ * the position it had when the grid was made (`columns` is not read). */
 void     al_column_grid_foreach (const AlColumnGrid *grid,
                                  const AlColumnFit  *columns,
                                  double              x,

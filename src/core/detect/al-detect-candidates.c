@@ -13,6 +13,7 @@
 #include "detect/al-detect-private.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect/al-filter.h"
@@ -42,14 +43,22 @@ dimmest_fraction (const AlMaterial *material)
   return AL_DETECT_DIMMEST_FRACTION * dimmest / brightest;
 }
 
-static int
-compare_by_significance (gconstpointer a,
-                         gconstpointer b,
-                         gpointer      data)
+typedef struct
 {
-  const AlColumnFit *cols = data;
-  double x = al_detect_significance (&cols[*(const guint *) a]), y = al_detect_significance (&cols[*(const guint *) b]);
-  return (x < y) - (x > y);
+  double significance;
+  guint  index;
+} Ranked;
+
+/* Most significant first; equal ones in the order of their indices. */
+static int
+compare_ranked (const void *a,
+                const void *b)
+{
+  const Ranked *x = a, *y = b;
+
+  if (x->significance != y->significance)
+    return x->significance < y->significance ? 1 : -1;
+  return (x->index > y->index) - (x->index < y->index);
 }
 
 static void
@@ -59,6 +68,23 @@ mark_duplicate (guint    j,
                 gpointer data)
 {
   *(gboolean *) data = TRUE;
+}
+
+typedef struct
+{
+  const gboolean *kept;
+  gboolean        taken;
+} KeptNear;
+
+static void
+mark_kept (guint    j,
+           double   dx,
+           double   dy,
+           gpointer data)
+{
+  KeptNear *k = data;
+
+  k->taken = k->taken || k->kept[j];
 }
 
 /* Marks in `keep_out` the columns that are significant (or faint but on a
@@ -77,7 +103,7 @@ prune_columns (const AlColumnFit    *cols,
   g_autofree gboolean *strong = g_new0 (gboolean, MAX (n, 1));
   g_autofree gboolean *faint = g_new0 (gboolean, MAX (n, 1));
   g_autofree gboolean *keep = g_new0 (gboolean, MAX (n, 1));
-  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  g_autofree Ranked *order = g_new (Ranked, MAX (n, 1));
   AlColumnGrid grid;
   double min_amp, dup = AL_DETECT_DUPLICATE_FRACTION * neighbour_px;
   guint n_amps = 0, n_order = 0, kept = 0;
@@ -99,25 +125,21 @@ prune_columns (const AlColumnFit    *cols,
   al_sites_accept_faint (cols, n, strong, faint, keep, width, height, neighbour_px);
   for (guint i = 0; i < n; i++)
     if (strong[i] || keep[i])
-      order[n_order++] = i;
+      order[n_order++] = (Ranked) { al_detect_significance (&cols[i]), i };
 
   /* Two starts that converged on one column: the more significant stays. */
-  g_qsort_with_data (order, n_order, sizeof *order, compare_by_significance, (gpointer) cols);
+  qsort (order, n_order, sizeof *order, compare_ranked);
+  /* `strong` now marks the columns in `order`; `keep` those taken so far. */
+  for (guint i = 0; i < n; i++)
+    strong[i] = strong[i] || keep[i];
   memset (keep, 0, sizeof (gboolean) * n);
-  al_column_grid_init (&grid, cols, keep, n, width, height, dup);
+  al_column_grid_init (&grid, cols, strong, n, width, height, dup);
   for (guint k = 0; k < n_order; k++)
     {
-      guint i = order[k];
-      gboolean taken = FALSE;
-      int gx, gy;
-      al_column_grid_foreach (&grid, cols, cols[i].x, cols[i].y, dup, mark_duplicate, &taken);
-      if (taken)
-        continue;
-      keep[i] = TRUE;
-      gx = CLAMP ((int) (cols[i].x / grid.cell), 0, (int) grid.gw - 1);
-      gy = CLAMP ((int) (cols[i].y / grid.cell), 0, (int) grid.gh - 1);
-      grid.next[i] = grid.head[(gsize) gy * grid.gw + gx];
-      grid.head[(gsize) gy * grid.gw + gx] = (gint32) i;
+      guint i = order[k].index;
+      KeptNear near = { keep, FALSE };
+      al_column_grid_foreach (&grid, cols, cols[i].x, cols[i].y, dup, mark_kept, &near);
+      keep[i] = !near.taken;
     }
   al_column_grid_clear (&grid);
   for (guint i = 0; i < n; i++)
@@ -151,7 +173,7 @@ grid_near (const AlColumnGrid *grid,
 {
   gboolean found = FALSE;
 
-  if (grid->head != NULL)
+  if (grid->start != NULL)
     al_column_grid_foreach (grid, columns, x, y, radius, mark_duplicate, &found);
   return found;
 }
