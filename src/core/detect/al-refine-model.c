@@ -100,12 +100,38 @@ typedef struct
   float r2;
 } NoiseSample;
 
-static int
-compare_samples (gconstpointer a,
-                 gconstpointer b)
+/* An unsigned key that orders as the float does (-0 and +0 alike). */
+static guint32
+sort_key (float f)
 {
-  float x = ((const NoiseSample *) a)->m, y = ((const NoiseSample *) b)->m;
-  return (x > y) - (x < y);
+  union { float f; guint32 u; } v = { f == 0.0f ? 0.0f : f };
+
+  return (v.u & 0x80000000u) ? ~v.u : v.u | 0x80000000u;
+}
+
+/* Sorts the samples by model value, stably (equal values keep their
+ * order): a radix sort, a byte a pass; a comparison sort of the ~10⁵
+ * samples took a tenth of a second per detection. */
+static void
+sort_samples (NoiseSample *s,
+              gsize        n)
+{
+  g_autofree NoiseSample *tmp = g_new (NoiseSample, MAX (n, 1));
+  NoiseSample *src = s, *dst = tmp;
+
+  for (int shift = 0; shift < 32; shift += 8)
+    {
+      gsize count[257] = { 0 };
+      for (gsize i = 0; i < n; i++)
+        count[((sort_key (src[i].m) >> shift) & 0xff) + 1]++;
+      for (int b = 0; b < 256; b++)
+        count[b + 1] += count[b];
+      for (gsize i = 0; i < n; i++)
+        dst[count[(sort_key (src[i].m) >> shift) & 0xff]++] = src[i];
+      src = dst;
+      dst = src == s ? tmp : s;
+    }
+  /* Four passes: the result is back in `s`. */
 }
 
 /* Fits variance = gain · model + offset to the squared residuals, binned by
@@ -146,7 +172,7 @@ al_refine_fit_noise_model (const float       *image,
     }
   if (samples->len < 4 * AL_REFINE_NOISE_BINS)
     return FALSE;
-  g_array_sort (samples, compare_samples);
+  sort_samples ((NoiseSample *) samples->data, samples->len);
   per_bin = samples->len / AL_REFINE_NOISE_BINS;
   for (guint b = 0; b < AL_REFINE_NOISE_BINS; b++)
     {
