@@ -122,7 +122,8 @@ prune_columns (const AlColumnFit    *cols,
       strong[i] = z >= params->min_significance;
       faint[i] = !strong[i] && params->material != NULL && z >= AL_DETECT_FAINT_SIGNIFICANCE;
     }
-  al_sites_accept_faint (cols, n, strong, faint, keep, width, height, neighbour_px);
+  al_sites_accept_faint (cols, n, strong, faint, keep, width, height, neighbour_px,
+                         params->n_threads);
   for (guint i = 0; i < n; i++)
     if (strong[i] || keep[i])
       order[n_order++] = (Ranked) { al_detect_significance (&cols[i]), i };
@@ -346,11 +347,12 @@ al_detect_add_site_candidates (GArray *fits,
                                guint   width,
                                guint   height,
                                double  width_px,
-                               double  neighbour_px)
+                               double  neighbour_px,
+                               guint   n_threads)
 {
   g_autoptr (GArray) sites = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
   guint n = al_sites_predict ((AlColumnFit *) fits->data, fits->len, width, height,
-                              neighbour_px, width_px, sites);
+                              neighbour_px, width_px, n_threads, sites);
 
   g_array_append_vals (fits, sites->data, sites->len);
   g_debug ("detect: %u empty lattice sites to try", n);

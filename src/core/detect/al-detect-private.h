@@ -138,7 +138,8 @@ guint        al_detect_add_site_candidates      (GArray               *fits,
                                                  guint                 width,
                                                  guint                 height,
                                                  double                width_px,
-                                                 double                neighbour_px);
+                                                 double                neighbour_px,
+                                                 guint                 n_threads);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AlDetectMemory, al_detect_memory_clear)
 

@@ -339,7 +339,7 @@ al_detect_run (const float          *frame,
       /* Sites of the honeycomb left empty: a faint column may hide there. */
       if (two_sublattices (params->material))
         added += al_detect_add_site_candidates (fits, width, height, info.column_width_px,
-                                                info.neighbour_px);
+                                                info.neighbour_px, params->n_threads);
       if (added == 0 && round > 0)
         break;
       for (guint i = 0; i < fits->len; i++)
@@ -368,7 +368,7 @@ al_detect_run (const float          *frame,
                                          params->n_threads);
       if (two_sublattices (params->material))
         al_detect_add_site_candidates (fits, width, height, info.column_width_px,
-                                       info.neighbour_px);
+                                       info.neighbour_px, params->n_threads);
       for (guint i = 0; i < fits->len; i++)
         g_array_index (fits, AlColumnFit, i).width = info.column_width_px;
       if (!al_detect_fit_and_prune (fit_frame, width, height, fits, &rp, params,

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "detect/al-parallel.h"
 #include "detect/al-species.h"
 
 /* A neighbour lies within this fraction of the neighbour distance. */
@@ -51,6 +52,7 @@ typedef struct
   guint              agree;
   guint              disagree;
   guint              self;
+  GArray            *pairs;      /* double: cos, sin of each pair, in order */
 } SiteState;
 
 static gboolean
@@ -80,9 +82,42 @@ collect_pair (guint    j,
   /* From a bright column to a dim one. */
   if (j == s->self || s->columns[j].amplitude >= s->split || !at_neighbour_distance (dx, dy, s->nn))
     return;
-  s->sum_cos += cos (folded (dx, dy));
-  s->sum_sin += sin (folded (dx, dy));
-  s->n_pairs++;
+  g_array_append_vals (s->pairs, (double[2]) { cos (folded (dx, dy)), sin (folded (dx, dy)) }, 2);
+}
+
+typedef struct
+{
+  const SiteState    *state;
+  const AlColumnGrid *grid;
+  const gboolean     *strong;
+  double              radius;
+  GArray             *pairs[AL_PARALLEL_MAX_THREADS];
+  guint               n_bands;
+  guint               n_columns;
+} PairJob;
+
+/* The pairs of the bright strong columns of a band of columns. */
+static void
+collect_band (gpointer data,
+              guint    start,
+              guint    end)
+{
+  PairJob *job = data;
+  SiteState s = *job->state;
+  guint band = 0;
+
+  /* The band al_parallel_range gave: the one starting at `start`. */
+  while (band + 1 < job->n_bands
+         && (guint) ((guint64) job->n_columns * (band + 1) / job->n_bands) <= start)
+    band++;
+  s.pairs = job->pairs[band];
+  for (guint i = start; i < end; i++)
+    if (job->strong[i] && s.columns[i].amplitude >= s.split)
+      {
+        s.self = i;
+        al_column_grid_foreach (job->grid, s.columns, s.columns[i].x, s.columns[i].y, job->radius,
+                                collect_pair, &s);
+      }
 }
 
 static void
@@ -118,8 +153,10 @@ site_model (const AlColumnFit *columns,
             guint              width,
             guint              height,
             double             neighbour_px,
+            guint              n_threads,
             SiteState         *s)
 {
+  PairJob job = { 0 };
   g_autofree double *amps = g_new (double, MAX (n_columns, 1));
   g_autofree gboolean *either = g_new (gboolean, MAX (n_columns, 1));
   double mean[2], var[2];
@@ -149,13 +186,23 @@ site_model (const AlColumnFit *columns,
   /* F from the bright strong columns to every candidate of the dim class
    * around them (noise candidates scatter over all directions). */
   al_column_grid_init (&grid, columns, either, n_columns, width, height, radius);
-  for (guint i = 0; i < n_columns; i++)
-    if (strong[i] && columns[i].amplitude >= s->split)
-      {
-        s->self = i;
-        al_column_grid_foreach (&grid, columns, columns[i].x, columns[i].y, radius, collect_pair, s);
-      }
+  job = (PairJob) { s, &grid, strong, radius, { NULL },
+                    CLAMP (n_threads, 1, MIN (AL_PARALLEL_MAX_THREADS, n_columns)), n_columns };
+  for (guint b = 0; b < job.n_bands; b++)
+    job.pairs[b] = g_array_new (FALSE, FALSE, sizeof (double));
+  al_parallel_range (job.n_bands, n_columns, collect_band, &job);
   al_column_grid_clear (&grid);
+  /* Summed in the order of the columns, whatever the bands. */
+  for (guint b = 0; b < job.n_bands; b++)
+    {
+      for (guint k = 0; k + 1 < job.pairs[b]->len; k += 2)
+        {
+          s->sum_cos += g_array_index (job.pairs[b], double, k);
+          s->sum_sin += g_array_index (job.pairs[b], double, k + 1);
+          s->n_pairs++;
+        }
+      g_array_unref (job.pairs[b]);
+    }
   g_debug ("sites: %u candidates, split %g, %u bright-dim pairs", n_amps, s->split, s->n_pairs);
   if (s->n_pairs < AL_SITES_MIN_PAIRS)
     return FALSE;
@@ -181,7 +228,7 @@ al_sites_honeycomb (const AlColumnFit *columns,
 
   for (guint i = 0; i < n_columns; i++)
     all[i] = columns[i].ok;
-  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, &s))
+  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, 1, &s))
     return FALSE;
   *split = s.split;
   *family = s.family;
@@ -198,7 +245,8 @@ al_sites_accept_faint (const AlColumnFit *columns,
                        gboolean          *accept,
                        guint              width,
                        guint              height,
-                       double             neighbour_px)
+                       double             neighbour_px,
+                       guint              n_threads)
 {
   AlColumnGrid grid;
   SiteState s;
@@ -206,7 +254,7 @@ al_sites_accept_faint (const AlColumnFit *columns,
 
   for (guint i = 0; i < n_columns; i++)
     accept[i] = FALSE;
-  if (!site_model (columns, n_columns, strong, faint, width, height, neighbour_px, &s))
+  if (!site_model (columns, n_columns, strong, faint, width, height, neighbour_px, n_threads, &s))
     return;
   al_column_grid_init (&grid, columns, strong, n_columns, width, height, radius);
   for (guint i = 0; i < n_columns; i++)
@@ -241,8 +289,10 @@ al_sites_predict (const AlColumnFit *columns,
                   guint              height,
                   double             neighbour_px,
                   double             width_px,
+                  guint              n_threads,
                   GArray            *out)
 {
+  double dir_x[2][3], dir_y[2][3];
   g_autofree gboolean *all = g_new (gboolean, MAX (n_columns, 1));
   AlColumnGrid grid;
   SiteState s;
@@ -252,23 +302,30 @@ al_sites_predict (const AlColumnFit *columns,
 
   for (guint i = 0; i < n_columns; i++)
     all[i] = TRUE;
-  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, &s))
+  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, n_threads, &s))
     {
       g_array_unref (added);
       return 0;
     }
+  /* The three directions from a dim column, then from a bright one. */
+  for (int bright = 0; bright < 2; bright++)
+    for (int k = 0; k < 3; k++)
+      {
+        double angle = s.family + k * 2.0 * G_PI / 3.0 + (bright ? 0.0 : G_PI / 3.0);
+        dir_x[bright][k] = neighbour_px * cos (angle);
+        dir_y[bright][k] = neighbour_px * sin (angle);
+      }
   al_column_grid_init (&grid, columns, all, n_columns, width, height, neighbour_px);
   for (guint i = 0; i < n_columns; i++)
     {
       gboolean bright = columns[i].amplitude >= s.split;
       for (int k = 0; k < 3; k++)
         {
-          double angle = s.family + k * 2.0 * G_PI / 3.0 + (bright ? 0.0 : G_PI / 3.0);
           AlColumnFit c = { 0 };
           gboolean taken = FALSE;
 
-          c.x = columns[i].x + neighbour_px * cos (angle);
-          c.y = columns[i].y + neighbour_px * sin (angle);
+          c.x = columns[i].x + dir_x[bright][k];
+          c.y = columns[i].y + dir_y[bright][k];
           if (c.x < 0 || c.y < 0 || c.x > width - 1 || c.y > height - 1)
             continue;
           al_column_grid_foreach (&grid, columns, c.x, c.y, empty, mark_near, &taken);

@@ -18,7 +18,8 @@ void     al_sites_accept_faint  (const AlColumnFit *columns,
                                  gboolean          *accept,
                                  guint              width,
                                  guint              height,
-                                 double             neighbour_px);
+                                 double             neighbour_px,
+                                 guint              n_threads);
 
 gboolean al_sites_honeycomb     (const AlColumnFit *columns,
                                  guint              n_columns,
@@ -34,6 +35,7 @@ guint    al_sites_predict       (const AlColumnFit *columns,
                                  guint              height,
                                  double             neighbour_px,
                                  double             width_px,
+                                 guint              n_threads,
                                  GArray            *out);
 
 G_END_DECLS
