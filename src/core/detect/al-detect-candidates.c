@@ -316,8 +316,8 @@ al_detect_add_residual_candidates (const float          *frame,
   threshold = al_filter_percentile (sample, n_sample, 0.5)
               + AL_DETECT_RESIDUAL_SIGMAS * al_filter_noise_sigma (resid, width, height)
                 / (2.0 * sqrt (G_PI) * width_px);
-  peaks = al_peaks_find (smooth, width, height, AL_DETECT_NMS_FRACTION * neighbour_px,
-                         (float) threshold, 0);
+  peaks = al_peaks_find_threaded (smooth, width, height, AL_DETECT_NMS_FRACTION * neighbour_px,
+                                  (float) threshold, 0, n_threads);
 
   g_debug ("detect: residual threshold %g, %u peaks", threshold, peaks->len);
   al_column_grid_init (&grid, (AlColumnFit *) fits->data, NULL, n_old, width, height, cell);

@@ -75,11 +75,13 @@ detection_map (const float          *frame,
       *threshold = AL_DETECT_PROB_THRESHOLD;
       return map;
     }
-  map = al_log_response (frame, width, height, AL_LOG_SCALE_FRACTION * width_px);
+  map = al_log_response_threaded (frame, width, height, AL_LOG_SCALE_FRACTION * width_px,
+                                  params->n_threads);
   {
     double floor = AL_DETECT_CANDIDATE_SIGMAS * noise
                    * al_log_noise_gain (AL_LOG_SCALE_FRACTION * width_px);
-    g_autoptr (GArray) probe = al_peaks_find (map, width, height, 4.0 * width_px, (float) floor, 1);
+    g_autoptr (GArray) probe = al_peaks_find_threaded (map, width, height, 4.0 * width_px,
+                                                       (float) floor, 1, params->n_threads);
     float bright = probe->len ? g_array_index (probe, AlPeak, probe->len / 10).value : 0.0f;
     *threshold = (float) MAX (floor, AL_DETECT_CANDIDATE_FRACTION * bright);
   }
@@ -294,8 +296,8 @@ al_detect_run (const float          *frame,
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_MAP);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  peaks = al_peaks_find (map, width, height, AL_DETECT_NMS_FRACTION * info.neighbour_px,
-                         threshold, 0);
+  peaks = al_peaks_find_threaded (map, width, height, AL_DETECT_NMS_FRACTION * info.neighbour_px,
+                                  threshold, 0, params->n_threads);
   info.n_candidates = peaks->len;
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_PEAKS);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

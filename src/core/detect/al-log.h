@@ -12,10 +12,15 @@ G_BEGIN_DECLS
  * width that maximises the response, to keep close columns apart. */
 #define AL_LOG_SCALE_FRACTION 0.8
 
-float  *al_log_response   (const float *frame,
-                           guint        width,
-                           guint        height,
-                           double       sigma_px);
-double  al_log_noise_gain (double       sigma_px);
+float  *al_log_response          (const float *frame,
+                                  guint        width,
+                                  guint        height,
+                                  double       sigma_px);
+float  *al_log_response_threaded (const float *frame,
+                                  guint        width,
+                                  guint        height,
+                                  double       sigma_px,
+                                  guint        n_threads);
+double  al_log_noise_gain        (double       sigma_px);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include "detect/al-parallel.h"
+
 static int
 compare_peaks (gconstpointer a,
                gconstpointer b)
@@ -26,17 +28,34 @@ parabola (float a,
   return d < 0.0f ? CLAMP (0.5f * (a - c) / d, -0.5f, 0.5f) : 0.0f;
 }
 
-static GArray *
-local_maxima (const float *map,
-              guint        width,
-              guint        height,
-              float        threshold,
-              guint        border)
+typedef struct
 {
-  GArray *candidates = g_array_new (FALSE, FALSE, sizeof (AlPeak));
-  guint b = MAX (border, 1);
+  const float *map;
+  guint        width;
+  guint        height;
+  float        threshold;
+  guint        border;
+  GArray      *found[AL_PARALLEL_MAX_THREADS];
+  guint        n_bands;
+} Maxima;
 
-  for (guint y = b; y + b < height; y++)
+/* The local maxima of rows [y0, y1), in row order, into the band's array. */
+static void
+maxima_rows (gpointer data,
+             guint    y0,
+             guint    y1)
+{
+  Maxima *m = data;
+  const float *map = m->map;
+  guint width = m->width, height = m->height, b = MAX (m->border, 1), band = 0;
+  float threshold = m->threshold;
+  GArray *candidates;
+
+  /* The band al_parallel_range gave: the one starting at y0. */
+  while (band + 1 < m->n_bands && (guint) ((guint64) height * (band + 1) / m->n_bands) <= y0)
+    band++;
+  candidates = m->found[band];
+  for (guint y = MAX (y0, b); y < y1 && y + b < height; y++)
     for (guint x = b; x + b < width; x++)
       {
         const float *p = map + (gsize) y * width + x;
@@ -56,6 +75,30 @@ local_maxima (const float *map,
         peak.value = v;
         g_array_append_val (candidates, peak);
       }
+}
+
+/* Every 3×3 local maximum above `threshold`, in row order. */
+static GArray *
+local_maxima (const float *map,
+              guint        width,
+              guint        height,
+              float        threshold,
+              guint        border,
+              guint        n_threads)
+{
+  Maxima m = { map, width, height, threshold, border, { NULL },
+               CLAMP (n_threads, 1, MIN (AL_PARALLEL_MAX_THREADS, MAX (height, 1))) };
+  GArray *candidates;
+
+  for (guint t = 0; t < m.n_bands; t++)
+    m.found[t] = g_array_new (FALSE, FALSE, sizeof (AlPeak));
+  al_parallel_range (m.n_bands, height, maxima_rows, &m);
+  candidates = m.found[0];
+  for (guint t = 1; t < m.n_bands; t++)
+    {
+      g_array_append_vals (candidates, m.found[t]->data, m.found[t]->len);
+      g_array_unref (m.found[t]);
+    }
   return candidates;
 }
 
@@ -70,6 +113,20 @@ al_peaks_find (const float *map,
                float        threshold,
                guint        border)
 {
+  return al_peaks_find_threaded (map, width, height, min_distance_px, threshold, border, 1);
+}
+
+/* The same, with the local maxima found on `n_threads` threads (the same
+ * result). */
+GArray *
+al_peaks_find_threaded (const float *map,
+                        guint        width,
+                        guint        height,
+                        double       min_distance_px,
+                        float        threshold,
+                        guint        border,
+                        guint        n_threads)
+{
   g_autoptr (GArray) candidates = NULL;
   GArray *kept = g_array_new (FALSE, FALSE, sizeof (AlPeak));
   g_autofree gint32 *head = NULL;
@@ -79,7 +136,7 @@ al_peaks_find (const float *map,
   guint gw, gh;
 
   g_return_val_if_fail (map != NULL, kept);
-  candidates = local_maxima (map, width, height, threshold, border);
+  candidates = local_maxima (map, width, height, threshold, border, n_threads);
   g_array_sort (candidates, compare_peaks);
 
   gw = (guint) (width / cell) + 1;

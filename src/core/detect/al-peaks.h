@@ -15,11 +15,18 @@ typedef struct
   float value;   /* the map at the maximum */
 } AlPeak;
 
-GArray *al_peaks_find (const float *map,
-                       guint        width,
-                       guint        height,
-                       double       min_distance_px,
-                       float        threshold,
-                       guint        border);
+GArray *al_peaks_find          (const float *map,
+                                guint        width,
+                                guint        height,
+                                double       min_distance_px,
+                                float        threshold,
+                                guint        border);
+GArray *al_peaks_find_threaded (const float *map,
+                                guint        width,
+                                guint        height,
+                                double       min_distance_px,
+                                float        threshold,
+                                guint        border,
+                                guint        n_threads);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* test-detect-threads.c: detection gives the same result whatever the
- * number of threads: the threaded filters match the serial ones bit for
- * bit, and a whole detection of a simulated MoS2 image with defects (which
+ * number of threads: the threaded filters, map and peaks match the serial
+ * ones bit for bit, and a whole detection of a simulated MoS2 image with defects (which
  * runs every step: residual rounds, lattice sites, species) finds the
  * same columns, to the bit, with 1, 2 and 3 threads. */
 #include <math.h>
@@ -8,6 +8,8 @@
 
 #include "detect/al-detect.h"
 #include "detect/al-filter.h"
+#include "detect/al-log.h"
+#include "detect/al-peaks.h"
 #include "simulate/al-simulate.h"
 
 /* A deterministic test pattern with detail at every scale. */
@@ -52,6 +54,27 @@ test_filters (void)
             al_filter_background_threaded (img, many, w, h, scales[k], t);
             g_assert_cmpmem (one, n * sizeof (float), many, n * sizeof (float));
           }
+    }
+}
+
+/* The Laplacian-of-Gaussian map and its peaks. */
+static void
+test_map_and_peaks (void)
+{
+  const guint w = 211, h = 157;
+  gsize n = (gsize) w * h;
+  g_autofree float *img = pattern (w, h, 9);
+  g_autofree float *one = al_log_response (img, w, h, 1.7);
+  g_autoptr (GArray) peaks_one = al_peaks_find (one, w, h, 3.0, 1.0f, 1);
+
+  g_assert_cmpuint (peaks_one->len, >, 50);
+  for (guint t = 2; t <= 5; t += 3)
+    {
+      g_autofree float *many = al_log_response_threaded (img, w, h, 1.7, t);
+      g_autoptr (GArray) peaks_many = al_peaks_find_threaded (one, w, h, 3.0, 1.0f, 1, t);
+      g_assert_cmpmem (one, n * sizeof (float), many, n * sizeof (float));
+      g_assert_cmpmem (peaks_one->data, peaks_one->len * sizeof (AlPeak),
+                       peaks_many->data, peaks_many->len * sizeof (AlPeak));
     }
 }
 
@@ -118,6 +141,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/detect/threads/filters", test_filters);
+  g_test_add_func ("/core/detect/threads/map-and-peaks", test_map_and_peaks);
   g_test_add_func ("/core/detect/threads/detect", test_detect_threads);
   return g_test_run ();
 }
