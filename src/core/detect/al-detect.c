@@ -18,6 +18,7 @@
 #include "detect/al-filter.h"
 #include "detect/al-log.h"
 #include "detect/al-site-fill.h"
+#include "detect/al-site-fill-honeycomb.h"
 #include "detect/al-sites.h"
 
 void
@@ -50,6 +51,15 @@ static gboolean
 two_sublattices (const AlMaterial *material)
 {
   return material != NULL && material->site_species[0] != material->site_species[1];
+}
+
+/* Graphene (and hBN, whose B and N are too alike to seed the two-class
+ * prior at low dose): the honeycomb read from the Bragg spots
+ * (al-site-fill-honeycomb.c). */
+static gboolean
+one_layer_honeycomb (const AlMaterial *material)
+{
+  return material != NULL && !material->is_tmd;
 }
 
 /* The detection map and its candidate threshold. */
@@ -204,7 +214,10 @@ fill_sites (const float          *frame,
 
   al_site_fill_params_init (&sp, info->column_width_px, info->neighbour_px);
   sp.n_threads = params->n_threads;
-  added = al_site_fill (frame, background, width, height, fits, &sp);
+  if (one_layer_honeycomb (params->material))
+    added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp);
+  else
+    added = al_site_fill (frame, background, width, height, fits, &sp);
   g_debug ("detect: %u columns on lattice sites", added);
   if (added == 0)
     return TRUE;
@@ -216,6 +229,11 @@ fill_sites (const float          *frame,
   p.warm = TRUE;
   if (!al_refine_columns (frame, width, height, cols, fits->len, &p, cancellable, error))
     return FALSE;
+  if (one_layer_honeycomb (params->material))
+    {
+      al_site_fill_honeycomb_settle (cols + n_old, placed, added);
+      return TRUE;
+    }
   for (guint k = 0; k < added; k++)
     {
       AlColumnFit *c = &cols[n_old + k];
@@ -378,7 +396,7 @@ al_detect_run (const float          *frame,
         return NULL;
     }
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_LAST_FIT);
-  if (two_sublattices (params->material)
+  if ((two_sublattices (params->material) || one_layer_honeycomb (params->material))
       && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, cancellable, error))
     return NULL;
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SITES);

@@ -1,0 +1,185 @@
+/* test-site-fill-honeycomb.c: the one-species honeycomb prior
+ * (al-honeycomb-lattice.c, al-site-fill-honeycomb.c). On a synthetic
+ * graphene-like honeycomb with no column given, the sites come from the
+ * Bragg spots alone: every column is filled on its site and known
+ * vacancies stay empty; pure noise gives no lattice; and a simulated
+ * graphene image at 10⁴ e⁻/Å², where a carbon column is far below the
+ * noise, is found by the whole detection, scored against the simulator's
+ * truth. Fixed seeds. */
+#include <math.h>
+
+#include "al-material.h"
+#include "detect/al-detect.h"
+#include "detect/al-filter.h"
+#include "detect/al-honeycomb-lattice.h"
+#include "detect/al-site-fill-honeycomb.h"
+#include "detect-synth.h"
+#include "simulate/al-match.h"
+#include "simulate/al-simulate.h"
+
+#define SIDE 160
+#define A_PX 20.5
+#define SIGMA 3.3
+/* Peak counts of a column on the background: about 8 standard errors of
+ * its fitted amplitude, so a vacancy can be told from a column. */
+#define AMP 4.0
+#define BACKGROUND 2.0
+#define VACANCY_EVERY 29
+#define MATCH_PX 1.5
+/* Simulated graphene, 384² at 10⁴ e⁻/Å², seed 7 (this test's simulation):
+ * measured F1 0.940. */
+#define SIM_SIDE 384
+#define MIN_F1 0.90
+
+static int
+nearest (GArray *fits,
+         double  x,
+         double  y,
+         double  radius)
+{
+  for (guint i = 0; i < fits->len; i++)
+    {
+      const AlColumnFit *c = &g_array_index (fits, AlColumnFit, i);
+      if (hypot (c->x - x, c->y - y) < radius)
+        return (int) i;
+    }
+  return -1;
+}
+
+static void
+test_fill_synthetic (void)
+{
+  g_autoptr (GArray) truth = synth_honeycomb (SIDE, SIDE, A_PX, 0.37, AMP, AMP, 0.0);
+  g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (SynthColumn));
+  g_autoptr (GArray) fits = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (23);
+  g_autofree float *image = NULL;
+  g_autofree float *background = g_new (float, SIDE * SIDE);
+  AlSiteFillParams params;
+  guint n_columns = 0, filled = 0, n_vacancy = 0, vacancy_filled = 0, stray = 0, k = 0;
+
+  for (guint i = 0; i < truth->len; i++)
+    {
+      SynthColumn *c = &g_array_index (truth, SynthColumn, i);
+      if (k++ % VACANCY_EVERY == VACANCY_EVERY - 1)
+        c->species = 10;
+      else
+        g_array_append_val (shown, *c);
+    }
+  image = synth_render ((SynthColumn *) shown->data, shown->len, SIDE, SIDE, SIGMA, BACKGROUND,
+                        rand);
+  al_filter_background (image, background, SIDE, SIDE, A_PX / sqrt (3.0));
+  al_site_fill_params_init (&params, SIGMA, A_PX / sqrt (3.0));
+  al_site_fill_honeycomb (image, background, SIDE, SIDE, fits, &params);
+
+  for (guint i = 0; i < truth->len; i++)
+    {
+      const SynthColumn *c = &g_array_index (truth, SynthColumn, i);
+      if (c->x < A_PX || c->y < A_PX || c->x > SIDE - A_PX || c->y > SIDE - A_PX)
+        continue;
+      if (c->species >= 10)
+        {
+          n_vacancy++;
+          vacancy_filled += nearest (fits, c->x, c->y, 0.5 * A_PX / sqrt (3.0)) >= 0;
+        }
+      else
+        {
+          n_columns++;
+          filled += nearest (fits, c->x, c->y, MATCH_PX) >= 0;
+        }
+    }
+  for (guint i = 0; i < fits->len; i++)
+    {
+      const AlColumnFit *f = &g_array_index (fits, AlColumnFit, i);
+      gboolean on_site = FALSE;
+      for (guint t = 0; t < truth->len && !on_site; t++)
+        on_site = hypot (g_array_index (truth, SynthColumn, t).x - f->x,
+                         g_array_index (truth, SynthColumn, t).y - f->y) < MATCH_PX;
+      stray += !on_site;
+    }
+  g_test_message ("filled %u of %u columns; %u of %u vacancies filled; %u stray",
+                  filled, n_columns, vacancy_filled, n_vacancy, stray);
+  g_assert_cmpuint (n_columns, >, 60);
+  g_assert_cmpuint (n_vacancy, >=, 3);
+  g_assert_cmpfloat ((double) filled / n_columns, >=, 0.97);
+  g_assert_cmpuint (vacancy_filled, ==, 0);
+  g_assert_cmpuint (stray, <=, fits->len / 50);
+}
+
+/* Noise alone (the same mean and noise) shows no honeycomb. */
+static void
+test_noise_no_lattice (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+  g_autofree float *image = synth_render (NULL, 0, SIDE, SIDE, SIGMA, BACKGROUND, rand);
+  g_autofree float *flat = g_new (float, SIDE * SIDE);
+  AlHoneycombLattice lattice;
+
+  for (gsize i = 0; i < SIDE * SIDE; i++)
+    flat[i] = image[i] - BACKGROUND;
+  al_honeycomb_lattice_find (flat, SIDE, SIDE, A_PX / sqrt (3.0), sqrt (BACKGROUND), &lattice);
+  g_assert_cmpuint (lattice.n_grains, ==, 0);
+  g_assert_cmpuint (lattice.sites->len, ==, 0);
+  al_honeycomb_lattice_clear (&lattice);
+}
+
+/* Graphene at 10⁴ e⁻/Å² with every point defect: a carbon column
+ * collects about 5 electrons on 0.5 counts of detector noise per pixel
+ * (amplitude about 0.7 of its standard error), so only the lattice finds
+ * it. */
+static void
+test_graphene_low_dose (void)
+{
+  const AlMaterial *m = al_material_get (AL_MATERIAL_GRAPHENE);
+  g_autoptr (GError) error = NULL;
+  AlSimParams sp;
+  AlSimResult *sim;
+  AlDetectParams dp;
+  g_autoptr (AlAtoms) found = NULL;
+  const AlAtoms *truth;
+  g_autofree int *mt = NULL;
+  g_autofree int *mf = NULL;
+  guint hit = 0;
+  double radius, f1;
+
+  al_sim_params_init (&sp, m);
+  sp.width = sp.height = SIM_SIDE;
+  sp.dose = 1e4;
+  sp.seed = 7;
+  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m,
+                                           "V1=0.01,V2_585=0.005,SW=0.005,Si_C3=0.005,Si_C4=0.005",
+                                           &error));
+  sim = al_simulate_run (&sp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  al_detect_params_init (&dp);
+  dp.material = m;
+  dp.pixel_size_nm = sim->image->pixel_size;
+  dp.n_threads = 2;
+  found = al_detect_run (sim->image->pixels, SIM_SIDE, SIM_SIDE, &dp, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  truth = g_ptr_array_index (sim->atoms, 0);
+  radius = 0.25 * al_material_neighbour_nm (m) / sim->image->pixel_size;
+  mt = g_new (int, MAX (truth->n_atoms, 1));
+  mf = g_new (int, MAX (found->n_atoms, 1));
+  al_match_points (truth->x, truth->y, truth->n_atoms, found->x, found->y, found->n_atoms,
+                   radius, mt, mf);
+  for (guint i = 0; i < truth->n_atoms; i++)
+    hit += mt[i] >= 0;
+  f1 = 2.0 * hit / (truth->n_atoms + found->n_atoms);
+  g_test_message ("graphene at 1e4: F1 %.4f (%u of %u found, %u columns)", f1, hit,
+                  truth->n_atoms, found->n_atoms);
+  g_assert_cmpfloat (f1, >=, MIN_F1);
+  al_sim_result_free (sim);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/detect/site-fill-honeycomb/synthetic", test_fill_synthetic);
+  g_test_add_func ("/core/detect/site-fill-honeycomb/noise", test_noise_no_lattice);
+  g_test_add_func ("/core/detect/site-fill-honeycomb/graphene-low-dose", test_graphene_low_dose);
+  return g_test_run ();
+}
