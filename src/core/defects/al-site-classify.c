@@ -14,20 +14,20 @@
 #define AL_SITE_MIN_REFERENCES 5
 /* A site is placed by its neighbours when it has at least this many. */
 #define AL_SITE_MIN_NEIGHBOURS 2
-/* The background under a site is the median of the hexagon-centre
- * backgrounds of the sites within this radius (in a): the probe tails and
- * the support vary over nanometres, while one site's three small discs
- * would add their own counting noise to every amplitude. */
-#define AL_SITE_BACKGROUND_RADIUS_A 1.5
+/* A site is fitted together with the found columns within this radius
+ * (in bond lengths d: its nearest neighbours), except one within the
+ * second radius, which is the site's own column. */
+#define AL_SITE_NEIGHBOUR_RADIUS_NN 1.3
+#define AL_SITE_OWN_RADIUS_NN 0.5
 /* Prior probability of each defect content at a site (the simulated and
  * reported densities are 0.1–2 % of sites). */
 #define AL_SITE_DEFECT_PRIOR 0.01
 /* A site is called a defect when that is at least 1/this as probable as
- * the host content (posterior odds): the maximum posterior alone (odds 1)
- * minimises the errors in total, but with rare defects and a host
- * column noisier than a partial one it misses about three defects for
- * each false one; DESIGN.md asks for precision and recall alike. */
-#define AL_SITE_DEFECT_ODDS 3.0
+ * the host content (posterior odds). 1 is the maximum posterior: with the
+ * neighbouring columns fitted (al-site-intensity.h) it gives precision
+ * and recall alike, where odds of 3 put V_S2 recall 0.2–0.4 above its
+ * precision (MoS2 and WS2 at 10⁴ e⁻/Å²). */
+#define AL_SITE_DEFECT_ODDS 1.0
 /* HAADF exponent range (Σ Zⁿ): Rutherford 2, screened 1.6–1.8. */
 #define AL_SITE_EXPONENT_MIN 1.0
 #define AL_SITE_EXPONENT_MAX 2.2
@@ -36,12 +36,10 @@
 /* Rounds of expectation–maximisation; contents below this fraction of the
  * host count as partly filled (they tell the offset). */
 #define AL_SITE_EM_ROUNDS 10
-/* Before the image shows empty sites, a chalcogen site's empty level is
- * taken as this fraction of a metal column (the metal tails; 0.094 at 10⁴
- * and 0.107 at 5·10⁴ e⁻/Å² in simulated MoS2, whose probe puts a fifth of
- * its current in a 0.25 nm tail), a metal site's as 0; this prior weighs
- * as much as this many empty sites. */
-#define AL_SITE_OFFSET_PRIOR 0.1
+/* Before the image shows empty sites, a site's empty level is taken as 0
+ * (the neighbours' flanks and the background are fitted with it:
+ * al-site-intensity.h); this prior weighs as much as this many empty
+ * sites. */
 #define AL_SITE_OFFSET_PRIOR_SITES 20.0
 #define AL_SITE_PARTIAL_CONTENT 0.75
 /* Floor of a content's share, so that no content is ruled out. */
@@ -51,7 +49,6 @@ typedef struct
 {
   double x, y;
   double angle;     /* a bond direction, rad */
-  double background;
   double amp;       /* NAN: not measurable (frame border) */
   double ref_same;  /* median amplitude of the same sublattice around it */
   double ref_other;
@@ -69,10 +66,10 @@ typedef struct
 } Hypothesis;
 
 /* Amplitudes read as offset + scale·Σ Zⁿ per sublattice: the offset is
- * what an empty site of that sublattice reads. It is not zero: the probe
- * tails of a chalcogen site's three metal neighbours lift it above the
- * hexagon centres (by about a fifth of an S2 column at 10⁴ e⁻/Å²), while
- * a metal site's dim neighbours barely do. */
+ * what an empty site of that sublattice reads. With the neighbouring
+ * columns fitted it is near zero, but what the fit leaves of the probe
+ * tails and of the neighbours' relaxation around a vacancy is learnt from
+ * the image rather than assumed. */
 typedef struct
 {
   const AlMaterial *m;
@@ -149,7 +146,7 @@ collect_sites (const AlAtoms           *atoms,
 
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
-      Site s = { atoms->x[i], atoms->y[i], 0.0, NAN, NAN, NAN, NAN, (gint32) i, -1, labels->sub[i] };
+      Site s = { atoms->x[i], atoms->y[i], 0.0, NAN, NAN, NAN, (gint32) i, -1, labels->sub[i] };
       guint n = 0;
       if (s.sub < 0 || touches_excluded (bonds, excluded, i))
         continue;
@@ -168,7 +165,7 @@ collect_sites (const AlAtoms           *atoms,
   for (guint e = 0; e < empty_sites->len; e++)
     {
       const AlEmptySite *es = &g_array_index (empty_sites, AlEmptySite, e);
-      Site s = { es->x, es->y, 0.0, NAN, NAN, NAN, NAN, -1, (gint32) e, es->sub };
+      Site s = { es->x, es->y, 0.0, NAN, NAN, NAN, -1, (gint32) e, es->sub };
       guint n_excluded = 0;
       for (guint k = 0; k < es->n_voters; k++)
         {
@@ -207,18 +204,26 @@ ref_visit (guint    j,
   return TRUE;
 }
 
-static gboolean
-background_visit (guint    j,
-                  double   d2,
-                  gpointer user_data)
+typedef struct
 {
-  RefQuery *q = user_data;
-  double b = q->sites[j].background;
+  const AlAtoms *atoms;
+  double         own2;  /* squared distance within which a column is the site's own */
+  double         nx[AL_SITE_MAX_NEIGHBOURS], ny[AL_SITE_MAX_NEIGHBOURS];
+  guint          n;
+} NeighbourQuery;
 
-  (void) d2;
-  if (isfinite (b))
-    g_array_append_val (q->same, b);
-  return TRUE;
+static gboolean
+neighbour_visit (guint    j,
+                 double   d2,
+                 gpointer user_data)
+{
+  NeighbourQuery *q = user_data;
+
+  if (d2 <= q->own2)
+    return TRUE;
+  q->nx[q->n] = q->atoms->x[j];
+  q->ny[q->n] = q->atoms->y[j];
+  return ++q->n < AL_SITE_MAX_NEIGHBOURS;
 }
 
 static double
@@ -227,34 +232,35 @@ median_of (GArray *v)
   return v->len >= AL_SITE_MIN_REFERENCES ? al_select_median ((double *) v->data, v->len) : NAN;
 }
 
+/* Each site's amplitude, fitted with the found columns around it (the
+ * site's own found column, if any, is not one of them: the site is read
+ * at its lattice position), then the references around each site. */
 static void
 measure_sites (GArray            *sites,
+               const AlAtoms     *atoms,
                const AlSiteImage *img,
                double             a_px)
 {
   Site *s = (Site *) sites->data;
   guint n = sites->len;
+  double nn = img->nn_px;
   g_autofree double *x = g_new (double, n + 1);
   g_autofree double *y = g_new (double, n + 1);
   g_autoptr (AlCellGrid) grid = NULL;
+  g_autoptr (AlCellGrid) atom_grid = al_cell_grid_new (atoms->x, atoms->y, atoms->n_atoms,
+                                                       AL_SITE_NEIGHBOUR_RADIUS_NN * nn);
   RefQuery q = { s, 0, g_array_new (FALSE, FALSE, sizeof (double)),
                  g_array_new (FALSE, FALSE, sizeof (double)) };
 
   for (guint i = 0; i < n; i++)
     {
+      NeighbourQuery nq = { atoms, pow (AL_SITE_OWN_RADIUS_NN * nn, 2), { 0 }, { 0 }, 0 };
       x[i] = s[i].x;
       y[i] = s[i].y;
-      s[i].background = al_site_background (img, s[i].x, s[i].y, s[i].angle);
+      al_cell_grid_query (atom_grid, s[i].x, s[i].y, AL_SITE_NEIGHBOUR_RADIUS_NN * nn, neighbour_visit, &nq);
+      s[i].amp = al_site_amplitude (img, s[i].x, s[i].y, nq.nx, nq.ny, nq.n);
     }
   grid = al_cell_grid_new (x, y, n, AL_SITE_REFERENCE_RADIUS_A * a_px);
-  for (guint i = 0; i < n; i++)
-    {
-      g_array_set_size (q.same, 0);
-      al_cell_grid_query (grid, s[i].x, s[i].y, AL_SITE_BACKGROUND_RADIUS_A * a_px, background_visit, &q);
-      s[i].amp = al_site_amplitude (img, s[i].x, s[i].y,
-                                    q.same->len > 0 ? al_select_median ((double *) q.same->data, q.same->len)
-                                                    : NAN);
-    }
   for (guint i = 0; i < n; i++)
     {
       q.self = i;
@@ -535,8 +541,7 @@ refine_mixture (const GArray *sites,
         }
       for (int k = 0; k < 2; k++)
         {
-          double prior = k == 0 ? AL_SITE_OFFSET_PRIOR * model->mu[1] : 0.0;
-          model->offset[k] = (num[k] + AL_SITE_OFFSET_PRIOR_SITES * prior) / (den[k] + AL_SITE_OFFSET_PRIOR_SITES);
+          model->offset[k] = num[k] / (den[k] + AL_SITE_OFFSET_PRIOR_SITES);
           for (guint q = 0; q < n_hyp[k] && total[k] > 0; q++)
             model->weight[k][q] = CLAMP (share[k][q] / total[k], AL_SITE_MIN_SHARE, 1.0);
         }
@@ -607,7 +612,7 @@ al_site_defects_find (AlAtoms                 *atoms,
   if (m == NULL || !m->is_tmd || nn <= 0.0 || image->frame == NULL)
     return FALSE;
   sites = collect_sites (atoms, bonds, labels, empty_sites, excluded);
-  measure_sites (sites, &img, sqrt (3.0) * nn);
+  measure_sites (sites, atoms, &img, sqrt (3.0) * nn);
   if (!fit_model (sites, m, &model))
     return FALSE;
   init_shares (&model);

@@ -5,11 +5,10 @@
 
 #include "graph/al-select.h"
 
-/* The fit reaches this many sigmas from the site. */
-#define AL_SITE_FIT_RADIUS_SIGMA 2.5
-/* The background is averaged over a disc this wide (in sigmas) at each
- * hexagon centre. */
-#define AL_SITE_BACKGROUND_RADIUS_SIGMA 1.0
+/* The fit covers a disc of this radius (in bond lengths d) about the
+ * site: past the centres of its nearest neighbours, whose amplitudes it
+ * then measures rather than guesses. */
+#define AL_SITE_FIT_RADIUS_NN 1.2
 /* Columns' Gaussian width when the atoms carry none, and the range a
  * measured one is held to, in bond lengths d. */
 #define AL_SITE_SIGMA_NN 0.25
@@ -40,63 +39,97 @@ disc_mean (const AlSiteImage *img,
   return n ? s / n : NAN;
 }
 
-/* Background at a site: the median of the three hexagon centres around it
- * (the median, so that one centre holding an interstitial or a misplaced
- * column does not lift it). `bond_angle` is the direction of any one of the
- * site's bonds; the centres lie opposite the bonds. NAN outside the frame. */
-double
-al_site_background (const AlSiteImage *img,
-                    double             x,
-                    double             y,
-                    double             bond_angle)
+/* Solves the k×k system m·c = r in place by Gaussian elimination with
+ * partial pivoting. FALSE when it is singular. */
+static gboolean
+solve (double *m,
+       double *r,
+       guint   k)
 {
-  double v[3], r = MAX (1.0, AL_SITE_BACKGROUND_RADIUS_SIGMA * img->sigma_px), t;
-  guint n = 0;
-
-  for (int k = 0; k < 3; k++)
+  for (guint col = 0; col < k; col++)
     {
-      double phi = bond_angle + G_PI / 3.0 + k * 2.0 * G_PI / 3.0;
-      double m = disc_mean (img, x + img->nn_px * cos (phi), y + img->nn_px * sin (phi), r);
-      if (isfinite (m))
-        v[n++] = m;
+      guint piv = col;
+      for (guint row = col + 1; row < k; row++)
+        if (fabs (m[row * k + col]) > fabs (m[piv * k + col]))
+          piv = row;
+      if (!(fabs (m[piv * k + col]) > 1e-12))
+        return FALSE;
+      if (piv != col)
+        {
+          double t;
+          for (guint q = 0; q < k; q++)
+            {
+              t = m[col * k + q];
+              m[col * k + q] = m[piv * k + q];
+              m[piv * k + q] = t;
+            }
+          t = r[col];
+          r[col] = r[piv];
+          r[piv] = t;
+        }
+      for (guint row = col + 1; row < k; row++)
+        {
+          double f = m[row * k + col] / m[col * k + col];
+          for (guint q = col; q < k; q++)
+            m[row * k + q] -= f * m[col * k + q];
+          r[row] -= f * r[col];
+        }
     }
-  if (n == 0)
-    return NAN;
-  if (n == 1)
-    return v[0];
-  if (n == 2)
-    return 0.5 * (v[0] + v[1]);
-  /* Median of three: the largest of the two smaller ones. */
-  t = MAX (v[0], v[1]);
-  return MAX (MIN (v[0], v[1]), MIN (t, v[2]));
+  for (guint row = k; row-- > 0;)
+    {
+      double v = r[row];
+      for (guint q = row + 1; q < k; q++)
+        v -= m[row * k + q] * r[q];
+      r[row] = v / m[row * k + row];
+    }
+  return TRUE;
 }
 
-/* Least-squares amplitude of a Gaussian of width sigma centred at (x, y)
- * above `background`: Σ g·(I − b) / Σ g². NAN when the site's disc leaves
- * the frame (a column cut by the border would read as dim). */
+/* Least-squares amplitude of a Gaussian of the columns' width at (x, y),
+ * fitted over a disc of about a bond length together with a Gaussian at each
+ * found neighbouring column (nx, ny; at most AL_SITE_MAX_NEIGHBOURS) and a
+ * constant background. NAN when the disc leaves the frame (a column cut by
+ * the border would read as dim) or the system is singular. */
 double
 al_site_amplitude (const AlSiteImage *img,
                    double             x,
                    double             y,
-                   double             background)
+                   const double      *nx,
+                   const double      *ny,
+                   guint              n)
 {
-  double sigma = img->sigma_px, r = AL_SITE_FIT_RADIUS_SIGMA * sigma;
-  double sgi = 0.0, sgg = 0.0, inv = 1.0 / (2.0 * sigma * sigma);
+  double m[(AL_SITE_MAX_NEIGHBOURS + 2) * (AL_SITE_MAX_NEIGHBOURS + 2)] = { 0.0 };
+  double r[AL_SITE_MAX_NEIGHBOURS + 2] = { 0.0 }, g[AL_SITE_MAX_NEIGHBOURS + 2];
+  double sigma = img->sigma_px;
+  double rad = AL_SITE_FIT_RADIUS_NN * img->nn_px, inv = 1.0 / (2.0 * sigma * sigma);
+  guint k;
 
-  if (!isfinite (background) || x - r < 0 || y - r < 0 || x + r > img->width - 1
-      || y + r > img->height - 1)
+  n = MIN (n, AL_SITE_MAX_NEIGHBOURS);
+  k = n + 2;
+  if (x - rad < 0 || y - rad < 0 || x + rad > img->width - 1 || y + rad > img->height - 1)
     return NAN;
-  for (long yy = (long) ceil (y - r); yy <= (long) floor (y + r); yy++)
-    for (long xx = (long) ceil (x - r); xx <= (long) floor (x + r); xx++)
+  for (long yy = (long) ceil (y - rad); yy <= (long) floor (y + rad); yy++)
+    for (long xx = (long) ceil (x - rad); xx <= (long) floor (x + rad); xx++)
       {
-        double d2 = (xx - x) * (xx - x) + (yy - y) * (yy - y), g;
-        if (d2 > r * r)
+        double d2 = (xx - x) * (xx - x) + (yy - y) * (yy - y);
+        double v = img->frame[(gsize) yy * img->width + xx];
+        if (d2 > rad * rad)
           continue;
-        g = exp (-d2 * inv);
-        sgi += g * (img->frame[(gsize) yy * img->width + xx] - background);
-        sgg += g * g;
+        g[0] = exp (-d2 * inv);
+        for (guint q = 0; q < n; q++)
+          g[q + 1] = exp (-((xx - nx[q]) * (xx - nx[q]) + (yy - ny[q]) * (yy - ny[q])) * inv);
+        g[n + 1] = 1.0;
+        for (guint a = 0; a < k; a++)
+          {
+            r[a] += g[a] * v;
+            for (guint b = a; b < k; b++)
+              m[a * k + b] += g[a] * g[b];
+          }
       }
-  return sgg > 0 ? sgi / sgg : NAN;
+  for (guint a = 0; a < k; a++)
+    for (guint b = 0; b < a; b++)
+      m[a * k + b] = m[b * k + a];
+  return solve (m, r, k) ? r[0] : NAN;
 }
 
 /* The columns' width: the median of the widths detection fitted. */

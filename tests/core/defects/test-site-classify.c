@@ -13,6 +13,10 @@
 /* Share of host chalcogen columns the "detection" misses. */
 #define MISSED_FRACTION 0.1
 #define JITTER_PX 0.3
+/* Precision and recall in WS2 at 10⁴ e⁻/Å²: metal sites, and V_S2
+ * (empty and S2 about 3.5 standard deviations apart at this dose). */
+#define WS2_METAL_BAR 0.95
+#define WS2_V_S2_BAR 0.75
 
 typedef struct
 {
@@ -20,9 +24,11 @@ typedef struct
 } Tally;
 
 static AlSimResult *
-simulate (void)
+simulate (AlMaterialId id,
+          double       dose,
+          const char  *defects)
 {
-  const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
+  const AlMaterial *m = al_material_get (id);
   g_autoptr (GError) error = NULL;
   AlSimParams p;
   AlSimResult *r;
@@ -31,8 +37,9 @@ simulate (void)
   p.width = p.height = SIZE;
   p.seed = SEED;
   p.rotation_deg = 17.0;
-  g_assert_true (al_sim_defect_spec_parse (&p.defects, m, "V_S=0.03,V_S2=0.02,Mo_S2=0.01,W_Mo=0.02,V_Mo=0.02",
-                                           &error));
+  if (dose > 0.0)
+    p.dose = dose;
+  g_assert_true (al_sim_defect_spec_parse (&p.defects, m, defects, &error));
   r = al_simulate_run (&p, NULL, NULL, &error);
   g_assert_no_error (error);
   return r;
@@ -46,7 +53,7 @@ spoil (const AlAtoms    *truth,
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (SEED);
   AlAtoms *atoms = al_atoms_new (truth->n_atoms);
-  int s2 = al_material_species_index (m, "S2"), s1 = al_material_species_index (m, "S");
+  int s2 = m->site_species[1], s1 = al_material_species_index (m, "S");
 
   for (guint i = 0; i < truth->n_atoms; i++)
     {
@@ -146,9 +153,23 @@ vacancies_at (const AlStructure *s,
 }
 
 static void
+report (const Tally *t,
+        const AlDefectType *types,
+        guint n)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      const Tally *x = &t[types[k]];
+      double p = x->found ? (double) x->matched / x->found : 0.0, rc = x->truth ? (double) x->matched / x->truth : 0.0;
+      g_test_message ("%-6s truth %3u found %3u precision %.3f recall %.3f", al_defect_type_name (types[k]),
+                      x->truth, x->found, p, rc);
+    }
+}
+
+static void
 test_image_decides (void)
 {
-  g_autoptr (AlSimResult) r = simulate ();
+  g_autoptr (AlSimResult) r = simulate (AL_MATERIAL_MOS2, 0.0, "V_S=0.03,V_S2=0.02,Mo_S2=0.01,W_Mo=0.02,V_Mo=0.02");
   const AlMaterial *m = r->params.material;
   double nn_px = al_material_neighbour_nm (m) / r->params.pixel_size_nm;
   g_autoptr (GArray) missed = g_array_new (FALSE, FALSE, sizeof (double));
@@ -167,13 +188,7 @@ test_image_decides (void)
    * real one. With it they are not. */
   g_assert_cmpuint (blind_missed, >, missed->len / 8);
   g_assert_cmpuint (vacancies_at (s, missed, 0.5 * nn_px), <=, 2);
-  for (guint k = 0; k < G_N_ELEMENTS (types); k++)
-    {
-      const Tally *x = &t[types[k]];
-      double p = x->found ? (double) x->matched / x->found : 0.0, rc = x->truth ? (double) x->matched / x->truth : 0.0;
-      g_test_message ("%-6s truth %3u found %3u precision %.3f recall %.3f", al_defect_type_name (types[k]),
-                      x->truth, x->found, p, rc);
-    }
+  report (t, types, G_N_ELEMENTS (types));
   for (guint k = 0; k < G_N_ELEMENTS (types); k++)
     {
       const Tally *x = &t[types[k]];
@@ -186,10 +201,41 @@ test_image_decides (void)
     }
 }
 
+/* WS2 at 10⁴ e⁻/Å²: an S2 site sits on the flanks of three W columns,
+ * each five times brighter than it. Read above a fixed background, an
+ * empty site there showed half an S2 column plus the W columns' counting
+ * noise, and V_S2 recall was 0.1–0.2; fitted with its neighbours, the
+ * site reads empty. (No V_S here: a single S, halfway between, is
+ * counting-noise limited at this dose and would blur what is tested.) */
+static void
+test_heavy_metal_neighbours (void)
+{
+  g_autoptr (AlSimResult) r = simulate (AL_MATERIAL_WS2, 1e4, "V_S2=0.02,V_Mo=0.01,W_Mo=0.01");
+  const AlMaterial *m = r->params.material;
+  double nn_px = al_material_neighbour_nm (m) / r->params.pixel_size_nm;
+  g_autoptr (GArray) missed = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (AlAtoms) atoms = spoil (r->atoms->pdata[0], m, missed);
+  g_autoptr (AlStructure) s = analyse (atoms, r, TRUE);
+  Tally t[AL_N_DEFECT_TYPES] = { { 0 } };
+  AlDefectType types[] = { AL_DEFECT_V_S2, AL_DEFECT_V_MO, AL_DEFECT_W_MO };
+
+  tally (r, s, nn_px, t);
+  report (t, types, G_N_ELEMENTS (types));
+  for (guint k = 0; k < G_N_ELEMENTS (types); k++)
+    {
+      const Tally *x = &t[types[k]];
+      double bar = types[k] == AL_DEFECT_V_S2 ? WS2_V_S2_BAR : WS2_METAL_BAR;
+      g_assert_cmpuint (x->truth, >=, 10);
+      g_assert_cmpfloat ((double) x->matched, >=, bar * x->found);
+      g_assert_cmpfloat ((double) x->matched, >=, bar * x->truth);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/defects/site-classify", test_image_decides);
+  g_test_add_func ("/core/defects/site-classify-ws2", test_heavy_metal_neighbours);
   return g_test_run ();
 }
