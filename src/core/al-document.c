@@ -447,6 +447,10 @@ follow_hand (AlAtoms       *atoms,
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
       atoms->coordination[i] = analysed->coordination[i];
+      /* In a TMD the structure stage reads each site's species from the
+       * image (defects/al-site-classify.h); a species set by hand stays. */
+      if (!(atoms->flags[i] & AL_ATOM_CLASS_BY_HAND))
+        atoms->species[i] = analysed->species[i];
       if (atoms->flags[i] & AL_ATOM_DEFECT_BY_HAND)
         {
           /* A relabelled defect keeps its label under its new number. */
