@@ -1,5 +1,6 @@
 /* al-sim-planar.c: line and planar defects: grain boundaries, edges and
- * holes, 1T and 1T′ patches in a 2H TMD, amorphous contamination.
+ * holes, 1T and 1T′ patches in a 2H TMD, amorphous patches (placed here,
+ * built by al-sim-amorphous.c).
  *
  * Grain boundaries are built geometrically: grains are strips of lattices
  * with different rotations joined along straight lines; columns of two
@@ -38,12 +39,10 @@
 #define AL_SIM_HOLE_GROWTH_NM 0.08
 #define AL_SIM_PATCH_MIN_RADIUS_NM 1.5
 #define AL_SIM_PATCH_MAX_RADIUS_NM 3.0
-#define AL_SIM_BLOB_MIN_RADIUS_NM 1.0
-#define AL_SIM_BLOB_MAX_RADIUS_NM 2.5
-/* Projected density of amorphous carbon at the centre of a blob: about
- * 1.5 nm of a-C at 2 g/cm³ (100 atoms/nm³). */
-#define AL_SIM_BLOB_ATOMS_PER_NM2 150.0
-#define AL_SIM_CARBON_Z 6
+/* Amorphous patches (al-sim-amorphous.c): as large as the phase patches,
+ * so that a mesoscale phase map can see them. */
+#define AL_SIM_AMORPHOUS_MIN_RADIUS_NM 1.5
+#define AL_SIM_AMORPHOUS_MAX_RADIUS_NM 3.0
 /* Shift of each metal row towards its partner in 1T′, nm. */
 #define AL_SIM_1TP_DIMER_SHIFT_NM 0.018
 #define AL_SIM_REGION_TRIES 100
@@ -164,7 +163,8 @@ al_sim_planar_setup (AlSimScene *scene,
         add_round (scene, rng, AL_DEFECT_PHASE_1TP, AL_SIM_PATCH_MIN_RADIUS_NM, AL_SIM_PATCH_MAX_RADIUS_NM);
     }
   for (guint q = 0; q < d->count[AL_DEFECT_AMORPHOUS]; q++)
-    add_round (scene, rng, AL_DEFECT_AMORPHOUS, AL_SIM_BLOB_MIN_RADIUS_NM, AL_SIM_BLOB_MAX_RADIUS_NM);
+    add_round (scene, rng, AL_DEFECT_AMORPHOUS, AL_SIM_AMORPHOUS_MIN_RADIUS_NM,
+               AL_SIM_AMORPHOUS_MAX_RADIUS_NM);
 }
 
 gboolean
@@ -364,43 +364,6 @@ apply_patch (const AlSimScene  *scene,
 }
 
 static void
-apply_blob (const AlSimScene  *scene,
-            const AlSimRegion *reg,
-            GArray            *columns)
-{
-  AlSimRng rng;
-  /* Gaussian profile of width radius/2: its integral over the disc. */
-  double s = 0.5 * reg->radius;
-  guint n_atoms = (guint) (AL_SIM_BLOB_ATOMS_PER_NM2 * 2 * G_PI * s * s);
-
-  for (guint k = 0; k < columns->len; k++)
-    {
-      AlSimColumn *c = &g_array_index (columns, AlSimColumn, k);
-      if (!c->removed && c->defect_type == AL_DEFECT_NONE
-          && hypot (c->x - reg->cx, c->y - reg->cy) <= reg->radius)
-        {
-          c->defect_id = (gint32) reg->id;
-          c->defect_type = AL_DEFECT_AMORPHOUS;
-        }
-    }
-  al_sim_rng_init (&rng, reg->seed);
-  for (guint q = 0; q < n_atoms; q++)
-    {
-      AlSimColumn a = { 0 };
-      a.x = reg->cx + s * al_sim_rng_normal (&rng);
-      a.y = reg->cy + s * al_sim_rng_normal (&rng);
-      if (hypot (a.x - reg->cx, a.y - reg->cy) > reg->radius)
-        continue;
-      a.species = -1;
-      a.grain = -1;
-      a.n_z = 1;
-      a.z[0] = AL_SIM_CARBON_Z;
-      a.defect_id = -1;
-      g_array_append_val (columns, a);
-    }
-}
-
-static void
 mark_edges (const AlSimScene *scene,
             GArray           *columns,
             GArray           *instances)
@@ -467,7 +430,7 @@ al_sim_planar_apply (const AlSimScene *scene,
         }
       else if (r->type == AL_DEFECT_AMORPHOUS)
         {
-          apply_blob (scene, r, columns);
+          al_sim_amorphous_apply (scene, r, columns);
           add_instance (instances, r->id, r->type);
         }
     }

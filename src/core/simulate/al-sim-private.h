@@ -163,6 +163,12 @@ gboolean al_sim_in_vacuum        (const AlSimScene *scene,
                                   double            x,
                                   double            y);
 
+/* al-sim-amorphous.c: removes the lattice inside the round region and
+ * fills it with randomly placed atoms of the material. */
+void     al_sim_amorphous_apply  (const AlSimScene  *scene,
+                                  const AlSimRegion *reg,
+                                  GArray            *columns);
+
 /* al-sim-strain.c */
 void     al_sim_strain_setup     (AlSimScene       *scene,
                                   AlSimRng         *rng);

@@ -316,7 +316,7 @@ test_sample_current (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
-/* Phase patches, amorphous blobs and holes lie anywhere in the image, also
+/* Phase patches, amorphous patches and holes lie anywhere in the image, also
  * across its border: a patch wider than a third of a small image is not
  * pushed to the middle (networks trained on such images learnt "a patch in
  * the centre"). Over 40 seeds of a 128² image (3.8 nm, patch radius ≥ 1.5 nm)
