@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """iou_ceiling.py: how high the pixel IoU of the TMD atom labels can be at
-a dose, whatever the network. The labels are discs of make_data.DISC_NM
-around the true columns; no estimator can place a column better than its
+a dose, whatever the network. The labels are make_data's column cells
+(--labels cells: Voronoi cells clipped at CELL_CLIP_NM with a CELL_GAP_NM
+line between touching cells) or session 2's discs (--labels discs) around
+the true columns; no estimator can place a column better than its
 Cramer-Rao bound (CRLB) from the image's counts, so discs drawn at the true
 positions moved by that bound (Gaussian, per species, from `atomlens-cli
 score`) with every species right are an upper bound on what a network's map
@@ -30,9 +32,13 @@ DEFECTS = "V_S=0.03,V_S2=0.01,V_Mo=0.005,Mo_S2=0.005,W_Mo=0.02,grain_boundary=1,
 SIZE, PIXEL_NM = 512, 0.03
 
 
-def paint(rows, radius_px):
-    return make_data.paint_discs(np.zeros((SIZE, SIZE), np.uint8), rows, radius_px,
-                                 lambda r: NAMES.index(r["species"]) + 1 if r["species"] in NAMES else None)
+def paint(rows, a):
+    def class_of(r):
+        return NAMES.index(r["species"]) + 1 if r["species"] in NAMES else None
+    label = np.zeros((SIZE, SIZE), np.uint8)
+    if a.labels == "discs":
+        return make_data.paint_discs(label, rows, a.radius_nm / PIXEL_NM, class_of)
+    return make_data.paint_cells(label, rows, a.clip_nm / PIXEL_NM, a.gap_nm / PIXEL_NM, class_of)
 
 
 def ious(pred, truth):
@@ -45,7 +51,11 @@ def ious(pred, truth):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", default=None)
-    ap.add_argument("--radius-nm", type=float, default=make_data.DISC_NM)
+    ap.add_argument("--labels", choices=("cells", "discs"), default="cells")
+    ap.add_argument("--radius-nm", type=float, default=make_data.DISC_NM, help="discs")
+    ap.add_argument("--clip-nm", type=float, default=make_data.CELL_CLIP_NM, help="cells")
+    ap.add_argument("--gap-nm", type=float, default=make_data.CELL_GAP_NM, help="cells")
+    ap.add_argument("--doses", default="1e3,1e4,1e5")
     a = ap.parse_args()
     cli = make_data.find_cli(a.cli)
     rng = np.random.default_rng(0)
@@ -53,7 +63,7 @@ def main():
           + " | IoU any atom |")
     print("|---" * (len(NAMES) + 3) + "|")
     with tempfile.TemporaryDirectory() as d:
-        for dose in (1e3, 1e4, 1e5):
+        for dose in [float(v) for v in a.doses.split(",")]:
             sums = np.zeros(len(NAMES) + 2)
             for seed in (7, 8):
                 tif, csv_path, js = (os.path.join(d, n) for n in ("s.tif", "s.csv", "s.json"))
@@ -69,8 +79,7 @@ def main():
                 for r in rows:
                     dx, dy = rng.normal(0, crlb.get(r["species"], 0.0) / np.sqrt(2), 2)
                     moved.append(dict(r, x_px=float(r["x_px"]) + dx, y_px=float(r["y_px"]) + dy))
-                radius = a.radius_nm / PIXEL_NM
-                per, anyatom = ious(paint(moved, radius), paint(rows, radius))
+                per, anyatom = ious(paint(moved, a), paint(rows, a))
                 sums += np.array(per + [anyatom])
             sums /= 2
             print("| %g | " % dose + " | ".join("%.3f" % v for v in sums) + " |")

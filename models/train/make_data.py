@@ -9,7 +9,7 @@ defects, phases, holes, edges and grain boundaries, then turned into an
   tmd-atoms       per-pixel classes background, metal, full chalcogen column,
                   half chalcogen column, 4th species (the material's species
                   order of al-material.h: MoS2 Mo,S2,S,W; WS2 W,S2,S,Mo;
-                  WSe2 W,Se2,Se,Te), discs of radius DISC_NM at true sites
+                  WSe2 W,Se2,Se,Te), column cells (paint_cells) at true sites
   graphene-atoms  background, C or B, N, Si (graphene and hBN together)
   tmd-phase       2H, 1T, 1T', amorphous, vacuum from the atoms'
                   true_defect_type, nearest atom within PHASE_RADIUS_NM
@@ -34,7 +34,10 @@ import numpy as np
 import scipy.ndimage as ndi
 import tifffile
 
-DISC_NM = 0.075           # TMD label disc radius: 1.5 probe sigmas, 0.4 of the M-X distance
+DISC_NM = 0.075           # session-2 TMD label disc radius (0.4 of the M-X distance), for comparison
+CELL_CLIP_NM = 0.10       # TMD label cells: clipped at 0.54 of the MoS2 M-X distance (0.184 nm)
+CELL_GAP_NM = 0.03        # background line between touching cells (1 px at 0.03 nm/px)
+CELL_NEIGHBOURS = 4       # columns tested for a nearby bisector (3 nearest neighbours + self)
 GRAPHENE_DISC_NM = 0.045  # graphene/hBN: 0.3 of the 0.142 nm bond, so discs never touch
 PHASE_RADIUS_NM = 0.30    # farther than this from any atom is vacuum
 PHASE_MIN_DOSE = 500.0    # e/A2: phase training images; below, phases cannot be seen
@@ -153,9 +156,36 @@ def paint_discs(label, rows, radius_px, class_of):
     return label
 
 
+def paint_cells(label, rows, clip_px, gap_px, class_of):
+    """Column cells: every pixel within clip_px of its nearest true column
+    and at least gap_px / 2 from the perpendicular bisector with each other
+    column near it takes that column's class (a Voronoi cell clipped to a
+    disc, with a thin background line between touching cells, as in the
+    U-Net paper's separation of touching objects)."""
+    from scipy.spatial import cKDTree
+    if not rows:
+        return label
+    h, w = label.shape
+    pts = np.array([[float(r["y_px"]), float(r["x_px"])] for r in rows])
+    cls = np.array([class_of(r) or 0 for r in rows], np.int64)
+    yy, xx = np.mgrid[0:h, 0:w]
+    q = np.stack([yy.ravel(), xx.ravel()], 1).astype(np.float64)
+    k = min(CELL_NEIGHBOURS, len(pts))
+    dist, idx = cKDTree(pts).query(q, k=k)
+    dist, idx = dist.reshape(len(q), k), idx.reshape(len(q), k)
+    inside = dist[:, 0] <= clip_px
+    for j in range(1, k):
+        sep = np.linalg.norm(pts[idx[:, j]] - pts[idx[:, 0]], axis=1)
+        to_bisector = (dist[:, j] ** 2 - dist[:, 0] ** 2) / (2 * np.maximum(sep, 1e-9))
+        inside &= to_bisector >= gap_px / 2
+    flat = label.reshape(-1)
+    flat[inside] = cls[idx[inside, 0]]
+    return label
+
+
 def tmd_atoms_label(shape, rows, material, px):
     names = TMD_SPECIES[material]
-    return paint_discs(np.zeros(shape, np.uint8), rows, DISC_NM / px,
+    return paint_cells(np.zeros(shape, np.uint8), rows, CELL_CLIP_NM / px, CELL_GAP_NM / px,
                        lambda r: names.index(r["species"]) + 1 if r["species"] in names else None)
 
 
@@ -219,7 +249,7 @@ def make_sample(cli, workdir, rng, task, size, dose=None, augment_on=True, hrtem
         return ((image - mean) / sd).astype(np.float32), ((clean - mean) / sd).astype(np.float32), \
             (material, px, args, rows)
     if augment_on:
-        image = augment(rng, image, blobs=(task != "tmd-phase"))
+        image = augment(rng, image)
     if task == "tmd-atoms":
         target = tmd_atoms_label(image.shape, rows, material, px)
     elif task == "graphene-atoms":
