@@ -207,7 +207,11 @@ _al_window_update_actions (AlWindow *self)
   set_enabled (self, "zoom-1to1", image && zoom != 1.0);
   set_enabled (self, "auto-contrast", image);
   set_enabled (self, "next-frame", image && frame + 1 < n);
-  set_enabled (self, "analyze", image && !al_window_get_analyzing (self));
+  /* A stack larger than the memory budget is shown frame by frame; its
+   * analysis needs the whole image in the document (atomlens-cli analyze
+   * reads such a stack a frame at a time). */
+  set_enabled (self, "analyze", image && (self->raster == NULL || al_raster_get_source (self->raster) == NULL)
+                                && !al_window_get_analyzing (self));
   set_enabled (self, "cancel", loading || al_window_get_analyzing (self));
   set_enabled (self, "previous-frame", image && frame > 0);
   _al_window_update_edit_actions (self);

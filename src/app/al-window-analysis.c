@@ -371,7 +371,9 @@ al_window_analyze (AlWindow *self)
   guint material = gtk_drop_down_get_selected (self->material_dropdown);
 
   g_return_if_fail (AL_IS_WINDOW (self));
-  if (self->raster == NULL || al_window_get_loading (self))
+  /* A stack read frame by frame is not analysed here (see
+   * _al_window_update_actions). */
+  if (self->raster == NULL || al_window_get_loading (self) || al_raster_get_source (self->raster) != NULL)
     return;
   g_cancellable_cancel (self->analysis_cancellable);
   g_clear_object (&self->analysis_cancellable);

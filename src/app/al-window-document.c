@@ -347,7 +347,8 @@ _al_window_offer_recovery (AlWindow *self)
   g_autofree char *recovery = NULL;
   GtkWidget *dialog;
 
-  if (image == NULL || image->source_path == NULL
+  /* A stack read frame by frame has no document to restore into. */
+  if (image == NULL || image->pixels == NULL || image->source_path == NULL
       || (recovery = al_document_find_recovery (image->source_path, NULL)) == NULL)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore Unsaved Work?"),

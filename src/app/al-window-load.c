@@ -35,6 +35,25 @@ is_document (const char *path)
   return g_str_has_suffix (path, AL_DOCUMENT_EXTENSION);
 }
 
+/* A stack larger than the memory budget whose frames each fit: shown
+ * frame by frame, read from the file (al_raster_new_lazy). `error` holds
+ * the whole load's refusal, kept when the file is no such stack. */
+static AlRaster *
+open_lazily (const char *path,
+             GError    **error)
+{
+  g_autoptr (GError) local = NULL;
+  AlFrameSource *source = al_frame_source_open (path, &local);
+
+  if (source == NULL || al_frame_source_get_n_frames (source) < 2)
+    {
+      g_clear_pointer (&source, al_frame_source_free);
+      return NULL;
+    }
+  g_clear_error (error);
+  return al_raster_new_lazy (source);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -64,12 +83,15 @@ load_thread (GTask        *task,
       return;
     }
   image = al_image_load (image_path != NULL ? image_path : path, &error);
-  if (image == NULL)
+  if (image == NULL && image_path == NULL && g_error_matches (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE))
+    raster = open_lazily (path, &error);
+  if (image == NULL && raster == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  raster = al_raster_new (image);
+  if (raster == NULL)
+    raster = al_raster_new (image);
   if (image_path != NULL)
     {
       loaded->document = al_document_load_with_image (path, al_image_copy (image), &error);

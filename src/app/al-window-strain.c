@@ -32,10 +32,16 @@ gpa_thread (GTask        *task,
   GpaJob *job = task_data;
   const AlImage *image = al_raster_get_image (job->raster);
   GError *error = NULL;
-  AlGpaMaps *maps = al_gpa_run (al_image_frame_const (image, job->frame), image->width, image->height,
-                                &job->params, cancellable, &error);
+  /* The frame's pyramid holds its pixels also when the stack is read frame
+   * by frame. */
+  g_autoptr (AlPyramid) pyramid = al_raster_get_pyramid (job->raster, job->frame, cancellable);
+  AlGpaMaps *maps = pyramid == NULL ? NULL
+                    : al_gpa_run (pyramid->levels[0].pixels, image->width, image->height,
+                                  &job->params, cancellable, &error);
 
-  if (maps == NULL)
+  if (maps == NULL && error == NULL)
+    g_task_return_new_error (task, AL_ERROR, AL_ERROR_CANCELLED, "Cancelled");
+  else if (maps == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, maps, (GDestroyNotify) al_gpa_maps_free);

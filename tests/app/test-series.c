@@ -7,7 +7,9 @@
 #include <stdlib.h>
 
 #include "al-app-test.h"
+#include "al-limits.h"
 #include "al-test.h"
+#include "canvas/al-canvas-private.h"
 #include "io/al-tiff.h"
 #include "simulate/al-simulate.h"
 #include "series/al-series-view.h"
@@ -183,6 +185,75 @@ test_series (void)
   al_test_rmdir (dir);
 }
 
+/* A stack over the memory budget: al_image_load() refuses it, the window
+ * opens it frame by frame (each read from the file when shown), with only
+ * the last few frames kept, and does not offer to analyse it. */
+#define LAZY_SIDE 256
+#define LAZY_FRAMES 8
+
+static gboolean
+shows_value (gpointer data)
+{
+  AlCanvas *canvas = data;
+  float v;
+  guint f = al_canvas_get_frame (canvas);
+
+  return al_canvas_get_ready (canvas)
+         && al_canvas_value_at (canvas, 5, 6, &v) && v == f * 1e6f + 6005.0f;
+}
+
+static void
+test_lazy_stack (void)
+{
+  g_autofree char *dir = al_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "stack.tif", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (AlImage) stack = al_image_new (LAZY_SIDE, LAZY_SIDE, LAZY_FRAMES, NULL);
+  g_autoptr (AlImage) whole = NULL;
+  g_autoptr (GError) error = NULL;
+  AlWindow *window;
+  AlCanvas *canvas;
+
+  for (guint f = 0; f < LAZY_FRAMES; f++)
+    for (guint y = 0; y < LAZY_SIDE; y++)
+      for (guint x = 0; x < LAZY_SIDE; x++)
+        al_image_frame (stack, f)[y * LAZY_SIDE + x] = f * 1e6f + y * 1000.0f + x;
+  g_assert_true (al_tiff_write (path, stack, &error));
+  g_assert_no_error (error);
+  /* 2 MiB of frames, 256 KiB each. */
+  al_limits_set_memory_budget (1 << 20);
+  whole = al_image_load (path, &error);
+  g_assert_error (error, AL_IO_ERROR, AL_IO_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  window = al_window_new (shared_app);
+  canvas = al_window_get_canvas (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  al_window_open_file (window, file);
+  al_app_test_wait_while (al_window_get_loading, window);
+  g_assert_no_error ((GError *) al_window_get_load_error (window));
+  g_assert_cmpuint (al_canvas_get_n_frames (canvas), ==, LAZY_FRAMES);
+  al_app_test_wait_until (shows_value, canvas);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "analyze"));
+  al_window_analyze (window);
+  g_assert_false (al_window_get_analyzing (window));
+
+  /* Every frame, read when shown. */
+  for (guint f = 1; f < LAZY_FRAMES; f++)
+    {
+      al_canvas_set_frame (canvas, f);
+      al_app_test_wait_until (shows_value, canvas);
+    }
+  /* Only the last few frames stay in memory. */
+  g_assert_false (al_raster_has_pyramid (canvas->raster, 0));
+  g_assert_true (al_raster_has_pyramid (canvas->raster, LAZY_FRAMES - 1));
+  al_canvas_set_frame (canvas, 0);
+  al_app_test_wait_until (shows_value, canvas);
+  gtk_window_destroy (GTK_WINDOW (window));
+  al_limits_set_memory_budget (0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -192,6 +263,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   shared_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
   g_test_add_func ("/app/series", test_series);
+  g_test_add_func ("/app/series/lazy-stack", test_lazy_stack);
   status = g_test_run ();
   g_clear_object (&shared_app);
   return status;

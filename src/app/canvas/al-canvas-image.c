@@ -156,8 +156,17 @@ al_canvas_value_at (AlCanvas *self,
   row = floor (y + 0.5);
   if (col < 0 || row < 0 || col >= image->width || row >= image->height)
     return FALSE;
-  if (value != NULL)
+  if (value != NULL && image->pixels != NULL)
     *value = al_image_frame_const (image, self->frame)[(gsize) row * image->width + (gsize) col];
+  else if (value != NULL)
+    {
+      /* A stack read frame by frame: the frame shown is in the cache. */
+      g_autoptr (AlPyramid) p = al_raster_has_pyramid (self->raster, self->frame)
+                                  ? al_raster_get_pyramid (self->raster, self->frame, NULL) : NULL;
+      if (p == NULL)
+        return FALSE;
+      *value = p->levels[0].pixels[(gsize) row * image->width + (gsize) col];
+    }
   return TRUE;
 }
 

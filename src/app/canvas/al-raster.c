@@ -10,7 +10,8 @@
 
 struct _AlRaster
 {
-  AlImage  *image;
+  AlImage  *image;              /* pixels NULL when read from source */
+  AlFrameSource *source;        /* a stack over the memory budget, or NULL */
   GMutex    mutex;              /* guards pyramids */
   GQueue    pyramids;           /* AlPyramid*, most recently used first */
 };
@@ -20,7 +21,10 @@ raster_clear (gpointer data)
 {
   AlRaster *self = data;
 
-  al_image_free (self->image);
+  if (self->source != NULL)
+    al_frame_source_free (self->source);   /* it owns self->image */
+  else
+    al_image_free (self->image);
   g_queue_clear_full (&self->pyramids, (GDestroyNotify) al_pyramid_unref);
   g_mutex_clear (&self->mutex);
 }
@@ -37,6 +41,31 @@ al_raster_new (AlImage *image)
   g_mutex_init (&self->mutex);
   g_queue_init (&self->pyramids);
   return self;
+}
+
+AlRaster *
+al_raster_new_lazy (AlFrameSource *source)
+{
+  AlRaster *self;
+  const AlImage *info;
+
+  g_return_val_if_fail (source != NULL, NULL);
+  info = al_frame_source_get_info (source);
+  g_return_val_if_fail (info->width > 0 && info->height > 0 && info->n_frames > 0, NULL);
+  self = g_atomic_rc_box_new0 (AlRaster);
+  self->source = source;
+  /* The file's description, pixels NULL; the source owns it and is the
+   * raster's own, so the calibration may be set on it. */
+  self->image = (AlImage *) info;
+  g_mutex_init (&self->mutex);
+  g_queue_init (&self->pyramids);
+  return self;
+}
+
+AlFrameSource *
+al_raster_get_source (AlRaster *raster)
+{
+  return raster->source;
 }
 
 AlRaster *
@@ -112,8 +141,28 @@ downsample (const AlPyramidLevel *src,
   return dst;
 }
 
+/* Frame `frame` of a lazy raster, read from its file into level 0 (the
+ * pyramid cache, AL_RASTER_CACHED_FRAMES, is then the cache of frames). */
+static gboolean
+pyramid_read_frame (AlPyramid     *p,
+                    AlFrameSource *source,
+                    guint          frame)
+{
+  g_autoptr (GError) error = NULL;
+  gsize n = al_frame_source_frame_samples (source);
+
+  p->owned[0] = g_try_new (float, n);
+  if (p->owned[0] == NULL || !al_frame_source_read (source, frame, 1, p->owned[0], &error))
+    {
+      g_debug ("raster: frame %u not read: %s", frame, error ? error->message : "out of memory");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static AlPyramid *
 pyramid_build (const AlImage *image,
+               AlFrameSource *source,
                guint          frame,
                GCancellable  *cancellable)
 {
@@ -122,7 +171,12 @@ pyramid_build (const AlImage *image,
   p->frame = frame;
   p->levels[0].width = image->width;
   p->levels[0].height = image->height;
-  p->levels[0].pixels = al_image_frame_const (image, frame);
+  if (source != NULL && !pyramid_read_frame (p, source, frame))
+    {
+      al_pyramid_unref (p);
+      return NULL;
+    }
+  p->levels[0].pixels = source != NULL ? p->owned[0] : al_image_frame_const (image, frame);
   p->n_levels = 1;
   p->histogram = al_histogram_new (p->levels[0].pixels, al_image_frame_samples (image),
                                    AL_RASTER_HISTOGRAM_BINS);
@@ -195,7 +249,7 @@ al_raster_get_pyramid (AlRaster     *raster,
 
   /* Built outside the lock: two workers may race on one frame; the loser's
    * copy is simply dropped. */
-  p = pyramid_build (raster->image, frame, cancellable);
+  p = pyramid_build (raster->image, raster->source, frame, cancellable);
   if (p == NULL)
     return NULL;
   g_mutex_lock (&raster->mutex);

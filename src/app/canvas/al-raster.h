@@ -12,6 +12,7 @@
 
 #include "al-image.h"
 #include "al-levels.h"
+#include "io/al-frame-source.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,13 @@ struct _AlPyramid
 typedef struct _AlRaster AlRaster;
 
 AlRaster        *al_raster_new            (AlImage      *image);
+/* A stack larger than the memory budget, its frames read from `source`
+ * (taken) when shown: al_raster_get_image() then describes the frames but
+ * its pixels are NULL; al_raster_get_pyramid() reads the frame (NULL when
+ * it cannot be read), and the pyramid cache keeps the last few frames. */
+AlRaster        *al_raster_new_lazy       (AlFrameSource *source);
+/* The source of a lazy raster, else NULL. */
+AlFrameSource   *al_raster_get_source     (AlRaster     *raster);
 AlRaster        *al_raster_ref            (AlRaster     *raster);
 void             al_raster_unref          (AlRaster     *raster);
 const AlImage   *al_raster_get_image      (AlRaster     *raster);
