@@ -202,6 +202,7 @@ fill_sites (const float          *frame,
             const AlRefineParams *rp,
             const AlDetectInfo   *info,
             const AlDetectParams *params,
+            GArray               *single,
             GCancellable         *cancellable,
             GError              **error)
 {
@@ -217,7 +218,7 @@ fill_sites (const float          *frame,
   if (one_layer_honeycomb (params->material))
     added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp);
   else
-    added = al_site_fill (frame, background, width, height, fits, &sp);
+    added = al_site_fill (frame, background, width, height, fits, &sp, single);
   g_debug ("detect: %u columns on lattice sites", added);
   if (added == 0)
     return TRUE;
@@ -245,6 +246,38 @@ fill_sites (const float          *frame,
   return TRUE;
 }
 
+/* The material's column of one chalcogen (1T sites), or -1. */
+static int
+single_chalcogen (const AlMaterial *m)
+{
+  const AlSpecies *pair = &m->species[m->site_species[1]];
+
+  for (guint k = 0; k < m->n_species; k++)
+    if (m->species[k].n_atoms == 1 && pair->n_atoms == 2 && m->species[k].z[0] == pair->z[0])
+      return (int) k;
+  return -1;
+}
+
+/* Columns the lattice prior found on sites of one chalcogen are that,
+ * whatever their intensity says (at 10⁴ e⁻/Å² one chalcogen and two are
+ * about two standard deviations apart). */
+static void
+species_from_sites (AlAtoms          *atoms,
+                    const AlMaterial *material,
+                    const GArray     *single)
+{
+  int s = material != NULL ? single_chalcogen (material) : -1;
+
+  if (s < 0)
+    return;
+  for (guint k = 0; k < single->len; k++)
+    {
+      guint i = g_array_index (single, guint, k);
+      if (i < atoms->n_atoms)
+        atoms->species[i] = (gint16) s;
+    }
+}
+
 /* Finds the atomic columns of one frame. Returns an empty AlAtoms (not an
  * error) when the image holds no lattice to find. */
 AlAtoms *
@@ -266,6 +299,7 @@ al_detect_run (const float          *frame,
   g_autofree double *intensity = NULL;
   g_autoptr (GArray) peaks = NULL;
   g_autoptr (AlAtoms) atoms = NULL;
+  g_autoptr (GArray) single = g_array_new (FALSE, FALSE, sizeof (guint));
   AlRefineParams rp;
   g_auto (AlDetectMemory) memory = { 0 };
   float threshold;
@@ -397,7 +431,8 @@ al_detect_run (const float          *frame,
     }
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_LAST_FIT);
   if ((two_sublattices (params->material) || one_layer_honeycomb (params->material))
-      && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, cancellable, error))
+      && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, single, cancellable,
+                      error))
     return NULL;
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SITES);
   cols = (AlColumnFit *) fits->data;
@@ -422,6 +457,7 @@ al_detect_run (const float          *frame,
   else
     al_species_classify (intensity, n, params->material, atoms->species, atoms->confidence,
                          &info.species_model, cancellable);
+  species_from_sites (atoms, params->material, single);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   info.time_species_s = (g_get_monotonic_time () - t0) * 1e-6;

@@ -29,18 +29,13 @@
 #include "detect/al-column-grid.h"
 #include "detect/al-filter.h"
 #include "detect/al-refine-private.h"
+#include "detect/al-site-fill-private.h"
 #include "detect/al-sites.h"
 
 /* Rounds of growth (each round's columns imply the next round's sites). */
 #define AL_SITE_FILL_ROUNDS 8
 /* Columns that must place a site. */
 #define AL_SITE_MIN_SUPPORT 2
-/* Predictions within this many neighbour distances are one site (sites
- * of one class are √3 neighbour distances apart; the predictions of one
- * site scatter by a pixel or two with strain and noise). */
-#define AL_SITE_MERGE_FRACTION 0.5
-/* A site is held when a column is within this many neighbour distances. */
-#define AL_SITE_EMPTY_FRACTION 0.45
 /* A site whose z is below this stays empty whatever the prior says. */
 #define AL_SITE_MIN_Z 0.5
 /* The site's fit uses pixels within this many widths. */
@@ -48,15 +43,6 @@
 /* A taken site's Gaussian is removed from the residual this far out. */
 #define AL_SITE_RENDER_SIGMAS 4.0
 #define AL_SITE_PRIOR_OCCUPIED 0.98
-
-typedef struct
-{
-  double   sx;       /* sum of the predictions */
-  double   sy;
-  guint    support;  /* columns that predicted the site */
-  gboolean bright;   /* the site's class */
-  gint32   next;     /* next site in the same grid cell */
-} Site;
 
 void
 al_site_fill_params_init (AlSiteFillParams *params,
@@ -70,20 +56,17 @@ al_site_fill_params_init (AlSiteFillParams *params,
   params->n_threads = 1;
 }
 
-/* Least-squares amplitude of a Gaussian fixed at (x, y) in `resid`, with
- * its standard error (pixel noise variance `var`) and that of the position
- * the same pixels would give. */
-static void
-fit_at_site (const float *resid,
-             guint        width,
-             guint        height,
-             double       x,
-             double       y,
-             double       s,
-             double       var,
-             double      *amp,
-             double      *se_amp,
-             double      *se_pos)
+void
+al_site_fit_at (const float *resid,
+                guint        width,
+                guint        height,
+                double       x,
+                double       y,
+                double       s,
+                double       var,
+                double      *amp,
+                double      *se_amp,
+                double      *se_pos)
 {
   double ex[256], ey[256], sgg = 0, sgr = 0, sdd = 0;
   int r = MIN ((int) ceil (AL_SITE_WINDOW_SIGMAS * s), 120);
@@ -104,14 +87,14 @@ fit_at_site (const float *resid,
   *se_pos = *amp > 0 && sdd > 0 ? sqrt (var / (*amp * *amp * sdd)) : 0.0;
 }
 
-static void
-subtract_column (float  *resid,
-                 guint   width,
-                 guint   height,
-                 double  x,
-                 double  y,
-                 double  s,
-                 double  amp)
+void
+al_site_subtract (float  *resid,
+                  guint   width,
+                  guint   height,
+                  double  x,
+                  double  y,
+                  double  s,
+                  double  amp)
 {
   double ex[256], ey[256];
   int r = MIN ((int) ceil (AL_SITE_RENDER_SIGMAS * s), 120);
@@ -140,17 +123,20 @@ class_amplitude (const AlColumnFit *cols,
   return m > 0 ? al_filter_percentile (a, m, 0.5) : 0.0;
 }
 
-/* Gathers the sites the columns place, merged where they agree. */
-static GArray *
-predict_sites (const AlColumnFit *cols,
-               guint              n,
-               guint              width,
-               guint              height,
-               double             nn,
-               double             split,
-               double             family)
+/* Gathers the sites the columns place, merged where they agree. A bright
+ * column sees its neighbours along the family F and the hexagon centres
+ * along F + 60°; a dim column the other way round. */
+GArray *
+al_site_predict (const AlColumnFit *cols,
+                 guint              n,
+                 guint              width,
+                 guint              height,
+                 double             nn,
+                 double             split,
+                 double             family,
+                 gboolean           hollow)
 {
-  GArray *sites = g_array_new (FALSE, FALSE, sizeof (Site));
+  GArray *sites = g_array_new (FALSE, FALSE, sizeof (AlSite));
   double cell = AL_SITE_MERGE_FRACTION * nn;
   guint gw = (guint) (width / cell) + 3, gh = (guint) (height / cell) + 3;
   g_autofree gint32 *grid = g_new (gint32, (gsize) gw * gh);
@@ -160,11 +146,12 @@ predict_sites (const AlColumnFit *cols,
   for (guint i = 0; i < n; i++)
     {
       gboolean bright = cols[i].amplitude >= split;
+      gboolean site_class = hollow ? FALSE : !bright;
       if (!cols[i].ok)
         continue;
       for (int k = 0; k < 3; k++)
         {
-          double angle = family + k * 2.0 * G_PI / 3.0 + (bright ? 0.0 : G_PI / 3.0);
+          double angle = family + k * 2.0 * G_PI / 3.0 + (bright == hollow ? G_PI / 3.0 : 0.0);
           double x = cols[i].x + nn * cos (angle), y = cols[i].y + nn * sin (angle);
           int gx = (int) floor (x / cell) + 1, gy = (int) floor (y / cell) + 1;
           gint32 found = -1;
@@ -173,23 +160,23 @@ predict_sites (const AlColumnFit *cols,
           for (int yy = gy - 1; yy <= gy + 1 && found < 0; yy++)
             for (int xx = gx - 1; xx <= gx + 1 && found < 0; xx++)
               for (gint32 t = grid[(gsize) yy * gw + xx]; t >= 0 && found < 0;
-                   t = g_array_index (sites, Site, t).next)
+                   t = g_array_index (sites, AlSite, t).next)
                 {
-                  const Site *o = &g_array_index (sites, Site, t);
-                  if (o->bright == !bright
+                  const AlSite *o = &g_array_index (sites, AlSite, t);
+                  if (o->bright == site_class
                       && hypot (o->sx / o->support - x, o->sy / o->support - y) < cell)
                     found = t;
                 }
           if (found >= 0)
             {
-              Site *o = &g_array_index (sites, Site, found);
+              AlSite *o = &g_array_index (sites, AlSite, found);
               o->sx += x;
               o->sy += y;
               o->support++;
             }
           else
             {
-              Site site = { x, y, 1, !bright, grid[(gsize) gy * gw + gx] };
+              AlSite site = { x, y, 1, site_class, grid[(gsize) gy * gw + gx] };
               grid[(gsize) gy * gw + gx] = (gint32) sites->len;
               g_array_append_val (sites, site);
             }
@@ -222,8 +209,8 @@ fill_round (float                  *resid,
 {
   const double nn = params->neighbour_px, s = params->width_px;
   double log_odds = log (params->prior_occupied / (1.0 - params->prior_occupied));
-  g_autoptr (GArray) sites = predict_sites ((AlColumnFit *) fits->data, fits->len, width, height,
-                                            nn, split, family);
+  g_autoptr (GArray) sites = al_site_predict ((AlColumnFit *) fits->data, fits->len, width,
+                                              height, nn, split, family, FALSE);
   g_autoptr (GArray) taken = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
   AlColumnGrid grid;
 
@@ -231,7 +218,7 @@ fill_round (float                  *resid,
                        AL_SITE_EMPTY_FRACTION * nn);
   for (guint k = 0; k < sites->len; k++)
     {
-      const Site *site = &g_array_index (sites, Site, k);
+      const AlSite *site = &g_array_index (sites, AlSite, k);
       double x = site->sx / site->support, y = site->sy / site->support;
       double amp, se, se_pos, z, z0, threshold;
       gboolean held = FALSE;
@@ -243,7 +230,7 @@ fill_round (float                  *resid,
                               AL_SITE_EMPTY_FRACTION * nn, mark_held, &held);
       if (held)
         continue;
-      fit_at_site (resid, width, height, x, y, s, var, &amp, &se, &se_pos);
+      al_site_fit_at (resid, width, height, x, y, s, var, &amp, &se, &se_pos);
       z = amp / se;
       z0 = class_amp[site->bright ? 1 : 0] / se;
       if (!(z0 > 0))
@@ -265,7 +252,7 @@ fill_round (float                  *resid,
   for (guint k = 0; k < taken->len; k++)
     {
       const AlColumnFit *c = &g_array_index (taken, AlColumnFit, k);
-      subtract_column (resid, width, height, c->x, c->y, s, c->amplitude);
+      al_site_subtract (resid, width, height, c->x, c->y, s, c->amplitude);
     }
   g_array_append_vals (fits, taken->data, taken->len);
   return taken->len;
@@ -277,7 +264,8 @@ al_site_fill (const float            *frame,
               guint                   width,
               guint                   height,
               GArray                 *fits,
-              const AlSiteFillParams *params)
+              const AlSiteFillParams *params,
+              GArray                 *single)
 {
   gsize n_px = (gsize) width * height;
   g_autofree float *resid = NULL;
@@ -311,5 +299,7 @@ al_site_fill (const float            *frame,
       if (added == 0)
         break;
     }
+  al_site_fill_hollows (frame, width, height, fits, background, params->width_px,
+                        params->neighbour_px, var, split, family, class_amp[0], single);
   return fits->len - n_old;
 }

@@ -25,12 +25,17 @@ void  al_site_fill_params_init (AlSiteFillParams       *params,
                                 double                  width_px,
                                 double                  neighbour_px);
 /* Appends to `fits` the columns found on empty sites (amplitude and its
- * standard error from the fit at the site; ok = TRUE); returns how many. */
+ * standard error from the fit at the site; ok = TRUE); returns how many.
+ * Where the hexagon centres show a 1T region, their columns are added too
+ * and the indices of the columns that hold one chalcogen (the centres and
+ * the dim sites among them) are appended to `single` (guint) when it is
+ * not NULL. */
 guint al_site_fill             (const float            *frame,
                                 const float            *background,
                                 guint                   width,
                                 guint                   height,
                                 GArray                 *fits,
-                                const AlSiteFillParams *params);
+                                const AlSiteFillParams *params,
+                                GArray                 *single);
 
 G_END_DECLS
