@@ -109,6 +109,24 @@ al_results_get_frame (AlResults *results,
   return find_frame (results, frame, &owner);
 }
 
+const AlFrameResult *
+al_results_get_analysed_frame (AlResults *results,
+                               guint      frame)
+{
+  GPtrArray *frames;
+
+  while (results->base != NULL)
+    results = results->base;
+  frames = results->analysis->frames;
+  for (guint i = 0; i < frames->len; i++)
+    {
+      const AlFrameResult *r = g_ptr_array_index (frames, i);
+      if (r->frame == frame)
+        return r;
+    }
+  return NULL;
+}
+
 const AlAtomGrid *
 al_results_get_grid (AlResults *results,
                      guint      frame)

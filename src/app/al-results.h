@@ -23,6 +23,12 @@ const AlAnalysis    *al_results_get_analysis (AlResults *results);
 /* The results of image frame `frame`, or NULL when it was not analysed. */
 const AlFrameResult *al_results_get_frame  (AlResults  *results,
                                             guint       frame);
+/* The frame as the analysis left it, before any edit: edits replace the
+ * atoms and their structure, while what was made from the image (the
+ * denoised frame, the detection map) stays with the analysis. NULL when
+ * that frame was not analysed. */
+const AlFrameResult *al_results_get_analysed_frame (AlResults *results,
+                                                    guint      frame);
 /* The atoms of `frame` binned in cells (NULL when the frame has none),
  * made at the first call from any thread and kept with the results. */
 const AlAtomGrid    *al_results_get_grid   (AlResults  *results,

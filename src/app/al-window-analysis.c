@@ -12,6 +12,7 @@
 #include "layers/al-atoms-layer.h"
 #include "layers/al-bonds-layer.h"
 #include "layers/al-defects-layer.h"
+#include "plots/al-map-layer.h"
 #include "plots/al-phase-layer.h"
 
 /* Progress shared between the worker and the idle that shows it. */
@@ -148,7 +149,7 @@ analysis_thread (GTask        *task,
 }
 
 /* The result layers get `results`: made the first time (bottom to top:
- * the phase map, hidden at first, bonds under the atoms they join,
+ * the detection map and the phase map, hidden at first, bonds under the atoms they join,
  * defects on top), else kept with their
  * visibility, opacity and tiles, which show until the new ones are
  * rendered. */
@@ -157,7 +158,7 @@ update_layers (AlWindow  *self,
                AlResults *results)
 {
   GListStore *layers = al_canvas_get_layers (self->canvas);
-  AlLayer *made[4];
+  AlLayer *made[5];
 
   if (self->atoms_layer != NULL)
     {
@@ -172,16 +173,19 @@ update_layers (AlWindow  *self,
             al_defects_layer_set_results (AL_DEFECTS_LAYER (layer), results);
           else if (AL_IS_PHASE_LAYER (layer))
             al_phase_layer_set_results (AL_PHASE_LAYER (layer), results);
+          else if (AL_IS_MAP_LAYER (layer))
+            al_map_layer_set_results (AL_MAP_LAYER (layer), results);
         }
       return;
     }
-  made[0] = al_phase_layer_new (results);
-  made[1] = al_bonds_layer_new (results);
-  made[2] = al_atoms_layer_new (results);
-  made[3] = al_defects_layer_new (results);
+  made[0] = al_map_layer_new (results);
+  made[1] = al_phase_layer_new (results);
+  made[2] = al_bonds_layer_new (results);
+  made[3] = al_atoms_layer_new (results);
+  made[4] = al_defects_layer_new (results);
   g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
                        (gpointer *) made, G_N_ELEMENTS (made));
-  self->atoms_layer = AL_ATOMS_LAYER (made[2]);
+  self->atoms_layer = AL_ATOMS_LAYER (made[3]);
   for (guint i = 0; i < G_N_ELEMENTS (made); i++)
     g_object_unref (made[i]);
 }
@@ -391,6 +395,8 @@ al_window_analyze (AlWindow *self)
   job->new_document = self->document == NULL;
   /* Leave one core to the window, so it stays responsive. */
   job->params.n_threads = MAX (1, (int) g_get_num_processors () - 1);
+  /* For the Probability Map layer (within its share of the budget). */
+  job->params.keep_detection_map = TRUE;
   job->progress = g_atomic_rc_box_new0 (AlProgressState);
   g_mutex_init (&job->progress->mutex);
   g_weak_ref_init (&job->progress->window, self);

@@ -33,6 +33,7 @@ AlAtoms *al_pipeline_detect_frame (AlAnalysis             *analysis,
                                    AlDetectInfo           *info,
                                    float                 **denoised,
                                    double                 *denoise_snr,
+                                   AlDetectMap           **map,
                                    AlProgress             *progress,
                                    GCancellable           *cancellable,
                                    GError                **error);
@@ -58,6 +59,7 @@ gboolean al_pipeline_denoise      (AlAnalysis             *analysis,
 /* al_pipeline_detect_frame's `denoised` (NULL: not wanted) receives the
  * denoised frame the columns were found on, or NULL; `denoise_snr` (NULL:
  * not wanted) the signal-to-noise ratio measured, 0 when the denoiser did
- * not run. */
+ * not run; `map` (NULL: not wanted) the detection map of the last
+ * detection. */
 
 G_END_DECLS

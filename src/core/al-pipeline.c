@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "al-limits.h"
 #include "al-pipeline-private.h"
 #include "al-tiling.h"
 #include "detect/al-material-guess.h"
@@ -41,6 +42,7 @@ al_frame_result_free (AlFrameResult *result)
   al_atoms_free (result->atoms);
   al_structure_free (result->structure);
   g_free (result->denoised);
+  al_detect_map_unref (result->detection_map);
   g_free (result);
 }
 
@@ -250,6 +252,7 @@ al_pipeline_detect_frame (AlAnalysis             *analysis,
                           AlDetectInfo           *info,
                           float                 **denoised,
                           double                 *denoise_snr,
+                          AlDetectMap           **map,
                           AlProgress             *progress,
                           GCancellable           *cancellable,
                           GError                **error)
@@ -316,6 +319,7 @@ al_pipeline_detect_frame (AlAnalysis             *analysis,
         }
     }
   sub = al_progress_sub (progress, at, 1.0 - at);
+  dp.keep_map = map;
   atoms = detect_once (analysis, find_on, width, height, &dp, net, info, &sub, cancellable, error);
   if (atoms == NULL)
     return NULL;
@@ -380,6 +384,26 @@ typedef struct
   AlKeyFrames            *phase_keys;     /* the phase network's key frames, or NULL */
 } FrameRun;
 
+/* Whether a run of n_frames frames keeps their detection maps: asked
+ * for, and all of them (a byte a pixel) within their share of the memory
+ * budget. */
+gboolean
+al_pipeline_keeps_detection_maps (const AlPipelineParams *params,
+                                  guint                   n_frames,
+                                  guint                   width,
+                                  guint                   height)
+{
+  guint64 bytes = (guint64) n_frames * width * height;
+
+  return params->keep_detection_map && bytes <= al_limits_get_memory_budget () / AL_PIPELINE_MAP_BUDGET_PART;
+}
+
+static gboolean
+keep_map (const FrameRun *run)
+{
+  return al_pipeline_keeps_detection_maps (run->params, run->n, run->width, run->height);
+}
+
 static AlFrameResult *
 analyse_frame_pixels (FrameRun     *run,
                AlAnalysis   *ctx,
@@ -418,7 +442,9 @@ analyse_frame_pixels (FrameRun     *run,
     result->atoms = al_pipeline_detect_frame (ctx, pixels, run->width, run->height,
                                               &run->frame_params, run->net, run->pixel_size,
                                               &result->detect, &result->denoised,
-                                              &result->denoise_snr, progress, cancellable, error);
+                                              &result->denoise_snr,
+                                              keep_map (run) ? &result->detection_map : NULL,
+                                              progress, cancellable, error);
   result->fitted_on_denoised = result->denoised != NULL && run->params->fit_on_denoised;
   if (result->atoms == NULL)
     return NULL;

@@ -86,7 +86,19 @@ typedef struct
    * material (al_model_find). */
   const char       *denoise_model_path;
   gboolean          fit_on_denoised;
+  /* Keep each frame's detection map (AlFrameResult.detection_map) for
+   * display, when the run's maps (1 byte a pixel) take at most
+   * 1 / AL_PIPELINE_MAP_BUDGET_PART of the memory budget; never for a
+   * frame detected in tiles. */
+  gboolean          keep_detection_map;
 } AlPipelineParams;
+
+#define AL_PIPELINE_MAP_BUDGET_PART 16
+
+gboolean al_pipeline_keeps_detection_maps (const AlPipelineParams *params,
+                                           guint                   n_frames,
+                                           guint                   width,
+                                           guint                   height);
 
 #define AL_PIPELINE_PHASE_NET_EVERY 5
 
@@ -105,6 +117,9 @@ struct _AlFrameResult
    * 0: not measured (denoise off, or not a TMD in auto mode). */
   double       denoise_snr;
   gboolean     fitted_on_denoised; /* positions fitted on `denoised` */
+  /* The detection map the columns were found on (with keep_detection_map),
+   * or NULL; shared by reference (al_detect_map_ref). */
+  AlDetectMap *detection_map;
 };
 
 typedef struct

@@ -267,7 +267,7 @@ probe (AlAnalysis             *analysis,
                         w, h),
            FALSE;
   atoms = al_pipeline_detect_frame (analysis, crop, w, h, params, net, pixel_size, info, NULL,
-                                    NULL, progress, cancellable, error);
+                                    NULL, NULL, progress, cancellable, error);
   return atoms != NULL;
 }
 
@@ -321,7 +321,7 @@ al_tiling_detect_frame (AlAnalysis             *analysis,
                        "Not enough memory for a tile of %u × %u pixels", w, h);
         else
           found = al_pipeline_detect_frame (analysis, window, w, h, params, net, pixel_size,
-                                            &tile_info, NULL, NULL, &sub, cancellable, error);
+                                            &tile_info, NULL, NULL, NULL, &sub, cancellable, error);
         if (found == NULL)
           {
             out = NULL;

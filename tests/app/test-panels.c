@@ -10,6 +10,7 @@
 #include "al-window.h"
 #include "panels/al-classification-panel.h"
 #include "plots/al-gpa-layer.h"
+#include "plots/al-map-layer.h"
 #include "plots/al-phase-layer.h"
 #include "plots/al-plot.h"
 #include "plots/al-strain-layer.h"
@@ -517,6 +518,71 @@ test_phase_layer (Fixture       *fx,
   assert_figure_phases (fx, map, layer);
 }
 
+/* The detection map layer: listed hidden, named for the classical path
+ * (no network ran), drawn bright (viridis' yellow end) on the columns and
+ * dark between them, and kept through an edit. */
+static void
+test_map_layer (Fixture       *fx,
+                gconstpointer  data)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)));
+  const AlFrameResult *r = al_results_get_frame (al_window_get_results (fx->window), 0);
+  AlMapLayer *layer = NULL;
+  const AlDetectMap *map;
+  cairo_surface_t *surface;
+  double on = 0.0, off = 0.0;
+  guint n = 0;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (layers) && layer == NULL; i++)
+    {
+      g_autoptr (AlLayer) l = g_list_model_get_item (layers, i);
+      if (AL_IS_MAP_LAYER (l))
+        layer = AL_MAP_LAYER (l);
+    }
+  g_assert_nonnull (layer);
+  g_assert_false (al_layer_get_visible (AL_LAYER (layer)));
+  g_assert_cmpstr (al_layer_get_name (AL_LAYER (layer)), ==, "Detection Response (Classical)");
+  map = al_map_layer_get_map (layer, 0);
+  g_assert_nonnull (map);
+  g_assert_false (map->probability);
+  g_assert_cmpuint (map->width, ==, SIM_SIDE);
+
+  al_layer_set_visible (AL_LAYER (layer), TRUE);
+  surface = render_layer (AL_LAYER (layer), SIM_SIDE, SIM_SIDE);
+  /* Green of viridis: 0.0 at the bottom, 0.9 at the top; a column against
+   * the point halfway to its first bonded neighbour. */
+  for (guint i = 0; i < r->atoms->n_atoms; i++)
+    {
+      const AlBonds *b = r->structure->bonds;
+      int x = (int) lround (r->atoms->x[i]), y = (int) lround (r->atoms->y[i]);
+      const guint8 *px;
+      if (al_bonds_degree (b, i) == 0 || x < 0 || y < 0 || x >= SIM_SIDE || y >= SIM_SIDE)
+        continue;
+      px = cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface) + 4 * x;
+      g_assert_cmpuint (px[3], >, 0);
+      on += px[1] / (double) px[3];
+      {
+        guint j = b->neighbour[b->offset[i]];
+        int mx = (int) lround ((r->atoms->x[i] + r->atoms->x[j]) / 2);
+        int my = (int) lround ((r->atoms->y[i] + r->atoms->y[j]) / 2);
+        px = cairo_image_surface_get_data (surface) + my * cairo_image_surface_get_stride (surface) + 4 * mx;
+        off += px[1] / (double) px[3];
+      }
+      n++;
+    }
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (n, >, 100);
+  g_test_message ("detection map green: %.2f on columns, %.2f between", on / n, off / n);
+  g_assert_cmpfloat (on / n, >, off / n + 0.2);
+
+  /* An edit keeps the analysis's map. */
+  g_assert_cmpint (al_window_add_atom (fx->window, 30.0, 31.0, &error), >=, 0);
+  g_assert_no_error (error);
+  al_app_test_wait_while (al_window_get_busy, fx->window);
+  g_assert_true (al_map_layer_get_map (layer, 0) == map);
+}
+
 static void
 test_plot (void)
 {
@@ -616,6 +682,7 @@ main (int    argc,
   g_test_add ("/app/panels/strain", Fixture, NULL, fixture_setup, test_strain_panel, fixture_teardown);
   g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
   g_test_add ("/app/panels/phase-layer", Fixture, &phase_case, fixture_setup, test_phase_layer, fixture_teardown);
+  g_test_add ("/app/panels/map-layer", Fixture, NULL, fixture_setup, test_map_layer, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;

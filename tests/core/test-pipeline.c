@@ -2,9 +2,11 @@
  * series: frames, material guess, pixel size from the lattice, timings,
  * cancellation, bad frame ranges, and the summary JSON. */
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "al-error.h"
+#include "al-limits.h"
 #include "al-pipeline.h"
 #include "core/detect/detect-synth.h"
 #include "export/al-summary-json.h"
@@ -113,6 +115,64 @@ test_frames_and_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The detection map is kept when asked and within its share of the
+ * budget: one per frame, the frame's size, bright where the columns are. */
+static void
+test_detection_map (void)
+{
+  g_autoptr (AlImage) image = make_series ();
+  g_autoptr (GError) error = NULL;
+  AlPipelineParams params;
+
+  al_pipeline_params_init (&params);
+  params.material = al_material_get (AL_MATERIAL_MOS2);
+  params.frame_last = 0;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (AlAnalysis) analysis = NULL;
+      const AlFrameResult *r;
+
+      params.keep_detection_map = pass > 0;
+      analysis = al_pipeline_run (image, &params, NULL, NULL, &error);
+      g_assert_no_error (error);
+      r = g_ptr_array_index (analysis->frames, 0);
+      if (pass != 1)
+        {
+          g_assert_null (r->detection_map);
+          continue;
+        }
+      g_assert_nonnull (r->detection_map);
+      g_assert_cmpuint (r->detection_map->width, ==, 192);
+      g_assert_cmpuint (r->detection_map->height, ==, 192);
+      g_assert_false (r->detection_map->probability);
+      g_assert_cmpfloat (r->detection_map->scale, >, 0);
+      {
+        /* Columns at levels well above the image's median level. */
+        const AlDetectMap *m = r->detection_map;
+        guint hist[256] = { 0 }, median = 0, seen = 0;
+        double on = 0;
+        for (gsize i = 0; i < 192 * 192; i++)
+          hist[m->level[i]]++;
+        while (seen + hist[median] < 192 * 192 / 2)
+          seen += hist[median++];
+        for (guint k = 0; k < r->atoms->n_atoms; k++)
+          on += m->level[(gsize) lround (r->atoms->y[k]) * 192 + (gsize) lround (r->atoms->x[k])];
+        on /= r->atoms->n_atoms;
+        g_test_message ("map: median level %u, mean at the columns %.1f", median, on);
+        g_assert_cmpfloat (on, >, median + 60);
+      }
+    }
+  /* The maps of a run take at most a sixteenth of the budget: a hundred
+   * 4096² frames (1.6 GB of maps) not under 8 GiB, one under 1 GiB. */
+  al_limits_set_memory_budget ((guint64) 8 << 30);
+  g_assert_false (al_pipeline_keeps_detection_maps (&params, 100, 4096, 4096));
+  al_limits_set_memory_budget ((guint64) 1 << 30);
+  g_assert_true (al_pipeline_keeps_detection_maps (&params, 1, 4096, 4096));
+  params.keep_detection_map = FALSE;
+  g_assert_false (al_pipeline_keeps_detection_maps (&params, 1, 4096, 4096));
+  al_limits_set_memory_budget (0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -120,5 +180,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/pipeline/run", test_run);
   g_test_add_func ("/core/pipeline/frames-and-cancel", test_frames_and_cancel);
+  g_test_add_func ("/core/pipeline/detection-map", test_detection_map);
   return g_test_run ();
 }

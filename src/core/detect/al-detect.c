@@ -345,6 +345,11 @@ al_detect_run (const float          *frame,
   al_progress_report (progress, "Finding peaks", 0.15);
   map = detection_map (frame, width, height, params, info.column_width_px, info.noise_sigma,
                        &threshold);
+  if (params->keep_map != NULL)
+    {
+      al_detect_map_unref (*params->keep_map);
+      *params->keep_map = al_detect_map_new (map, width, height, params->prob_maps != NULL);
+    }
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_MAP);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

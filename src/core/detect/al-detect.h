@@ -9,6 +9,7 @@
 #include "al-atoms.h"
 #include "al-material.h"
 #include "al-progress.h"
+#include "detect/al-detect-map.h"
 #include "detect/al-lattice-fft.h"
 #include "detect/al-species.h"
 
@@ -29,6 +30,8 @@ typedef struct
   const int        *channel_species;
   double            min_significance; /* amplitude over its standard error */
   guint             n_threads;
+  /* NULL, or receives the detection map for display (al-detect-map.h). */
+  AlDetectMap     **keep_map;
 } AlDetectParams;
 
 /* The steps of al_detect_run, timed one by one for benchmarks. */
