@@ -21,10 +21,10 @@
 #include "defects/al-structure-update.h"
 #include "nn/al-model-registry.h"
 
-/* A complete structure of one frame and the atoms it was computed from
- * (results' atoms are the computed ones, with species read from the image
- * near the edit; `input`'s are the document's, which the next edit is
- * compared with). Shared between the window and its workers. */
+/* A complete structure of one frame and the atoms the next edit is
+ * compared with (`input`: the results' own atoms, which the document's
+ * follow, species read from the image included). Shared between the
+ * window and its workers. */
 typedef struct
 {
   AlResults *results;
@@ -163,7 +163,7 @@ on_recomputed (GObject      *source,
   _al_window_show_results (self, al_results_new_edited (self->results, r), TRUE);
   /* The next edit of this frame starts from here. */
   g_hash_table_insert (self->recompute_bases, GUINT_TO_POINTER (job->frame),
-                       base_new (self->results, job->interim));
+                       base_new (self->results, self->results));
 }
 
 /* What an edit of `frame` is recomputed from: the structure the window
