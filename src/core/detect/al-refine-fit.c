@@ -7,6 +7,7 @@
  */
 #include "detect/al-refine-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define AL_REFINE_MAX_PARAMS 5
@@ -358,14 +359,55 @@ fit_column (const AlSweepJob  *job,
   fit->ok = TRUE;
 }
 
+typedef struct
+{
+  gint64 key;
+  guint  index;
+} Placed;
+
+static int
+compare_placed (const void *a,
+                const void *b)
+{
+  const Placed *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The columns' indices in reading order of strips `strip_px` high: along
+ * each strip by x. */
+guint *
+al_refine_spatial_order (const AlColumnFit *columns,
+                         guint              n_columns,
+                         double             strip_px)
+{
+  g_autofree Placed *placed = g_new (Placed, MAX (n_columns, 1));
+  guint *order = g_new (guint, MAX (n_columns, 1));
+
+  for (guint i = 0; i < n_columns; i++)
+    {
+      double x = isfinite (columns[i].x) ? CLAMP (columns[i].x, -1e6, 1e6) : 0.0;
+      double y = isfinite (columns[i].y) ? CLAMP (columns[i].y, -1e6, 1e6) : 0.0;
+      placed[i].key = (gint64) floor (y / strip_px) * 4000000 + (gint64) floor (x + 2e6);
+      placed[i].index = i;
+    }
+  qsort (placed, n_columns, sizeof *placed, compare_placed);
+  for (guint i = 0; i < n_columns; i++)
+    order[i] = placed[i].index;
+  return order;
+}
+
 static gpointer
 sweep_thread (gpointer data)
 {
   AlSweepJob *job = data;
 
-  for (guint i = job->start; i < job->end; i++)
+  for (guint k = job->start; k < job->end; k++)
     {
-      if ((i & 255) == 0 && g_cancellable_is_cancelled (job->cancellable))
+      guint i = job->order != NULL ? job->order[k] : k;
+      if ((k & 255) == 0 && g_cancellable_is_cancelled (job->cancellable))
         break;
       if (job->old[i].ok && (job->active == NULL || job->active[i]))
         fit_column (job, i, &job->old[i], &job->new[i]);
@@ -390,11 +432,12 @@ split_by_work (const AlSweepJob *job,
   for (guint i = 0; i < n_columns; i++)
     total += job->old[i].ok && (job->active == NULL || job->active[i]);
   cuts[0] = 0;
-  for (guint i = 0; i < n_columns && t < n_threads; i++)
+  for (guint k = 0; k < n_columns && t < n_threads; k++)
     {
+      guint i = job->order != NULL ? job->order[k] : k;
       done += job->old[i].ok && (job->active == NULL || job->active[i]);
       while (t < n_threads && (guint64) done * n_threads >= (guint64) total * t)
-        cuts[t++] = i + 1;
+        cuts[t++] = k + 1;
     }
   while (t <= n_threads)
     cuts[t++] = n_columns;

@@ -7,10 +7,18 @@
 
 #include <string.h>
 
+#include "detect/al-parallel.h"
+
 /* Noise model: this many equal-count bins of model value. */
 #define AL_REFINE_NOISE_BINS 16
 /* Columns used to fit the noise model, at most. */
 #define AL_REFINE_NOISE_COLUMNS 1000
+
+/* The model is drawn in strips of this many rows, each with the list of
+ * columns that reach it: a strip stays in the cache while its columns are
+ * drawn, where drawing the columns in index order (which is no spatial
+ * order) wrote all over a 16 MB model. */
+#define AL_REFINE_RENDER_STRIP 32
 
 typedef struct
 {
@@ -18,47 +26,57 @@ typedef struct
   guint              width;
   guint              height;
   const AlColumnFit *columns;
-  guint              n_columns;
-  int                y_start;   /* rows [y_start, y_end) of the model */
-  int                y_end;
+  const guint32     *start;     /* strip s draws members[start[s] .. start[s + 1]) */
+  const guint32     *members;   /* in increasing column index within a strip */
 } RenderJob;
 
-static gpointer
-render_band (gpointer data)
+static int
+render_radius (const AlColumnFit *col)
+{
+  return MIN ((int) ceil (AL_REFINE_RENDER_SIGMAS * col->width), 127);
+}
+
+/* Strips [s0, s1) of the model. Each pixel sums its columns in the order
+ * of their indices, so the model does not depend on the strips or the
+ * threads. */
+static void
+render_strips (gpointer data,
+               guint    s0,
+               guint    s1)
 {
   RenderJob *job = data;
   double ex[256], ey[256];
 
-  memset (job->model + (gsize) job->y_start * job->width, 0,
-          sizeof (float) * job->width * (job->y_end - job->y_start));
-  for (guint c = 0; c < job->n_columns; c++)
+  for (guint s = s0; s < s1; s++)
     {
-      const AlColumnFit *col = &job->columns[c];
-      int r = MIN ((int) ceil (AL_REFINE_RENDER_SIGMAS * col->width), 127);
-      AlWindow w;
-      if (!col->ok)
-        continue;
-      w = al_column_window (col->x, col->y, r, job->width, job->height);
-      if (MAX (w.y0, job->y_start) >= MIN (w.y1, job->y_end))
-        continue;
-      /* The whole window's profile, then this band's rows of it: the
-       * values must not depend on where the bands split (the exp()
-       * recurrence starts at the window's edge). */
-      al_gauss_1d (ex, w.x0, w.x1, col->x, col->width);
-      al_gauss_1d (ey, w.y0, w.y1, col->y, col->width);
-      for (int y = MAX (w.y0, job->y_start); y < MIN (w.y1, job->y_end); y++)
+      int y_start = (int) (s * AL_REFINE_RENDER_STRIP);
+      int y_end = (int) MIN ((s + 1) * AL_REFINE_RENDER_STRIP, job->height);
+
+      memset (job->model + (gsize) y_start * job->width, 0,
+              sizeof (float) * job->width * (y_end - y_start));
+      for (guint32 m = job->start[s]; m < job->start[s + 1]; m++)
         {
-          float *row = job->model + (gsize) y * job->width;
-          double ay = col->amplitude * ey[y - w.y0];
-          for (int x = w.x0; x < w.x1; x++)
-            row[x] += (float) (ay * ex[x - w.x0]);
+          const AlColumnFit *col = &job->columns[job->members[m]];
+          AlWindow w = al_column_window (col->x, col->y, render_radius (col), job->width,
+                                         job->height);
+          /* The whole window's profile, then this strip's rows of it: the
+           * values must not depend on where the strips split (the exp()
+           * recurrence starts at the window's edge). */
+          al_gauss_1d (ex, w.x0, w.x1, col->x, col->width);
+          al_gauss_1d (ey, w.y0, w.y1, col->y, col->width);
+          for (int y = MAX (w.y0, y_start); y < MIN (w.y1, y_end); y++)
+            {
+              float *row = job->model + (gsize) y * job->width;
+              double ay = col->amplitude * ey[y - w.y0];
+              for (int x = w.x0; x < w.x1; x++)
+                row[x] += (float) (ay * ex[x - w.x0]);
+            }
         }
     }
-  return NULL;
 }
 
 /* Sum of every fitted column's Gaussian (no background), drawn by
- * `n_threads` threads each owning a band of rows. */
+ * `n_threads` threads each owning a band of strips. */
 void
 al_refine_render_threaded (float             *model,
                            guint              width,
@@ -67,20 +85,41 @@ al_refine_render_threaded (float             *model,
                            guint              n_columns,
                            guint              n_threads)
 {
-  RenderJob jobs[16];
-  GThread *threads[16];
+  guint n_strips = (height + AL_REFINE_RENDER_STRIP - 1) / AL_REFINE_RENDER_STRIP;
+  g_autofree guint32 *start = g_new0 (guint32, n_strips + 1);
+  g_autofree guint32 *fill = NULL;
+  g_autofree guint32 *members = NULL;
+  RenderJob job;
 
-  n_threads = CLAMP (n_threads, 1, MIN (G_N_ELEMENTS (jobs), height));
-  for (guint t = 0; t < n_threads; t++)
+  /* Which strips each column reaches: counted, then listed. */
+  for (int pass = 0; pass < 2; pass++)
     {
-      jobs[t] = (RenderJob) { model, width, height, columns, n_columns,
-                              (int) ((guint64) height * t / n_threads),
-                              (int) ((guint64) height * (t + 1) / n_threads) };
-      threads[t] = t == 0 ? NULL : g_thread_new ("al-render", render_band, &jobs[t]);
+      for (guint c = 0; c < n_columns; c++)
+        {
+          AlWindow w;
+          if (!columns[c].ok)
+            continue;
+          w = al_column_window (columns[c].x, columns[c].y, render_radius (&columns[c]), width,
+                                height);
+          if (w.y0 >= w.y1 || w.x0 >= w.x1)
+            continue;
+          for (guint s = (guint) w.y0 / AL_REFINE_RENDER_STRIP;
+               s <= (guint) (w.y1 - 1) / AL_REFINE_RENDER_STRIP; s++)
+            if (pass == 0)
+              start[s + 1]++;
+            else
+              members[fill[s]++] = c;
+        }
+      if (pass == 0)
+        {
+          for (guint s = 0; s < n_strips; s++)
+            start[s + 1] += start[s];
+          members = g_new (guint32, MAX (start[n_strips], 1));
+          fill = g_memdup2 (start, sizeof (guint32) * n_strips);
+        }
     }
-  render_band (&jobs[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  job = (RenderJob) { model, width, height, columns, start, members };
+  al_parallel_range (n_threads, n_strips, render_strips, &job);
 }
 
 /* Sum of every fitted column's Gaussian (no background). */

@@ -94,6 +94,11 @@ typedef struct
   int                   parity;    /* >= 0: fit only pixels with (x + y) % 2 == parity */
   const double         *origin;    /* x, y where each column started (prior centre) */
   const guint8         *active;    /* NULL: fit all; else only columns marked */
+  /* The order the columns are fitted in (NULL: by index): fits read the
+   * image and model around their column, so neighbours fitted one after
+   * the other find them in the cache. Jacobi sweeps give the same result
+   * in any order. */
+  const guint          *order;
   double                prior_inv_var;
   gboolean              fix_width;
   double                fixed_width;
@@ -103,6 +108,9 @@ typedef struct
 
 /* Fits columns [0, n_columns) of proto->old into proto->new (inactive ones
  * copied), split over n_threads threads. */
+guint   *al_refine_spatial_order  (const AlColumnFit *columns,
+                                   guint              n_columns,
+                                   double             strip_px);
 void     al_refine_run_sweep      (const AlSweepJob  *proto,
                                    guint              n_columns,
                                    guint              n_threads);

@@ -60,7 +60,7 @@ al_refine_profile_width (const float          *image,
   if (n_sub == 0)
     return 0.0;
 
-  al_refine_render (model, width, height, columns, n_columns);
+  al_refine_render_threaded (model, width, height, columns, n_columns, params->n_threads);
   job.image = image;
   job.model = model;
   job.width = width;

@@ -273,6 +273,7 @@ al_refine_columns (const float          *image,
   g_autofree float *moved = NULL;
   g_autofree guint8 *active = NULL;
   g_autofree guint8 *crowded = NULL;
+  g_autofree guint *order = NULL;
   guint first_weighted;
   AlNoiseModel noise;
   gboolean have_noise = FALSE;
@@ -320,6 +321,8 @@ al_refine_columns (const float          *image,
   for (guint i = 0; i < n_columns; i++)
     moved[i] = params->active == NULL || params->active[i] ? G_MAXFLOAT : 0.0f;
   job.active = params->active;
+  order = al_refine_spatial_order (columns, n_columns, 2.0 * job.radius + 1.0);
+  job.order = order;
 
   for (guint sweep = 0; sweep < params->max_sweeps; sweep++)
     {
@@ -350,13 +353,13 @@ al_refine_columns (const float          *image,
       if (sweep == 1 && params->background_scale_px > 0 && job.fix_width)
         {
           /* The background under the columns: what the columns leave, smoothed. */
+          g_autofree float *resid = g_new (float, (gsize) width * height);
           if (bg_map == NULL)
             bg_map = g_new (float, (gsize) width * height);
           for (gsize i = 0; i < (gsize) width * height; i++)
-            model[i] = image[i] - model[i];
-          al_filter_background_threaded (model, bg_map, width, height,
+            resid[i] = image[i] - model[i];
+          al_filter_background_threaded (resid, bg_map, width, height,
                                          params->background_scale_px, params->n_threads);
-          al_refine_render_threaded (model, width, height, columns, n_columns, params->n_threads);
           job.bg_map = bg_map;
         }
       job.noise = have_noise ? &noise : NULL;
