@@ -12,6 +12,7 @@
 #include "simulate/al-simulate.h"
 #include "track/al-drift.h"
 #include "track/al-drift-atoms.h"
+#include "track/al-drift-field.h"
 #include "track/al-series.h"
 #include "track/al-track.h"
 
@@ -225,6 +226,55 @@ test_drift_atoms (void)
   g_assert_cmpfloat (dx, ==, 0.5);
   g_assert_cmpuint (n_pairs, ==, 0);
   g_assert_false (al_drift_refine_atoms (a, b, 200, 200, 0, &dx, &dy, NULL));
+}
+
+/* A frame scanned while the stage drifts is sheared and stretched: the
+ * same MoS2 scene (same seed, same noise) scanned with drift during the
+ * frame against one without gives the known field (x' = x + Sx·y'/H,
+ * y' = y/(1 - Sy/H)) back to a tenth of a pixel across the frame, where
+ * one rigid shift would err by more than a pixel. */
+static void
+test_drift_field (void)
+{
+  const double sx_px = 3.0, sy_px = 1.5;
+  g_autoptr (AlSimResult) still = simulate ("mos2", "V_S=0.02", NULL, 1, 3);
+  g_autoptr (AlSimResult) sheared = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *scan = NULL;
+  char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
+  double pixel = still->params.pixel_size_nm, a_px = still->params.material->a_nm / pixel;
+  double worst = 0, rigid_worst = 0, rdx, rdy;
+  AlDriftField field;
+
+  scan = g_strdup_printf ("drift=%s:%s", g_ascii_dtostr (bx, sizeof bx, sx_px * pixel),
+                          g_ascii_dtostr (by, sizeof by, sy_px * pixel));
+  sheared = simulate ("mos2", "V_S=0.02", scan, 1, 3);
+  g_assert_true (al_drift_field_estimate (al_image_frame (still->image, 0),
+                                          al_image_frame (sheared->image, 0), SIZE, SIZE, 64,
+                                          AL_SERIES_MAX_STEP_A * a_px, &field, &error));
+  g_assert_no_error (error);
+  g_assert_true (al_drift_pair (al_image_frame (still->image, 0), al_image_frame (sheared->image, 0),
+                                SIZE, SIZE, AL_SERIES_MAX_STEP_A * a_px, &rdx, &rdy, &error));
+  for (double y = 16; y < SIZE - 16; y += 16)
+    for (double x = 16; x < SIZE - 16; x += 16)
+      {
+        /* Columns at pixel centres: the simulator's y in nm is (y + 0.5)·pixel. */
+        double yc = y + 0.5, ys = yc / (1.0 - sy_px / SIZE);
+        double tdx = sx_px * ys / SIZE, tdy = ys - yc, dx, dy;
+        al_drift_field_at (&field, x, y, &dx, &dy);
+        worst = MAX (worst, hypot (dx - tdx, dy - tdy));
+        rigid_worst = MAX (rigid_worst, hypot (rdx - tdx, rdy - tdy));
+      }
+  g_test_message ("drift field: %u windows, rms %.3f px; worst error %.3f px (one rigid shift: %.3f px)",
+                  field.n_windows, field.rms_px, worst, rigid_worst);
+  g_assert_cmpfloat (worst, <, 0.1);
+  g_assert_cmpfloat (rigid_worst, >, 1.0);
+  g_assert_cmpuint (field.n_windows, >=, 40);
+  /* Too small a frame for the windows. */
+  g_assert_false (al_drift_field_estimate (al_image_frame (still->image, 0),
+                                           al_image_frame (sheared->image, 0), SIZE, SIZE, 160, 0,
+                                           &field, &error));
+  g_assert_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT);
 }
 
 /* A defect moved one site per frame forms one track with a hop per frame;
@@ -830,6 +880,7 @@ main (int    argc,
   g_test_add_func ("/core/track/drift-series", test_drift_series);
   g_test_add_func ("/core/track/drift-bad", test_drift_bad);
   g_test_add_func ("/core/track/drift-atoms", test_drift_atoms);
+  g_test_add_func ("/core/track/drift-field", test_drift_field);
   g_test_add_func ("/core/track/link-hop-gap", test_link_hop_gap);
   g_test_add_func ("/core/track/steady-labels", test_steady_labels);
   g_test_add_func ("/core/track/series-mos2", test_series_mos2);
