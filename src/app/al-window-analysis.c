@@ -12,6 +12,7 @@
 #include "layers/al-atoms-layer.h"
 #include "layers/al-bonds-layer.h"
 #include "layers/al-defects-layer.h"
+#include "plots/al-denoised-layer.h"
 #include "plots/al-map-layer.h"
 #include "plots/al-phase-layer.h"
 
@@ -149,7 +150,7 @@ analysis_thread (GTask        *task,
 }
 
 /* The result layers get `results`: made the first time (bottom to top:
- * the detection map and the phase map, hidden at first, bonds under the atoms they join,
+ * the denoised image, the detection map and the phase map, hidden at first, bonds under the atoms they join,
  * defects on top), else kept with their
  * visibility, opacity and tiles, which show until the new ones are
  * rendered. */
@@ -158,7 +159,7 @@ update_layers (AlWindow  *self,
                AlResults *results)
 {
   GListStore *layers = al_canvas_get_layers (self->canvas);
-  AlLayer *made[5];
+  AlLayer *made[6];
 
   if (self->atoms_layer != NULL)
     {
@@ -175,17 +176,20 @@ update_layers (AlWindow  *self,
             al_phase_layer_set_results (AL_PHASE_LAYER (layer), results);
           else if (AL_IS_MAP_LAYER (layer))
             al_map_layer_set_results (AL_MAP_LAYER (layer), results);
+          else if (AL_IS_DENOISED_LAYER (layer))
+            al_denoised_layer_set_results (AL_DENOISED_LAYER (layer), results);
         }
       return;
     }
-  made[0] = al_map_layer_new (results);
-  made[1] = al_phase_layer_new (results);
-  made[2] = al_bonds_layer_new (results);
-  made[3] = al_atoms_layer_new (results);
-  made[4] = al_defects_layer_new (results);
+  made[0] = al_denoised_layer_new (results);
+  made[1] = al_map_layer_new (results);
+  made[2] = al_phase_layer_new (results);
+  made[3] = al_bonds_layer_new (results);
+  made[4] = al_atoms_layer_new (results);
+  made[5] = al_defects_layer_new (results);
   g_list_store_splice (layers, 0, g_list_model_get_n_items (G_LIST_MODEL (layers)),
                        (gpointer *) made, G_N_ELEMENTS (made));
-  self->atoms_layer = AL_ATOMS_LAYER (made[3]);
+  self->atoms_layer = AL_ATOMS_LAYER (made[4]);
   for (guint i = 0; i < G_N_ELEMENTS (made); i++)
     g_object_unref (made[i]);
 }

@@ -18,6 +18,7 @@ update_button (AlWindow *self)
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GMenu) choices = g_menu_new ();
   g_autoptr (GMenu) file = g_menu_new ();
+  g_autoptr (GMenu) denoise = g_menu_new ();
   g_autofree char *name = self->model_file != NULL ? g_path_get_basename (self->model_file) : NULL;
   g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "model");
   const char *mode = g_variant_get_string (state, NULL);
@@ -30,6 +31,10 @@ update_button (AlWindow *self)
   g_menu_append_section (menu, _("Atom Finding"), G_MENU_MODEL (choices));
   g_menu_append (file, _("Choose a Network File…"), "win.choose-model");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file));
+  g_menu_append (denoise, _("Off"), "win.denoise::off");
+  g_menu_append (denoise, _("Automatic (Low Dose)"), "win.denoise::auto");
+  g_menu_append (denoise, _("On"), "win.denoise::on");
+  g_menu_append_section (menu, _("Denoising"), G_MENU_MODEL (denoise));
   adw_split_button_set_menu_model (ADW_SPLIT_BUTTON (self->analyze_button), G_MENU_MODEL (menu));
   tooltip = g_strdup_printf (_("Atom Finding: %s"), g_str_equal (mode, "file") && name != NULL ? name
                                                    : g_str_equal (mode, "classical") ? _("Classical")
@@ -51,6 +56,15 @@ model_changed (GSimpleAction *action,
       g_simple_action_set_state (action, value);
       update_button (self);
     }
+}
+
+static void
+denoise_changed (GSimpleAction *action,
+                 GVariant      *value,
+                 gpointer       user_data)
+{
+  if (al_denoise_mode_from_name (g_variant_get_string (value, NULL)) >= 0)
+    g_simple_action_set_state (action, value);
 }
 
 gboolean
@@ -127,6 +141,13 @@ _al_window_model_params (AlWindow         *self,
   *owned_path = NULL;
   params->model_path = NULL;
   params->auto_model = g_str_equal (mode, "auto");
+  {
+    /* The (denoise) stage: columns found on the denoised frame, fitted on
+     * the raw one; the Denoised Image layer shows that frame. */
+    g_autoptr (GVariant) denoise = g_action_group_get_action_state (G_ACTION_GROUP (self), "denoise");
+    int m = al_denoise_mode_from_name (g_variant_get_string (denoise, NULL));
+    params->denoise = m >= 0 ? (AlDenoiseMode) m : AL_DENOISE_OFF;
+  }
   if (g_str_equal (mode, "file") && self->model_file != NULL)
     params->model_path = *owned_path = g_strdup (self->model_file);
 }
@@ -160,6 +181,7 @@ on_results_changed (AlWindow *self)
 static const GActionEntry model_actions[] = {
   { "model", NULL, "s", "'classical'", model_changed },
   { "choose-model", choose_model_activated },
+  { "denoise", NULL, "s", "'off'", denoise_changed },
 };
 
 void

@@ -153,21 +153,22 @@ test_analyze (Fixture       *fx,
                          n > 0 ? (gint64) n : -1);
       }
 
-  /* Strain per atom, the detection map (classical here, named so) and the
-   * phase map (hidden at first), bonds, atoms and defects are drawn as
+  /* Strain per atom, the denoised image (none here, named so), the
+   * detection map (classical here, named so) and the phase map (hidden at
+   * first), bonds, atoms and defects are drawn as
    * layers, bottom to top; atoms hit-testable. */
-  g_assert_cmpuint (g_list_model_get_n_items (layers), ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (layers), ==, 7);
   {
-    const char *names[] = { "Strain per Atom", "Detection Response (Classical)", "Phase Map", "Bonds",
-                            "Atoms", "Defects" };
+    const char *names[] = { "Strain per Atom", "Denoised Image (Not Denoised)", "Detection Response (Classical)",
+                            "Phase Map", "Bonds", "Atoms", "Defects" };
     for (guint i = 0; i < G_N_ELEMENTS (names); i++)
       {
         g_autoptr (AlLayer) layer = g_list_model_get_item (layers, i);
         g_assert_cmpstr (al_layer_get_name (layer), ==, names[i]);
-        g_assert_true (al_layer_get_visible (layer) == (i > 2));
+        g_assert_true (al_layer_get_visible (layer) == (i > 3));
       }
   }
-  atoms_layer = g_list_model_get_item (layers, 4);
+  atoms_layer = g_list_model_get_item (layers, 5);
   al_canvas_zoom_1to1 (canvas);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);

@@ -9,6 +9,7 @@
 #include "al-test.h"
 #include "al-window.h"
 #include "panels/al-classification-panel.h"
+#include "plots/al-denoised-layer.h"
 #include "plots/al-gpa-layer.h"
 #include "plots/al-map-layer.h"
 #include "plots/al-phase-layer.h"
@@ -583,6 +584,83 @@ test_map_layer (Fixture       *fx,
   g_assert_true (al_map_layer_get_map (layer, 0) == map);
 }
 
+static AlLayer *
+find_layer (Fixture *fx,
+            GType    type)
+{
+  GListModel *layers = G_LIST_MODEL (al_canvas_get_layers (al_window_get_canvas (fx->window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (layers); i++)
+    {
+      g_autoptr (AlLayer) l = g_list_model_get_item (layers, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (l, type))
+        return l;   /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* Mean grey of a rendered layer at the columns and halfway along a bond. */
+static void
+grey_on_and_off (cairo_surface_t     *surface,
+                 const AlFrameResult *r,
+                 double              *on,
+                 double              *off)
+{
+  const AlBonds *b = r->structure->bonds;
+  guint n = 0;
+
+  *on = *off = 0.0;
+  for (guint i = 0; i < r->atoms->n_atoms; i++)
+    {
+      guint j;
+      int x = (int) lround (r->atoms->x[i]), y = (int) lround (r->atoms->y[i]), mx, my;
+      if (al_bonds_degree (b, i) == 0 || x < 0 || y < 0 || x >= SIM_SIDE || y >= SIM_SIDE)
+        continue;
+      j = b->neighbour[b->offset[i]];
+      mx = (int) lround ((r->atoms->x[i] + r->atoms->x[j]) / 2);
+      my = (int) lround ((r->atoms->y[i] + r->atoms->y[j]) / 2);
+      *on += cairo_image_surface_get_data (surface)[y * cairo_image_surface_get_stride (surface) + 4 * x + 1];
+      *off += cairo_image_surface_get_data (surface)[my * cairo_image_surface_get_stride (surface) + 4 * mx + 1];
+      n++;
+    }
+  g_assert_cmpuint (n, >, 100);
+  *on /= n;
+  *off /= n;
+}
+
+/* The Denoised Image layer: says so when the analysis did not denoise;
+ * after analysing with Denoising On it holds the frame the columns were
+ * found on and draws it opaque, bright on the columns. */
+static void
+test_denoised_layer (Fixture       *fx,
+                     gconstpointer  data)
+{
+  AlLayer *layer = find_layer (fx, AL_TYPE_DENOISED_LAYER);
+  cairo_surface_t *surface;
+  double on, off;
+
+  g_assert_nonnull (layer);
+  g_assert_false (al_layer_get_visible (layer));
+  g_assert_cmpstr (al_layer_get_name (layer), ==, "Denoised Image (Not Denoised)");
+  g_assert_null (al_denoised_layer_get_frame (AL_DENOISED_LAYER (layer), 0));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fx->window), "denoise", g_variant_new_string ("on"));
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "analyze", NULL);
+  al_app_test_wait_while (al_window_get_analyzing, fx->window);
+  al_app_test_wait_while (al_window_get_busy, fx->window);
+  g_assert_null (al_window_get_analysis_error (fx->window));
+  g_assert_cmpstr (al_layer_get_name (layer), ==, "Denoised Image");
+  g_assert_nonnull (al_denoised_layer_get_frame (AL_DENOISED_LAYER (layer), 0));
+
+  al_layer_set_visible (layer, TRUE);
+  surface = render_layer (layer, SIM_SIDE, SIM_SIDE);
+  g_assert_cmpuint (cairo_image_surface_get_data (surface)[3], ==, 255);   /* opaque */
+  grey_on_and_off (surface, al_results_get_frame (al_window_get_results (fx->window), 0), &on, &off);
+  cairo_surface_destroy (surface);
+  g_test_message ("denoised image grey: %.0f on columns, %.0f between", on, off);
+  g_assert_cmpfloat (on, >, off + 40);
+}
+
 static void
 test_plot (void)
 {
@@ -683,6 +761,7 @@ main (int    argc,
   g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
   g_test_add ("/app/panels/phase-layer", Fixture, &phase_case, fixture_setup, test_phase_layer, fixture_teardown);
   g_test_add ("/app/panels/map-layer", Fixture, NULL, fixture_setup, test_map_layer, fixture_teardown);
+  g_test_add ("/app/panels/denoised-layer", Fixture, NULL, fixture_setup, test_denoised_layer, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);
   return status;
