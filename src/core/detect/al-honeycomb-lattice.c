@@ -55,9 +55,14 @@
 /* Spot amplitude over its noise wanted in the phase window. */
 #define AL_HC_TARGET_SNR 4.0
 /* Bounds of the window sigma: periods of the lattice, and a fraction of
- * the image's shorter side. */
+ * the image's shorter side shared out among the grains (a window reaching
+ * far over another grain reads its own lattice's phase from off centre). */
 #define AL_HC_MIN_WINDOW_PERIODS 1.0
-#define AL_HC_MAX_WINDOW_FRACTION 0.25
+#define AL_HC_MAX_WINDOW_FRACTION 0.5
+/* The window that decides which grain a site belongs to is the one for
+ * this spot SNR, and at most this fraction of the shorter side. */
+#define AL_HC_OWNER_SNR 2.0
+#define AL_HC_OWNER_MAX_FRACTION 0.2
 /* Demodulation blocks per window sigma. */
 #define AL_HC_BLOCKS_PER_SIGMA 3.0
 /* A site is placed where its grain's spot amplitude is at least this many
@@ -66,8 +71,14 @@
 /* Sites closer than this many neighbour distances are one. */
 #define AL_HC_DUPLICATE_FRACTION 0.5
 #define AL_HC_MAD_TO_SIGMA 1.4826
-/* Passes that move g to the phase gradient before the sites are read. */
-#define AL_HC_G_PASSES 3
+/* Passes that move g to the phase gradient before the sites are read (each
+ * goes about half the way: the truncated windows at the edges damp the
+ * gradient), until g moves less than this many cycles over the image. */
+#define AL_HC_G_PASSES 10
+#define AL_HC_G_SETTLED 0.02
+/* Spots of at least this power SNR measure the lattice's scale (and
+ * strain) themselves; fainter ones keep the calibration's. */
+#define AL_HC_FREE_SCALE_SNR 20.0
 
 G_LOCK_DEFINE_STATIC (fftw_planner);
 
@@ -390,9 +401,11 @@ demod_compute (Demod       *d,
  * between blocks two window sigmas apart, whose noise is independent (the
  * noise of neighbouring blocks, shared through the window, would pull it
  * towards zero). */
-static void
-demod_refine_g (Demod *d)
+static double
+demod_refine_g (Demod    *d,
+                gboolean  rotation_only)
 {
+  double moved = 0, turn = 0;
   guint step = MAX (1u, MIN ((guint) lround (2.0 * d->window / d->q), MIN (d->cw, d->ch) / 2));
 
   for (int j = 0; j < 2; j++)
@@ -416,13 +429,32 @@ demod_refine_g (Demod *d)
                 sy_im += im[k] * re[i] - re[k] * im[i];
               }
           }
+      double dx = 0, dy = 0;
       if (sx_re != 0 || sx_im != 0)
-        d->g[j][0] += atan2 (sx_im, sx_re) / (2.0 * G_PI * step * d->q);
+        dx = atan2 (sx_im, sx_re) / (2.0 * G_PI * step * d->q);
       if (sy_re != 0 || sy_im != 0)
-        d->g[j][1] += atan2 (sy_im, sy_re) / (2.0 * G_PI * step * d->q);
+        dy = atan2 (sy_im, sy_re) / (2.0 * G_PI * step * d->q);
+      if (rotation_only)
+        {
+          double g2 = d->g[j][0] * d->g[j][0] + d->g[j][1] * d->g[j][1];
+          turn += 0.5 * (d->g[j][0] * dy - d->g[j][1] * dx) / g2;
+          continue;
+        }
+      d->g[j][0] += dx;
+      d->g[j][1] += dy;
+      moved = MAX (moved, hypot (dx, dy));
     }
+  if (rotation_only)
+    for (int j = 0; j < 2; j++)
+      {
+        double x = d->g[j][0], y = d->g[j][1];
+        d->g[j][0] = x * cos (turn) - y * sin (turn);
+        d->g[j][1] = x * sin (turn) + y * cos (turn);
+        moved = MAX (moved, fabs (turn) * hypot (x, y));
+      }
   d->g[2][0] = -d->g[0][0] - d->g[1][0];
   d->g[2][1] = -d->g[0][1] - d->g[1][1];
+  return moved;
 }
 
 static void
@@ -598,6 +630,7 @@ al_honeycomb_lattice_find (const float        *image,
   double g0 = 1.0 / (1.5 * neighbour_px), radius[AL_HONEYCOMB_MAX_GRAINS];
   double period = sqrt (3.0) * neighbour_px, separation;
   Demod demod[AL_HONEYCOMB_MAX_GRAINS] = { { { { 0 } } } };
+  Demod owner[AL_HONEYCOMB_MAX_GRAINS] = { { { { 0 } } } };
   g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr (GArray) kept = NULL;
 
@@ -619,6 +652,12 @@ al_honeycomb_lattice_find (const float        *image,
       double area = (double) width * height / lattice->n_grains;
       double target = AL_HC_TARGET_SNR * AL_HC_TARGET_SNR;
 
+      /* Faint spots place the ring's radius no better than the
+       * calibration does (a few per cent of noise against a lattice
+       * constant known to a fraction of one): the scale stays, only the
+       * rotation is refined. */
+      if (lattice->spot_snr[k] < AL_HC_FREE_SCALE_SNR)
+        radius[k] = g0;
       for (int j = 0; j < 2; j++)
         {
           double theta = (lattice->angle_deg[k] + 120.0 * j) * G_PI / 180.0;
@@ -629,32 +668,45 @@ al_honeycomb_lattice_find (const float        *image,
       d->g[2][1] = -d->g[0][1] - d->g[1][1];
       /* Power SNR grows as the window's area: 4πL² · snr / area = target. */
       d->window = sqrt (target * area / (MAX (lattice->spot_snr[k], 1e-3) * 4.0 * G_PI));
+      owner[k].window = d->window * AL_HC_OWNER_SNR / AL_HC_TARGET_SNR;
       d->window = CLAMP (d->window, AL_HC_MIN_WINDOW_PERIODS * period,
                          MAX (AL_HC_MIN_WINDOW_PERIODS * period,
-                              AL_HC_MAX_WINDOW_FRACTION * MIN (width, height)));
+                              AL_HC_MAX_WINDOW_FRACTION * MIN (width, height)
+                                / lattice->n_grains));
+      owner[k].window = CLAMP (owner[k].window, AL_HC_MIN_WINDOW_PERIODS * period,
+                               MAX (AL_HC_MIN_WINDOW_PERIODS * period,
+                                    AL_HC_OWNER_MAX_FRACTION * MIN (width, height)));
       lattice->window_px[k] = d->window;
       /* The scan's step leaves g off by up to half a step (a pixel's phase
        * over a few hundred): once more with g from the phase gradient. */
       for (guint pass = 0; pass < AL_HC_G_PASSES; pass++)
         {
+          double moved;
           demod_compute (d, image, width, height, noise_sigma);
-          demod_refine_g (d);
+          moved = demod_refine_g (d, lattice->spot_snr[k] < AL_HC_FREE_SCALE_SNR);
           demod_clear (d);
+          if (moved * MAX (width, height) < AL_HC_G_SETTLED)
+            break;
         }
       demod_compute (d, image, width, height, noise_sigma);
       demod_set_basis (d);
+      memcpy (owner[k].g, d->g, sizeof d->g);
+      demod_compute (&owner[k], image, width, height, noise_sigma);
     }
   for (guint k = 0; k < lattice->n_grains; k++)
     {
       guint first = candidates->len, kept_n = first;
       grain_sites (&demod[k], k, width, height, radius[k], candidates);
-      /* A site belongs to the grain whose lattice is strongest there. */
+      /* A site belongs to the grain whose lattice is strongest there, seen
+       * through the narrower window: which grain is there needs less
+       * signal than where its sites are. */
       for (guint c = first; c < candidates->len; c++)
         {
           Candidate *cand = &g_array_index (candidates, Candidate, c);
           gboolean own = TRUE;
+          cand->signal = demod_signal (&owner[k], cand->site.x, cand->site.y);
           for (guint o = 0; o < lattice->n_grains && own; o++)
-            if (o != k && demod_signal (&demod[o], cand->site.x, cand->site.y) > cand->signal)
+            if (o != k && demod_signal (&owner[o], cand->site.x, cand->site.y) > cand->signal)
               own = FALSE;
           if (own)
             g_array_index (candidates, Candidate, kept_n++) = *cand;
@@ -662,7 +714,10 @@ al_honeycomb_lattice_find (const float        *image,
       g_array_set_size (candidates, kept_n);
     }
   for (guint k = 0; k < lattice->n_grains; k++)
-    demod_clear (&demod[k]);
+    {
+      demod_clear (&demod[k]);
+      demod_clear (&owner[k]);
+    }
   keep_apart (candidates, width, height, AL_HC_DUPLICATE_FRACTION * neighbour_px, lattice->sites);
 }
 

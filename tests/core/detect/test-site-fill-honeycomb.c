@@ -27,9 +27,9 @@
 #define VACANCY_EVERY 29
 #define MATCH_PX 1.5
 /* Simulated graphene, 384² at 10⁴ e⁻/Å², seed 7 (this test's simulation):
- * measured F1 0.940. */
+ * measured F1 0.960 (0.958–0.964 for seeds 1–4). */
 #define SIM_SIDE 384
-#define MIN_F1 0.90
+#define MIN_F1 0.93
 
 static int
 nearest (GArray *fits,
