@@ -41,6 +41,12 @@
  * al-site-intensity.h); this prior weighs as much as this many empty
  * sites. */
 #define AL_SITE_OFFSET_PRIOR_SITES 20.0
+/* The breathing of each content (how far a site's neighbours move in or
+ * out) starts at the host's, 0, with the weight of this many sites, and
+ * is learnt from the image: a vacancy's neighbours relax inwards (simulated
+ * at 10⁴ e⁻/Å²: 9–11 pm for V_S, 11–13 pm for V_S2, against a spread of
+ * 3–5 pm), a metal on a chalcogen site pushes them out. */
+#define AL_SITE_BREATH_PRIOR_SITES 5.0
 #define AL_SITE_PARTIAL_CONTENT 0.75
 /* Floor of a content's share, so that no content is ruled out. */
 #define AL_SITE_MIN_SHARE 1e-4
@@ -52,6 +58,9 @@ typedef struct
   double amp;       /* NAN: not measurable (frame border) */
   double ref_same;  /* median amplitude of the same sublattice around it */
   double ref_other;
+  double breath;    /* mean distance of its three neighbours from their
+                     * centroid, less the median of the same sublattice
+                     * around it (px); NAN: not three neighbours */
   gint32 atom;      /* -1: an empty lattice site */
   gint32 empty;     /* index into the empty sites, or -1 */
   gint8  sub;
@@ -80,6 +89,10 @@ typedef struct
   /* Share of each content among the sites of a sublattice (the order of
    * hypotheses()), learnt from the image: the prior of the decision. */
   double            weight[2][AL_MAX_SPECIES + 1];
+  /* How far the neighbours of each content move in (negative) or out,
+   * learnt from the image, and the spread of that measure (px²). */
+  double            breath[2][AL_MAX_SPECIES + 1];
+  double            breath_var[2];
 } Model;
 
 static gboolean
@@ -146,7 +159,7 @@ collect_sites (const AlAtoms           *atoms,
 
   for (guint i = 0; i < atoms->n_atoms; i++)
     {
-      Site s = { atoms->x[i], atoms->y[i], 0.0, NAN, NAN, NAN, (gint32) i, -1, labels->sub[i] };
+      Site s = { atoms->x[i], atoms->y[i], 0.0, NAN, NAN, NAN, NAN, (gint32) i, -1, labels->sub[i] };
       guint n = 0;
       if (s.sub < 0 || touches_excluded (bonds, excluded, i))
         continue;
@@ -165,7 +178,7 @@ collect_sites (const AlAtoms           *atoms,
   for (guint e = 0; e < empty_sites->len; e++)
     {
       const AlEmptySite *es = &g_array_index (empty_sites, AlEmptySite, e);
-      Site s = { es->x, es->y, 0.0, NAN, NAN, NAN, -1, (gint32) e, es->sub };
+      Site s = { es->x, es->y, 0.0, NAN, NAN, NAN, NAN, -1, (gint32) e, es->sub };
       guint n_excluded = 0;
       for (guint k = 0; k < es->n_voters; k++)
         {
@@ -187,6 +200,7 @@ typedef struct
   guint       self;
   GArray     *same;
   GArray     *other;
+  GArray     *breath;
 } RefQuery;
 
 static gboolean
@@ -198,6 +212,8 @@ ref_visit (guint    j,
   const Site *s = &q->sites[j];
 
   (void) d2;
+  if (j != q->self && s->sub == q->sites[q->self].sub && isfinite (s->breath))
+    g_array_append_val (q->breath, s->breath);
   if (j == q->self || !isfinite (s->amp))
     return TRUE;
   g_array_append_val (s->sub == q->sites[q->self].sub ? q->same : q->other, s->amp);
@@ -232,6 +248,22 @@ median_of (GArray *v)
   return v->len >= AL_SITE_MIN_REFERENCES ? al_select_median ((double *) v->data, v->len) : NAN;
 }
 
+/* Mean distance of a site's three neighbouring columns from their
+ * centroid: the breathing of the triangle, which does not depend on where
+ * the site itself is put. Around a vacancy the neighbours move in. */
+static double
+triangle_size (const NeighbourQuery *q)
+{
+  double cx, cy;
+
+  if (q->n != 3)
+    return NAN;
+  cx = (q->nx[0] + q->nx[1] + q->nx[2]) / 3.0;
+  cy = (q->ny[0] + q->ny[1] + q->ny[2]) / 3.0;
+  return (hypot (q->nx[0] - cx, q->ny[0] - cy) + hypot (q->nx[1] - cx, q->ny[1] - cy)
+          + hypot (q->nx[2] - cx, q->ny[2] - cy)) / 3.0;
+}
+
 /* Each site's amplitude, fitted with the found columns around it (the
  * site's own found column, if any, is not one of them: the site is read
  * at its lattice position), then the references around each site. */
@@ -250,7 +282,8 @@ measure_sites (GArray            *sites,
   g_autoptr (AlCellGrid) atom_grid = al_cell_grid_new (atoms->x, atoms->y, atoms->n_atoms,
                                                        AL_SITE_NEIGHBOUR_RADIUS_NN * nn);
   RefQuery q = { s, 0, g_array_new (FALSE, FALSE, sizeof (double)),
-                 g_array_new (FALSE, FALSE, sizeof (double)) };
+                 g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)) };
+  g_autofree double *breath = g_new (double, n + 1);
 
   for (guint i = 0; i < n; i++)
     {
@@ -259,6 +292,7 @@ measure_sites (GArray            *sites,
       y[i] = s[i].y;
       al_cell_grid_query (atom_grid, s[i].x, s[i].y, AL_SITE_NEIGHBOUR_RADIUS_NN * nn, neighbour_visit, &nq);
       s[i].amp = al_site_amplitude (img, s[i].x, s[i].y, nq.nx, nq.ny, nq.n);
+      s[i].breath = triangle_size (&nq);
     }
   grid = al_cell_grid_new (x, y, n, AL_SITE_REFERENCE_RADIUS_A * a_px);
   for (guint i = 0; i < n; i++)
@@ -266,12 +300,18 @@ measure_sites (GArray            *sites,
       q.self = i;
       g_array_set_size (q.same, 0);
       g_array_set_size (q.other, 0);
+      g_array_set_size (q.breath, 0);
       al_cell_grid_query (grid, s[i].x, s[i].y, AL_SITE_REFERENCE_RADIUS_A * a_px, ref_visit, &q);
       s[i].ref_same = median_of (q.same);
       s[i].ref_other = median_of (q.other);
+      breath[i] = s[i].breath - median_of (q.breath);
     }
+  /* Relative to the sites around (strain changes the triangles' size). */
+  for (guint i = 0; i < n; i++)
+    s[i].breath = breath[i];
   g_array_unref (q.same);
   g_array_unref (q.other);
+  g_array_unref (q.breath);
 }
 
 static gboolean
@@ -333,7 +373,7 @@ fit_model (const GArray     *sites,
            Model            *model)
 {
   g_autoptr (GArray) ratio = g_array_new (FALSE, FALSE, sizeof (double));
-  GArray *res[2], *refs[2];
+  GArray *res[2], *refs[2], *breath[2];
   double var[2] = { NAN, NAN }, mu[2] = { NAN, NAN };
   gboolean enough;
 
@@ -341,6 +381,7 @@ fit_model (const GArray     *sites,
     {
       res[k] = g_array_new (FALSE, FALSE, sizeof (double));
       refs[k] = g_array_new (FALSE, FALSE, sizeof (double));
+      breath[k] = g_array_new (FALSE, FALSE, sizeof (double));
     }
 
   for (guint i = 0; i < sites->len; i++)
@@ -356,6 +397,8 @@ fit_model (const GArray     *sites,
       g_array_append_val (ratio, r);
       g_array_append_val (res[metal], d);
       g_array_append_val (refs[metal], s->ref_same);
+      if (isfinite (s->breath))
+        g_array_append_val (breath[metal], s->breath);
     }
   enough = ratio->len >= 2 * AL_SITE_MIN_REFERENCES && res[0]->len >= AL_SITE_MIN_REFERENCES
            && res[1]->len >= AL_SITE_MIN_REFERENCES;
@@ -363,11 +406,14 @@ fit_model (const GArray     *sites,
     {
       var[k] = robust_var (res[k]);
       mu[k] = al_select_median ((double *) refs[k]->data, refs[k]->len);
+      /* NAN (too few triangles): the breathing is not used. */
+      model->breath_var[k] = robust_var (breath[k]);
     }
   for (int k = 0; k < 2; k++)
     {
       g_array_unref (res[k]);
       g_array_unref (refs[k]);
+      g_array_unref (breath[k]);
     }
   if (!enough || !(var[0] > 0.0) || !(mu[1] > mu[0]))
     return FALSE;
@@ -429,17 +475,26 @@ hypotheses (const Model *model,
   return count;
 }
 
+/* Log of prior × likelihood of content k: the amplitude under the Poisson
+ * variance, and the breathing of the neighbours' triangle where measured. */
 static double
 log_score (const Model      *model,
            const Hypothesis *h,
            guint             k,
            gboolean          metal_site,
-           double            amp)
+           const Site       *s)
 {
   double v = model->v0 + model->g * MAX (h[k].mean, 0.0);
-  double d = amp - h[k].mean;
+  double d = s->amp - h[k].mean;
+  double score = -0.5 * d * d / v - 0.5 * log (v) + log (model->weight[metal_site][k]);
+  double vb = model->breath_var[metal_site];
 
-  return -0.5 * d * d / v - 0.5 * log (v) + log (model->weight[metal_site][k]);
+  if (isfinite (s->breath) && vb > 0.0)
+    {
+      double db = s->breath - model->breath[metal_site][k];
+      score -= 0.5 * db * db / vb;
+    }
+  return score;
 }
 
 static const Hypothesis *
@@ -447,14 +502,14 @@ most_probable (const Model      *model,
                const Hypothesis *h,
                guint             n,
                gboolean          metal_site,
-               double            amp)
+               const Site       *s)
 {
   const Hypothesis *best = NULL;
   double best_score = -INFINITY;
 
   for (guint k = 0; k < n; k++)
     {
-      double score = log_score (model, h, k, metal_site, amp)
+      double score = log_score (model, h, k, metal_site, s)
                      + (h[k].type != AL_DEFECT_NONE ? log (AL_SITE_DEFECT_ODDS) : 0.0);
       if (score > best_score)
         {
@@ -491,7 +546,10 @@ init_shares (Model *model)
       probe.ref_other = metal ? 1.0 : 2.0;
       n = hypotheses (model, &probe, h);
       for (guint k = 0; k < n; k++)
-        model->weight[metal][k] = h[k].type == AL_DEFECT_NONE ? 1.0 : AL_SITE_DEFECT_PRIOR;
+        {
+          model->weight[metal][k] = h[k].type == AL_DEFECT_NONE ? 1.0 : AL_SITE_DEFECT_PRIOR;
+          model->breath[metal][k] = 0.0;
+        }
     }
 }
 
@@ -511,7 +569,9 @@ refine_mixture (const GArray *sites,
     {
       double num[2] = { 0.0, 0.0 }, den[2] = { 0.0, 0.0 }, total[2] = { 0.0, 0.0 };
       double share[2][AL_MAX_SPECIES + 1] = { { 0.0 } };
+      double b_num[2][AL_MAX_SPECIES + 1] = { { 0.0 } }, b_den[2][AL_MAX_SPECIES + 1] = { { 0.0 } };
       guint n_hyp[2] = { 0, 0 };
+      gboolean partial[2][AL_MAX_SPECIES + 1] = { { FALSE } };
       for (guint i = 0; i < sites->len; i++)
         {
           const Site *s = &g_array_index (sites, Site, i);
@@ -524,13 +584,19 @@ refine_mixture (const GArray *sites,
           metal = is_metal_site (s);
           n = n_hyp[metal] = hypotheses (model, s, h);
           for (guint k = 0; k < n; k++)
-            top = MAX (top, lp[k] = log_score (model, h, k, metal, s->amp));
+            top = MAX (top, lp[k] = log_score (model, h, k, metal, s));
           for (guint k = 0; k < n; k++)
             z += lp[k] = exp (lp[k] - top);
           for (guint k = 0; k < n; k++)
             {
               double r = lp[k] / z, c = h[k].content;
               share[metal][k] += r;
+              partial[metal][k] = h[k].species < 0 || (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT);
+              if (isfinite (s->breath))
+                {
+                  b_num[metal][k] += r * s->breath;
+                  b_den[metal][k] += r;
+                }
               if (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT)
                 {
                   num[metal] += r * (1.0 - c) * (s->amp - s->ref_same * c);
@@ -541,13 +607,35 @@ refine_mixture (const GArray *sites,
         }
       for (int k = 0; k < 2; k++)
         {
+          /* Empty and partly filled sites share one breathing: the
+           * amplitude tells them apart, and alone each is too rare (and
+           * too often taken for the other) to learn its own. */
+          double pn = 0.0, pd = 0.0;
+          for (guint q = 0; q < n_hyp[k]; q++)
+            if (partial[k][q])
+              {
+                pn += b_num[k][q];
+                pd += b_den[k][q];
+              }
+          for (guint q = 0; q < n_hyp[k]; q++)
+            if (partial[k][q])
+              {
+                b_num[k][q] = pn;
+                b_den[k][q] = pd;
+              }
           model->offset[k] = num[k] / (den[k] + AL_SITE_OFFSET_PRIOR_SITES);
           for (guint q = 0; q < n_hyp[k] && total[k] > 0; q++)
-            model->weight[k][q] = CLAMP (share[k][q] / total[k], AL_SITE_MIN_SHARE, 1.0);
+            {
+              model->weight[k][q] = CLAMP (share[k][q] / total[k], AL_SITE_MIN_SHARE, 1.0);
+              model->breath[k][q] = b_num[k][q] / (b_den[k][q] + AL_SITE_BREATH_PRIOR_SITES);
+            }
         }
       model->exponent = fit_exponent (model->m, (model->mu[1] - model->offset[1])
                                                   / (model->mu[0] - model->offset[0]));
     }
+  g_debug ("sites: breathing sd %g / %g px; chalcogen site contents %g %g %g %g %g px",
+           sqrt (model->breath_var[0]), sqrt (model->breath_var[1]), model->breath[0][0],
+           model->breath[0][1], model->breath[0][2], model->breath[0][3], model->breath[0][4]);
   g_debug ("sites: empty-site offsets chalcogen %g, metal %g; exponent %g; shares chalcogen "
            "%.4f %.4f %.4f %.4f %.4f, metal %.4f %.4f %.4f", model->offset[0], model->offset[1],
            model->exponent, model->weight[0][0], model->weight[0][1], model->weight[0][2],
@@ -629,7 +717,7 @@ al_site_defects_find (AlAtoms                 *atoms,
       if (s->atom >= 0 && ((atoms->flags[s->atom] & AL_ATOM_CLASS_BY_HAND) || !isfinite (s->amp)))
         best = by_species (h, n, atoms->species[s->atom]);
       else if (isfinite (s->amp))
-        best = most_probable (&model, h, n, is_metal_site (s), s->amp);
+        best = most_probable (&model, h, n, is_metal_site (s), s);
       else
         best = &h[0];   /* an empty site at the border: a vacancy by its neighbours */
       if (best != NULL)

@@ -193,8 +193,9 @@ test_image_decides (void)
     {
       const Tally *x = &t[types[k]];
       /* A single S against S2 is the closest call (5 sigma apart at this
-       * dose, the S2 column the noisier): the bar is lower for it. */
-      double bar = types[k] == AL_DEFECT_V_S ? 0.85 : 0.95;
+       * dose, the S2 column the noisier; its neighbours' inward relaxation
+       * helps): the bar is lower for it. */
+      double bar = types[k] == AL_DEFECT_V_S ? 0.9 : 0.95;
       g_assert_cmpuint (x->truth, >=, 10);
       g_assert_cmpfloat ((double) x->matched, >=, bar * x->found);
       g_assert_cmpfloat ((double) x->matched, >=, bar * x->truth);
