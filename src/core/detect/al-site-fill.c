@@ -34,8 +34,11 @@
 
 /* Rounds of growth (each round's columns imply the next round's sites). */
 #define AL_SITE_FILL_ROUNDS 8
-/* Columns that must place a site. */
+/* Columns that must place a site; at the image border, where its other
+ * neighbours lie outside the image, one (a vacuum edge inside the image
+ * still needs two). The border is this many neighbour distances wide. */
 #define AL_SITE_MIN_SUPPORT 2
+#define AL_SITE_BORDER_FRACTION 0.6
 /* A site whose z is below this stays empty whatever the prior says. */
 #define AL_SITE_MIN_Z 0.5
 /* The site's fit uses pixels within this many widths. */
@@ -153,10 +156,18 @@ al_site_predict (const AlColumnFit *cols,
         {
           double angle = family + k * 2.0 * G_PI / 3.0 + (bright == hollow ? G_PI / 3.0 : 0.0);
           double x = cols[i].x + nn * cos (angle), y = cols[i].y + nn * sin (angle);
-          int gx = (int) floor (x / cell) + 1, gy = (int) floor (y / cell) + 1;
+          int gx, gy;
           gint32 found = -1;
-          if (x < 0 || y < 0 || x > width - 1 || y > height - 1)
+          /* Sites on the image, to the outer edge of its outer pixels;
+           * a column is kept on the pixel centres (the fit's windows and
+           * the stages after it expect that), half a pixel at most from
+           * its site. */
+          if (x < -0.5 || y < -0.5 || x > width - 0.5 || y > height - 0.5)
             continue;
+          x = CLAMP (x, 0.0, width - 1.0);
+          y = CLAMP (y, 0.0, height - 1.0);
+          gx = (int) floor (x / cell) + 1;
+          gy = (int) floor (y / cell) + 1;
           for (int yy = gy - 1; yy <= gy + 1 && found < 0; yy++)
             for (int xx = gx - 1; xx <= gx + 1 && found < 0; xx++)
               for (gint32 t = grid[(gsize) yy * gw + xx]; t >= 0 && found < 0;
@@ -183,6 +194,18 @@ al_site_predict (const AlColumnFit *cols,
         }
     }
   return sites;
+}
+
+static gboolean
+near_border (double x,
+             double y,
+             guint  width,
+             guint  height,
+             double nn)
+{
+  double b = AL_SITE_BORDER_FRACTION * nn;
+
+  return x < b - 0.5 || y < b - 0.5 || x > width - 0.5 - b || y > height - 0.5 - b;
 }
 
 static void
@@ -224,7 +247,7 @@ fill_round (float                  *resid,
       gboolean held = FALSE;
       AlColumnFit c = { 0 };
 
-      if (site->support < AL_SITE_MIN_SUPPORT)
+      if (site->support < (near_border (x, y, width, height, nn) ? 1 : AL_SITE_MIN_SUPPORT))
         continue;
       al_column_grid_foreach (&grid, (AlColumnFit *) fits->data, x, y,
                               AL_SITE_EMPTY_FRACTION * nn, mark_held, &held);
@@ -242,7 +265,8 @@ fill_round (float                  *resid,
       c.y = y;
       c.amplitude = amp;
       c.width = s;
-      c.background = background[(gsize) lround (y) * width + (gsize) lround (x)];
+      c.background = background[(gsize) CLAMP (lround (y), 0, (long) height - 1) * width
+                                + (gsize) CLAMP (lround (x), 0, (long) width - 1)];
       c.se_amplitude = se;
       c.se_x = c.se_y = se_pos;
       c.ok = TRUE;

@@ -340,18 +340,20 @@ add_columns (guint         width,
       AlColumnFit f = { 0 };
       gsize cell_index;
 
-      if (!c->is_1t || c->held >= 0 || !(c->fill_amp > 0) || c->x < 0 || c->y < 0
+      if (!c->is_1t || c->held >= 0 || !(c->fill_amp > 0)
           || added_near (fits, from, head, next, gw, gh, cell, c->x, c->y, cell))
         continue;
       f.x = c->x;
       f.y = c->y;
       f.amplitude = c->fill_amp;
       f.width = s;
-      f.background = background[(gsize) lround (c->y) * width + (gsize) lround (c->x)];
+      f.background = background[(gsize) CLAMP (lround (c->y), 0, (long) height - 1) * width
+                                + (gsize) CLAMP (lround (c->x), 0, (long) width - 1)];
       f.se_amplitude = c->se;
       f.se_x = f.se_y = s * c->se / c->fill_amp;
       f.ok = TRUE;
-      cell_index = (gsize) MIN ((guint) (c->y / cell), gh - 1) * gw + MIN ((guint) (c->x / cell), gw - 1);
+      cell_index = (gsize) MIN ((guint) (MAX (c->y, 0) / cell), gh - 1) * gw
+                   + MIN ((guint) (MAX (c->x, 0) / cell), gw - 1);
       next[fits->len - from] = head[cell_index];
       head[cell_index] = (gint32) fits->len;
       g_array_append_val (fits, f);
