@@ -62,7 +62,7 @@ TASKS = {
     # cross-entropy + Dice.
     "tmd-phase": dict(n_out=5, n_train=640, size=256, steps=2400, batch=4, crop=128,
                       arch="phase", filters=(16, 32, 64, 128, 128), stem=8,
-                      stage1_weight_power=0.25, stage3=1000, eval_size=256),
+                      stage1_weight_power=0.25, stage3=1000, stage4=800, eval_size=256),
     "tmd-denoise": dict(n_out=0, n_train=480, steps=1600, batch=8, crop=96),
     "graphene-atoms": dict(n_out=4, n_train=480, steps=1000, batch=8),
 }
@@ -214,7 +214,7 @@ def train(task, cfg, x, y, log, net=None, stage=1):
     torch.manual_seed(SEED + stage - 1)
     rng = np.random.default_rng(SEED + 2 if stage == 1 else SEED + 1 + stage)
     steps, lr = {1: (cfg["steps"], 3e-3), 2: (cfg.get("stage2"), 1e-3),
-                 3: (cfg.get("stage3"), 5e-4)}[stage]
+                 3: (cfg.get("stage3"), 5e-4), 4: (cfg.get("stage4"), 5e-4)}[stage]
     if net is None:
         net = make_net(cfg)
     opt = torch.optim.Adam(net.parameters(), lr=lr)
@@ -222,7 +222,7 @@ def train(task, cfg, x, y, log, net=None, stage=1):
                                                 pct_start=0.1 if stage == 1 else 0.05)
     cfg = dict(cfg, steps=steps)
     power = cfg.get("stage2_weight_power", 0.5) if stage == 2 else cfg.get("stage1_weight_power", 0.5)
-    weights = None if cfg["n_out"] == 0 or stage == 3 else class_weights(y, cfg["n_out"], power)
+    weights = None if cfg["n_out"] == 0 or stage >= 3 else class_weights(y, cfg["n_out"], power)
     net.train()
     t0 = time.time()
     for step in range(cfg["steps"]):
@@ -235,7 +235,7 @@ def train(task, cfg, x, y, log, net=None, stage=1):
         else:
             target = torch.from_numpy(yb.astype(np.int64))
             loss = F.cross_entropy(out, target, weight=weights)
-            if stage == 3:
+            if stage >= 3:
                 loss = loss + dice_loss(out, target, cfg["n_out"])
         opt.zero_grad()
         loss.backward()
@@ -318,6 +318,9 @@ ENGINE_CHECK_SIZE = 256
 # (src/core/nn/al-nn-tiled.c) where PyTorch zero-pads every convolution, so
 # the two agree to rounding only this far inside the border.
 ENGINE_CHECK_MARGIN = 72
+# Networks whose receptive radius is wider (the phase net's 5 levels at
+# half resolution plus its stem): image side and margin for them.
+ENGINE_CHECK_WIDE = {"tmd-phase": (512, 160)}
 
 
 def engine_check(net, task, cli, path, log):
@@ -328,7 +331,7 @@ def engine_check(net, task, cli, path, log):
     import tempfile
     import tifffile
     rng = np.random.default_rng(SEED + 77)
-    n, m = ENGINE_CHECK_SIZE, ENGINE_CHECK_MARGIN
+    n, m = ENGINE_CHECK_WIDE.get(task, (ENGINE_CHECK_SIZE, ENGINE_CHECK_MARGIN))
     with tempfile.TemporaryDirectory() as d:
         _, px, args = make_data.random_scene(rng, task, n, 1e4, 0.0)
         image, _, _ = make_data.simulate(cli, d, args)
@@ -359,6 +362,8 @@ def main():
                     help="start at stage 2 from out/TASK-stage1.pt")
     ap.add_argument("--from-stage3", action="store_true",
                     help="start at stage 3 from out/TASK-stage2.pt (-stage1.pt without a stage 2)")
+    ap.add_argument("--from-stage4", action="store_true",
+                    help="start at stage 4 from out/TASK-stage3.pt")
     ap.add_argument("--eval-only", action="store_true",
                     help="export out/TASK.pt, compare with the engine and evaluate")
     ap.add_argument("--export-only", action="store_true",
@@ -405,6 +410,9 @@ def main():
         net = make_net(cfg)
         net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + ".pt")))
         net.eval()
+    elif a.from_stage4:
+        net = make_net(cfg)
+        net.load_state_dict(torch.load(os.path.join(HERE, "out", a.task + "-stage3.pt")))
     elif a.from_stage3:
         net = make_net(cfg)
         s2 = os.path.join(HERE, "out", a.task + "-stage2.pt")
@@ -422,11 +430,17 @@ def main():
         t_train += t2
         log("stage 2: %.0f s" % t2)
         torch.save(net.state_dict(), os.path.join(HERE, "out", a.task + "-stage2.pt"))
-    if "stage3" in cfg and not a.eval_only:
+    if "stage3" in cfg and not a.eval_only and not a.from_stage4:
         net.train()
         net, t3 = train(a.task, cfg, x, y, log, net, stage=3)
         t_train += t3
         log("stage 3: %.0f s" % t3)
+        torch.save(net.state_dict(), os.path.join(HERE, "out", a.task + "-stage3.pt"))
+    if "stage4" in cfg and not a.eval_only:
+        net.train()
+        net, t4 = train(a.task, cfg, x, y, log, net, stage=4)
+        t_train += t4
+        log("stage 4: %.0f s" % t4)
     pixel_nm = make_data.TASK_PIXEL_NM[a.task]
     paths = export(net, a.task, a.models, pixel_nm)
     n_params = sum(p.numel() for p in net.parameters())
@@ -437,6 +451,7 @@ def main():
     meta = {"task": a.task, "seconds_data": t_data, "seconds_train": t_train,
             "threads": torch.get_num_threads(), "params": n_params, "steps": cfg["steps"],
             "stage2_steps": cfg.get("stage2", 0), "stage3_steps": cfg.get("stage3", 0),
+            "stage4_steps": cfg.get("stage4", 0),
             "batch": cfg["batch"], "n_train": cfg["n_train"],
             "engine_vs_torch_max_abs_diff": diff,
             "files": {os.path.basename(p): os.path.getsize(p) for p in paths},

@@ -2,7 +2,7 @@
  * by our engine on small images the simulator makes here (fixed seeds):
  * their metadata is what the pipeline relies on, atom channels light up at
  * true columns and stay dark between them, the phase network tells a 1T
- * patch from the 2H crystal around it, and the denoiser
+ * patch from the 2H crystal around it and finds an amorphous patch, and the denoiser
  * brings a noisy image closer to the noiseless one. Loose bounds: these
  * check that a model is the right one and works, the cards
  * (models/NAME.md) hold the measured accuracy. */
@@ -228,6 +228,37 @@ test_tmd_phase (void)
   g_assert_cmpfloat (p_1t[1] / n[1], >, p_2h[1] / n[1]);
 }
 
+/* Mean p(amorphous) and p(2H) over the true atoms of an amorphous patch
+ * (the simulator removes the lattice there and places atoms at random). */
+static void
+test_tmd_phase_amorphous (void)
+{
+  g_autoptr (AlNnModel) model = load_model ("tmd-phase");
+  g_autoptr (AlSimResult) sim = simulate (model, "mos2", 1e4, "amorphous=1", FALSE, 14);
+  g_autofree float *out = run_model (model, sim->image);
+  const AlAtoms *truth = g_ptr_array_index (sim->atoms, 0);
+  gsize plane = (gsize) TEST_SIZE * TEST_SIZE;
+  double p_am = 0, p_2h = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      int x = (int) lround (truth->x[i]), y = (int) lround (truth->y[i]);
+      gsize p = (gsize) y * TEST_SIZE + x;
+
+      if (truth->defect_type[i] != AL_DEFECT_AMORPHOUS || x < PHASE_INSET || y < PHASE_INSET
+          || x >= TEST_SIZE - PHASE_INSET || y >= TEST_SIZE - PHASE_INSET)
+        continue;
+      p_2h += out[p];
+      p_am += out[3 * plane + p];
+      n++;
+    }
+  g_assert_cmpuint (n, >, 30);
+  g_test_message ("tmd-phase at 1e4 e/A2: amorphous atoms p(amorphous) %.2f p(2H) %.2f",
+                  p_am / n, p_2h / n);
+  g_assert_cmpfloat (p_am / n, >, 0.5);
+}
+
 static const char *const mos2_case[] = { "mos2-atoms", "MoS2", "background,Mo,S2,S,W", "1e4",
                                          "V_S=0.05,W_Mo=0.05" };
 static const char *const ws2_case[] = { "ws2-atoms", "WS2", "background,W,S2,S,Mo", "1e4",
@@ -249,5 +280,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/models/hbn-atoms", hbn_case, test_atoms);
   g_test_add_func ("/models/tmd-denoise", test_tmd_denoise);
   g_test_add_func ("/models/tmd-phase", test_tmd_phase);
+  g_test_add_func ("/models/tmd-phase-amorphous", test_tmd_phase_amorphous);
   return g_test_run ();
 }
