@@ -7,6 +7,13 @@
  * separated means one species (graphene); otherwise the ratio of the class
  * means is compared with each preset's ratio of Σ Zⁿ of its two sites at
  * n = 1.7 (hBN 1.8, WSe2 1.9, MoS2 2.6, WS2 6.8), on a log scale.
+ *
+ * At low dose the dim sublattice of a high-contrast preset goes unseen
+ * (WS2 at 10⁴ e⁻/Å²: the S2 columns are a seventh of the W ones) and only
+ * one column per cell is found. Such an image is the preset whose dim
+ * columns would indeed stay unseen: their signal-to-noise, the bright
+ * columns' divided by the preset's ratio, below what detection keeps,
+ * when exactly one preset is like that.
  */
 #include "detect/al-material-guess.h"
 
@@ -23,6 +30,11 @@
 /* Columns found may differ from a honeycomb's count by this factor (edges,
  * holes, vacancies, contamination) and still be one. */
 #define AL_GUESS_DENSITY_FACTOR 2.0
+/* A column with an integrated-intensity signal-to-noise (mean over
+ * spread) below this is not found: detection keeps amplitudes five
+ * standard errors up, and an intensity's spread is about twice its
+ * amplitude's relative error. */
+#define AL_GUESS_UNSEEN_SNR 3.0
 
 static double
 site_ratio (const AlMaterial *m)
@@ -30,6 +42,38 @@ site_ratio (const AlMaterial *m)
   double a = al_species_z_sum (&m->species[m->site_species[0]], AL_GUESS_EXPONENT);
   double b = al_species_z_sum (&m->species[m->site_species[1]], AL_GUESS_EXPONENT);
   return MAX (a, b) / MIN (a, b);
+}
+
+/* The preset of a honeycomb of which only the bright sublattice was found:
+ * the one two-species candidate whose dim columns would be below
+ * detection; NULL when none or several are. */
+static const AlMaterial *
+guess_one_sublattice (const AlAtoms  *atoms,
+                      const gboolean *candidate)
+{
+  double sum = 0, sum2 = 0, mean, snr;
+  const AlMaterial *choice = NULL;
+
+  for (guint i = 0; i < atoms->n_atoms; i++)
+    {
+      sum += atoms->intensity[i];
+      sum2 += (double) atoms->intensity[i] * atoms->intensity[i];
+    }
+  mean = sum / atoms->n_atoms;
+  snr = mean / sqrt (MAX (sum2 / atoms->n_atoms - mean * mean, 1e-300));
+  for (int m = 0; m < AL_N_MATERIALS; m++)
+    {
+      const AlMaterial *mat = al_material_get (m);
+      if (!candidate[m] || mat->site_species[0] == mat->site_species[1]
+          || snr / site_ratio (mat) >= AL_GUESS_UNSEEN_SNR)
+        continue;
+      if (choice != NULL)
+        return NULL;
+      choice = mat;
+    }
+  g_debug ("material guess: one sublattice, signal-to-noise %g: %s", snr,
+           choice != NULL ? choice->name : "none");
+  return choice;
 }
 
 /* The preset `atoms` (found with no material) most likely show, or NULL. */
@@ -41,6 +85,7 @@ al_material_guess (const AlAtoms   *atoms,
                    guint            height)
 {
   gboolean candidate[AL_N_MATERIALS];
+  gboolean one_sublattice = FALSE;
   g_autofree double *v = NULL;
   double mean[2], var[2], separation, ratio, best = G_MAXDOUBLE;
   const AlMaterial *choice = NULL;
@@ -55,8 +100,12 @@ al_material_guess (const AlAtoms   *atoms,
     {
       double cell = fabs (lattice->a1[0] * lattice->a2[1] - lattice->a1[1] * lattice->a2[0]);
       double expected = cell > 0 ? 2.0 * width * height / cell : 0.0;
-      if (atoms->n_atoms < expected / AL_GUESS_DENSITY_FACTOR
-          || atoms->n_atoms > expected * AL_GUESS_DENSITY_FACTOR)
+      g_debug ("material guess: %u columns, %g expected", atoms->n_atoms, expected);
+      /* One column per cell: a sublattice unseen. */
+      one_sublattice = atoms->n_atoms < expected / AL_GUESS_DENSITY_FACTOR
+                       && atoms->n_atoms >= 0.5 * expected / AL_GUESS_DENSITY_FACTOR;
+      if (!one_sublattice && (atoms->n_atoms < expected / AL_GUESS_DENSITY_FACTOR
+                              || atoms->n_atoms > expected * AL_GUESS_DENSITY_FACTOR))
         return NULL;
     }
   for (int m = 0; m < AL_N_MATERIALS; m++)
@@ -69,12 +118,16 @@ al_material_guess (const AlAtoms   *atoms,
         }
     }
 
+  if (one_sublattice)
+    return guess_one_sublattice (atoms, candidate);
   v = g_new (double, atoms->n_atoms);
   for (guint i = 0; i < atoms->n_atoms; i++)
     v[i] = atoms->intensity[i];
   al_species_two_class (v, atoms->n_atoms, mean, var);
   separation = (mean[1] - mean[0]) / sqrt (0.5 * (var[0] + var[1]) + 1e-300);
   ratio = mean[0] > 0 ? mean[1] / mean[0] : 1.0;
+  g_debug ("material guess: classes %g and %g, separation %g, ratio %g", mean[0], mean[1],
+           separation, ratio);
 
   for (int m = 0; m < AL_N_MATERIALS; m++)
     {
