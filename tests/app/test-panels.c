@@ -40,6 +40,8 @@ static const SimCase default_case = { SIM_SIDE, 11, "V_S2=0.02,W_Mo=0.02" };
 /* A 1T patch in 2H MoS2 with a hole: seed 2 at 384 px gives a patch the
  * phase map finds (about 17 nm² of 1T) and vacuum. */
 static const SimCase phase_case = { 384, 2, "phase_1T=1,hole=1" };
+/* Two grains meeting at a boundary. */
+static const SimCase grain_case = { 384, 3, "grain_boundary=1" };
 
 static void
 fixture_setup (Fixture       *fx,
@@ -665,6 +667,37 @@ test_denoised_layer (Fixture       *fx,
   g_assert_cmpfloat (on, >, off + 40);
 }
 
+/* The number after `key` in `text`. */
+static double
+number_after (const char *text,
+              const char *key)
+{
+  const char *p = strstr (text, key);
+
+  g_assert_nonnull (p);
+  return g_ascii_strtod (p + strlen (key), NULL);
+}
+
+/* On the two-grain sample the Strain panel gives each grain its own
+ * lattice, whose residual is a fraction of the single lattice's. */
+static void
+test_grain_lattices (Fixture       *fx,
+                     gconstpointer  data)
+{
+  AlStrainPanel *strain = AL_STRAIN_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_STRAIN_PANEL));
+  const char *whole = al_strain_panel_get_lattice_value (strain, "Fit residual (RMS)");
+  const char *g1 = al_strain_panel_get_lattice_value (strain, "Grain 1");
+  const char *g2 = al_strain_panel_get_lattice_value (strain, "Grain 2");
+
+  g_assert_nonnull (whole);
+  g_test_message ("one lattice: residual %s; grain 1: %s; grain 2: %s", whole, g1, g2);
+  g_assert_nonnull (g1);
+  g_assert_nonnull (g2);
+  g_assert_null (al_strain_panel_get_lattice_value (strain, "Grain 3"));
+  g_assert_cmpfloat (number_after (g1, "residual "), <, g_ascii_strtod (whole, NULL) / 4);
+  g_assert_cmpfloat (number_after (g2, "residual "), <, g_ascii_strtod (whole, NULL) / 4);
+}
+
 static void
 test_plot (void)
 {
@@ -765,6 +798,8 @@ main (int    argc,
   g_test_add ("/app/panels/step-defects", Fixture, NULL, fixture_setup, test_step_defects, fixture_teardown);
   g_test_add ("/app/panels/phase-layer", Fixture, &phase_case, fixture_setup, test_phase_layer, fixture_teardown);
   g_test_add ("/app/panels/map-layer", Fixture, NULL, fixture_setup, test_map_layer, fixture_teardown);
+  g_test_add ("/app/panels/grain-lattices", Fixture, &grain_case, fixture_setup, test_grain_lattices,
+              fixture_teardown);
   g_test_add ("/app/panels/denoised-layer", Fixture, NULL, fixture_setup, test_denoised_layer, fixture_teardown);
   status = g_test_run ();
   g_object_unref (shared_app);

@@ -3,6 +3,8 @@
  * nm when the pixel size is known (measured or estimated), else in px. */
 #include "al-strain-panel.h"
 
+#include "defects/al-grain-lattices.h"
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
@@ -199,6 +201,32 @@ length_text (double px,
   return ps > 0 ? g_strdup_printf ("%.4f nm", px * ps) : g_strdup_printf ("%.3f px", px);
 }
 
+/* With grain boundaries, one lattice per grain: one lattice across two
+ * grains fits neither (its residual is their misfit). */
+static void
+fill_grains (AlStrainPanel       *self,
+             const AlFrameResult *r,
+             const AlMaterial    *material)
+{
+  g_autoptr (GArray) grains = al_grain_lattices_fit (r->atoms, r->structure, material);
+  double ps = r->structure->pixel_size_nm;
+
+  for (guint k = 0; k < grains->len; k++)
+    {
+      const AlGrainLattice *g = &g_array_index (grains, AlGrainLattice, k);
+      g_autofree char *a = length_text (g->a_px, ps);
+      g_autofree char *a1 = length_text (g->a1_px, ps);
+      g_autofree char *a2 = length_text (g->a2_px, ps);
+      g_autofree char *rms = length_text (g->fit_rms_px, ps);
+      /* Translators: a grain's own lattice: its atoms, a, a₁ and a₂, γ,
+       * orientation and fit residual. */
+      g_autofree char *title = g_strdup_printf (_("Grain %u"), k + 1);
+      g_autofree char *value = g_strdup_printf (_("%u atoms: a %s (a₁ %s, a₂ %s), γ %.2f°, orientation %.2f°, residual %s"),
+                                                g->n_atoms, a, a1, a2, g->gamma_deg, g->orientation_deg, rms);
+      add_row (self->lattice_list, title, value);
+    }
+}
+
 static void
 fill_lattice (AlStrainPanel     *self,
               const AlStructure *s)
@@ -341,6 +369,8 @@ al_strain_panel_set_results (AlStrainPanel *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->g1_row), self->pixel_size > 0 ? _("x, y in 1/nm") : _("x, y in 1/px"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->g2_row), self->pixel_size > 0 ? _("x, y in 1/nm") : _("x, y in 1/px"));
   fill_lattice (self, r->structure);
+  if (r->structure->strain != NULL)
+    fill_grains (self, r, analysis->material);
   fill_bond_plots (self, r->structure);
   fill_strain_plot (self);
   gtk_stack_set_visible_child_name (self->stack, "results");
