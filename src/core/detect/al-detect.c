@@ -200,7 +200,7 @@ fill_sites (const float          *frame,
             guint                 height,
             GArray               *fits,
             const AlRefineParams *rp,
-            const AlDetectInfo   *info,
+            AlDetectInfo         *info,
             const AlDetectParams *params,
             GArray               *single,
             GCancellable         *cancellable,
@@ -209,6 +209,7 @@ fill_sites (const float          *frame,
   AlSiteFillParams sp;
   AlRefineParams p = *rp;
   guint n_old = fits->len, added;
+  double lattice_width = 0.0;
   g_autofree guint8 *active = NULL;
   g_autofree AlColumnFit *placed = NULL;
   AlColumnFit *cols;
@@ -216,7 +217,7 @@ fill_sites (const float          *frame,
   al_site_fill_params_init (&sp, info->column_width_px, info->neighbour_px);
   sp.n_threads = params->n_threads;
   if (one_layer_honeycomb (params->material))
-    added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp);
+    added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp, &lattice_width);
   else
     added = al_site_fill (frame, background, width, height, fits, &sp, single);
   g_debug ("detect: %u columns on lattice sites", added);
@@ -226,6 +227,16 @@ fill_sites (const float          *frame,
   placed = g_memdup2 (cols + n_old, sizeof (AlColumnFit) * added);
   active = g_new0 (guint8, fits->len);
   memset (active + n_old, 1, added);
+  /* The width the lattice's mean profile shows (where one column's is lost
+   * in the noise) is every column's: all are fitted again with it. */
+  if (lattice_width > 0
+      && fabs (lattice_width / info->column_width_px - 1.0) > AL_DETECT_WIDTH_REFIT)
+    {
+      info->column_width_px = p.width_px = lattice_width;
+      for (guint i = 0; i < n_old; i++)
+        cols[i].width = lattice_width;
+      memset (active, 1, fits->len);
+    }
   p.active = active;
   p.warm = TRUE;
   if (!al_refine_columns (frame, width, height, cols, fits->len, &p, cancellable, error))

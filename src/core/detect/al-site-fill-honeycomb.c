@@ -40,6 +40,13 @@
 /* A fitted column this many standard errors (fit and site together) off
  * its site keeps the fit's position. */
 #define AL_HC_FILL_OFF_SITE_SIGMAS 6.0
+/* The width's radial profile: its reach and bins (px), and the σ scanned,
+ * in neighbour distances. */
+#define AL_HC_FILL_PROFILE_REACH 0.8
+#define AL_HC_FILL_PROFILE_BIN 0.25
+#define AL_HC_FILL_MIN_WIDTH 0.08
+#define AL_HC_FILL_MAX_WIDTH 0.45
+#define AL_HC_FILL_WIDTH_STEP 0.0025
 
 typedef struct
 {
@@ -95,22 +102,17 @@ nearest_column (guint    j,
 
 /* The sites, each marked with the found column holding it. */
 static GArray *
-lattice_sites (const float            *frame,
-               const float            *background,
+lattice_sites (const float            *flat,
                guint                   width,
                guint                   height,
                GArray                 *fits,
                const AlSiteFillParams *params)
 {
-  gsize n_px = (gsize) width * height;
-  g_autofree float *flat = g_new (float, n_px);
   AlHoneycombLattice lattice;
   AlColumnGrid grid;
   GArray *sites = g_array_new (FALSE, FALSE, sizeof (Site));
   double nn = params->neighbour_px;
 
-  for (gsize i = 0; i < n_px; i++)
-    flat[i] = frame[i] - background[i];
   al_honeycomb_lattice_find (flat, width, height, nn, al_filter_noise_sigma (flat, width, height),
                              &lattice);
   g_debug ("honeycomb: %u grains, %u sites", lattice.n_grains, lattice.sites->len);
@@ -130,6 +132,110 @@ lattice_sites (const float            *frame,
   al_column_grid_clear (&grid);
   al_honeycomb_lattice_clear (&lattice);
   return sites;
+}
+
+/* e^{−x} I0(x), the scaled modified Bessel function (Abramowitz & Stegun
+ * 9.6.12 and 9.7.1). */
+static double
+bessel_i0e (double x)
+{
+  if (x < 15.0)
+    {
+      double term = 1.0, sum = 1.0, q = 0.25 * x * x;
+      for (int k = 1; k < 60 && term > 1e-12 * sum; k++)
+        {
+          term *= q / ((double) k * k);
+          sum += term;
+        }
+      return sum * exp (-x);
+    }
+  return (1.0 + 1.0 / (8.0 * x) + 9.0 / (128.0 * x * x)) / sqrt (2.0 * G_PI * x);
+}
+
+/* The angular mean at radius r of a ring of n Gaussians (sigma s) at
+ * distance d: n e^{−(r−d)²/2s²} · e^{−x} I0(x), x = r d / s². */
+static double
+ring_mean (double r,
+           double d,
+           double n,
+           double s)
+{
+  double x = r * d / (s * s);
+
+  return n * exp (-0.5 * (r - d) * (r - d) / (s * s)) * bessel_i0e (x);
+}
+
+/* The columns' Gaussian sigma from the mean radial profile around the
+ * sites (A exp(−r²/2σ²) + c, least squares in A and c at each σ of a
+ * scan): averaged over every site, this holds where a single column's
+ * width is lost in the noise. The model holds the column and, averaged
+ * over angle, its first two shells of neighbours (3 at nn, 6 at √3 nn).
+ * Returns 0 when the profile has no peak. */
+static double
+lattice_width (const float *flat,
+               guint        width,
+               guint        height,
+               GArray      *sites,
+               double       nn)
+{
+  double reach = AL_HC_FILL_PROFILE_REACH * nn, best = 0, best_res = G_MAXDOUBLE;
+  guint n_bins = (guint) ceil (reach / AL_HC_FILL_PROFILE_BIN) + 1;
+  g_autofree double *sum = g_new0 (double, n_bins);
+  g_autofree double *count = g_new0 (double, n_bins);
+  int r = (int) ceil (reach);
+
+  for (guint k = 0; k < sites->len; k++)
+    {
+      const Site *site = &g_array_index (sites, Site, k);
+      AlWindow w = al_column_window (site->x, site->y, r, width, height);
+      for (int py = w.y0; py < w.y1; py++)
+        for (int px = w.x0; px < w.x1; px++)
+          {
+            double d = hypot (px - site->x, py - site->y);
+            guint b = (guint) (d / AL_HC_FILL_PROFILE_BIN);
+            if (d >= reach)
+              continue;
+            sum[b] += flat[(gsize) py * width + px];
+            count[b] += 1;
+          }
+    }
+  for (double sigma = AL_HC_FILL_MIN_WIDTH * nn; sigma <= AL_HC_FILL_MAX_WIDTH * nn;
+       sigma += AL_HC_FILL_WIDTH_STEP * nn)
+    {
+      /* Weighted least squares of the bin means on (g, 1). */
+      double sw = 0, sg = 0, sgg = 0, sy = 0, sgy = 0, syy = 0, det, a, c, res;
+      for (guint b = 0; b < n_bins; b++)
+        {
+          double rb = (b + 0.5) * AL_HC_FILL_PROFILE_BIN, g, y;
+          if (count[b] == 0)
+            continue;
+          g = exp (-0.5 * rb * rb / (sigma * sigma)) + ring_mean (rb, nn, 3, sigma)
+              + ring_mean (rb, sqrt (3.0) * nn, 6, sigma);
+          y = sum[b] / count[b];
+          sw += count[b];
+          sg += count[b] * g;
+          sgg += count[b] * g * g;
+          sy += count[b] * y;
+          sgy += count[b] * g * y;
+          syy += count[b] * y * y;
+        }
+      det = sw * sgg - sg * sg;
+      if (!(det > 0))
+        continue;
+      a = (sw * sgy - sg * sy) / det;
+      c = (sgg * sy - sg * sgy) / det;
+      res = syy - 2 * a * sgy - 2 * c * sy + a * a * sgg + 2 * a * c * sg + c * c * sw;
+      if (a > 0 && res < best_res)
+        {
+          best_res = res;
+          best = sigma;
+        }
+    }
+  /* A best σ at either end of the scan is no measurement. */
+  if (best <= (AL_HC_FILL_MIN_WIDTH + 0.5 * AL_HC_FILL_WIDTH_STEP) * nn
+      || best >= (AL_HC_FILL_MAX_WIDTH - 0.5 * AL_HC_FILL_WIDTH_STEP) * nn)
+    return 0.0;
+  return best;
 }
 
 /* Fits every free site's amplitude on the image less the found columns,
@@ -221,10 +327,11 @@ al_site_fill_honeycomb (const float            *frame,
                         guint                   width,
                         guint                   height,
                         GArray                 *fits,
-                        const AlSiteFillParams *params)
+                        const AlSiteFillParams *params,
+                        double                 *lattice_width_px)
 {
   gsize n_px = (gsize) width * height;
-  double s = params->width_px, nn = params->neighbour_px, ref = 0.0;
+  double s = params->width_px, nn = params->neighbour_px, ref = 0.0, w;
   double log_odds, var = 0.0, spread = 0.0, se_typical, extra_var;
   g_autoptr (GArray) sites = NULL;
   g_autofree AlColumnFit *columns = NULL;
@@ -234,9 +341,17 @@ al_site_fill_honeycomb (const float            *frame,
 
   g_return_val_if_fail (params->prior_occupied > 0 && params->prior_occupied < 1, 0);
   log_odds = log (params->prior_occupied / (1.0 - params->prior_occupied));
-  sites = lattice_sites (frame, background, width, height, fits, params);
+  *lattice_width_px = 0.0;
+  resid = g_new (float, n_px);
+  for (gsize i = 0; i < n_px; i++)
+    resid[i] = frame[i] - background[i];
+  sites = lattice_sites (resid, width, height, fits, params);
   if (sites->len == 0)
     return 0;
+  w = lattice_width (resid, width, height, sites, nn);
+  g_debug ("honeycomb fill: column width on the lattice %g px (was %g)", w, s);
+  if (w > 0)
+    s = *lattice_width_px = w;
   columns = g_new0 (AlColumnFit, n_found + sites->len);
   memcpy (columns, fits->data, n_found * sizeof (AlColumnFit));
   for (guint i = 0; i < n_found; i++)
@@ -250,7 +365,6 @@ al_site_fill_honeycomb (const float            *frame,
       columns[n_found + k].width = s;
       columns[n_found + k].ok = TRUE;
     }
-  resid = g_new (float, n_px);
   smooth = g_new (float, n_px);
   /* The median measured with the others at ref is close to linear in ref
    * (the background takes a share of what the sites leave out): two

@@ -17,13 +17,16 @@ G_BEGIN_DECLS
 /* Appends to `fits` a column for every honeycomb site that no column holds
  * and that the test takes; returns how many. A new column's se_x and se_y
  * are the standard error of its site's position (the lattice's, not a
- * fit's). */
+ * fit's). `lattice_width_px` gets the columns' sigma measured on the mean
+ * profile of all sites (0: not measured), which the new columns have and
+ * the test used instead of params->width_px. */
 guint al_site_fill_honeycomb        (const float            *frame,
                                      const float            *background,
                                      guint                   width,
                                      guint                   height,
                                      GArray                 *fits,
-                                     const AlSiteFillParams *params);
+                                     const AlSiteFillParams *params,
+                                     double                 *lattice_width_px);
 /* After the columns placed on sites were fitted: each position becomes the
  * inverse-variance mean of the fit and the site (the fit alone when it
  * failed: the site). `placed` are the columns as al_site_fill_honeycomb

@@ -57,6 +57,7 @@ test_fill_synthetic (void)
   g_autofree float *background = g_new (float, SIDE * SIDE);
   AlSiteFillParams params;
   guint n_columns = 0, filled = 0, n_vacancy = 0, vacancy_filled = 0, stray = 0, k = 0;
+  double width;
 
   for (guint i = 0; i < truth->len; i++)
     {
@@ -70,7 +71,9 @@ test_fill_synthetic (void)
                         rand);
   al_filter_background (image, background, SIDE, SIDE, A_PX / sqrt (3.0));
   al_site_fill_params_init (&params, SIGMA, A_PX / sqrt (3.0));
-  al_site_fill_honeycomb (image, background, SIDE, SIDE, fits, &params);
+  al_site_fill_honeycomb (image, background, SIDE, SIDE, fits, &params, &width);
+  g_test_message ("width on the lattice %g px (true %g)", width, SIGMA);
+  g_assert_cmpfloat (fabs (width / SIGMA - 1.0), <, 0.05);
 
   for (guint i = 0; i < truth->len; i++)
     {
