@@ -219,6 +219,15 @@ detect_once (AlAnalysis     *analysis,
   return atoms;
 }
 
+/* Columns found on a denoised frame take their positions from the local
+ * lattice (detect/al-lattice-snap.h) in a TMD: at the doses that call for
+ * denoising one column's own fit is not precise enough to count. */
+static gboolean
+low_dose_lattice (const AlMaterial *material)
+{
+  return material != NULL && material->is_tmd;
+}
+
 /* Gives the caller the denoised frame and its signal-to-noise ratio when
  * it wants them. */
 static AlAtoms *
@@ -318,6 +327,7 @@ al_pipeline_detect_frame (AlAnalysis             *analysis,
           dp.refine_frame = params->fit_on_denoised ? NULL : frame;
         }
     }
+  dp.lattice_snap = clean != NULL && low_dose_lattice (analysis->material);
   sub = al_progress_sub (progress, at, 1.0 - at);
   dp.keep_map = map;
   atoms = detect_once (analysis, find_on, width, height, &dp, net, info, &sub, cancellable, error);

@@ -79,8 +79,11 @@ typedef struct
   guint             phase_net_every;
   /* The (denoise) stage (denoise/al-denoise.h): off (default), on, or auto
    * (TMDs whose signal-to-noise ratio is below AL_DENOISE_AUTO_MAX_SNR).
-   * A denoised frame is where the columns are found; they are fitted on
-   * the raw frame unless fit_on_denoised. */
+   * A denoised frame is where the columns are found; for a TMD their
+   * positions are then set by the local lattice (low-dose path,
+   * detect/al-lattice-snap.h). Amplitudes, hence species (and, without
+   * the lattice, positions), are measured on the raw frame unless
+   * fit_on_denoised. */
   AlDenoiseMode     denoise;
   /* A denoiser (atomlens.task = denoise); NULL: the registry's for the
    * material (al_model_find). */

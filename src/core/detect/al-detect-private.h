@@ -65,6 +65,9 @@ G_BEGIN_DECLS
 /* The columns are fitted again with the re-measured width when it differs
  * from the first measurement by more than this fraction. */
 #define AL_DETECT_WIDTH_REFIT 0.01
+/* Low dose: the share of the chalcogen-to-metal contrast above which
+ * a region's two non-metal cosets are told apart (al-lattice-snap.h). */
+#define AL_DETECT_SNAP_SPLIT_SHARE 0.5
 
 /* What the rounds of fitting remember between them, so that a round
  * refits only the columns that something changed near. */

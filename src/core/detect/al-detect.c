@@ -16,6 +16,7 @@
 
 #include "al-error.h"
 #include "detect/al-filter.h"
+#include "detect/al-lattice-snap.h"
 #include "detect/al-log.h"
 #include "detect/al-site-fill.h"
 #include "detect/al-site-fill-honeycomb.h"
@@ -289,6 +290,45 @@ species_from_sites (AlAtoms          *atoms,
     }
 }
 
+/* Half the ratio of the perfect crystal's dimmer site species to its
+ * brighter (chalcogen pair to metal in a TMD): the contrast that tells a
+ * 2H region's chalcogen sites from its empty hexagon centres. */
+static double
+snap_split_fraction (const AlMaterial *material)
+{
+  double z0, z1;
+
+  if (material == NULL)
+    return 0.0;
+  z0 = al_species_z_sum (&material->species[material->site_species[0]], AL_DETECT_Z_EXPONENT);
+  z1 = al_species_z_sum (&material->species[material->site_species[1]], AL_DETECT_Z_EXPONENT);
+  return AL_DETECT_SNAP_SPLIT_SHARE * MIN (z0, z1) / MAX (z0, z1);
+}
+
+/* Low dose: positions from the local lattice, amplitudes from the raw
+ * frame when there is one (the denoised frame's are biased towards the
+ * denoiser's training data). */
+static void
+snap_to_lattice (GArray               *fits,
+                 const float          *frame,
+                 guint                 width,
+                 guint                 height,
+                 const AlDetectParams *params,
+                 const AlDetectInfo   *info)
+{
+  AlLatticeSnapParams sp;
+  guint n;
+
+  al_lattice_snap_params_init (&sp, info->neighbour_px);
+  if (params->material != NULL)
+    sp.split_fraction = snap_split_fraction (params->material);
+  n = al_lattice_snap (fits, &info->lattice, frame, params->refine_frame, width, height, &sp);
+  g_debug ("detect: %u of %u columns on their local lattice sites", n, fits->len);
+  if (params->refine_frame != NULL)
+    al_lattice_snap_amplitudes (params->refine_frame, width, height, (AlColumnFit *) fits->data,
+                                fits->len);
+}
+
 /* Finds the atomic columns of one frame. Returns an empty AlAtoms (not an
  * error) when the image holds no lattice to find. */
 AlAtoms *
@@ -321,7 +361,7 @@ al_detect_run (const float          *frame,
   g_return_val_if_fail (frame != NULL && params != NULL, NULL);
   if (!check_input (frame, width, height, error))
     return NULL;
-  fit_frame = params->refine_frame ? params->refine_frame : frame;
+  fit_frame = params->refine_frame && !params->lattice_snap ? params->refine_frame : frame;
   atoms = al_atoms_new (0);
 
   al_progress_report (progress, "Finding the lattice", 0.0);
@@ -451,6 +491,12 @@ al_detect_run (const float          *frame,
                       error))
     return NULL;
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SITES);
+  if (params->lattice_snap)
+    {
+      snap_to_lattice (fits, frame, width, height, params, &info);
+      /* The snap removes and adds columns: the prior's indices are gone. */
+      g_array_set_size (single, 0);
+    }
   cols = (AlColumnFit *) fits->data;
   n = fits->len;
 

@@ -29,6 +29,12 @@ typedef struct
   guint             n_channels;
   const int        *channel_species;
   double            min_significance; /* amplitude over its standard error */
+  /* Low dose (`frame` denoised, a TMD): columns are found and fitted on
+   * `frame`, then placed on the sites of their local lattice, ghosts on
+   * empty cosets dropped and empty sites of occupied ones filled
+   * (al-lattice-snap.h); amplitudes, hence species, are measured on
+   * refine_frame when it is given. */
+  gboolean          lattice_snap;
   guint             n_threads;
   /* NULL, or receives the detection map for display (al-detect-map.h). */
   AlDetectMap     **keep_map;
