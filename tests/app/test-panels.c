@@ -678,6 +678,12 @@ number_after (const char *text,
   return g_ascii_strtod (p + strlen (key), NULL);
 }
 
+static gboolean
+grain_rows_shown (gpointer strain)
+{
+  return al_strain_panel_get_lattice_value (strain, "Grain 2") != NULL;
+}
+
 /* On the two-grain sample the Strain panel gives each grain its own
  * lattice, whose residual is a fraction of the single lattice's. */
 static void
@@ -686,9 +692,12 @@ test_grain_lattices (Fixture       *fx,
 {
   AlStrainPanel *strain = AL_STRAIN_PANEL (al_app_test_find_widget (GTK_WIDGET (fx->window), AL_TYPE_STRAIN_PANEL));
   const char *whole = al_strain_panel_get_lattice_value (strain, "Fit residual (RMS)");
-  const char *g1 = al_strain_panel_get_lattice_value (strain, "Grain 1");
-  const char *g2 = al_strain_panel_get_lattice_value (strain, "Grain 2");
+  const char *g1, *g2;
 
+  /* A worker fits the grains; their rows follow. */
+  al_app_test_wait_until (grain_rows_shown, strain);
+  g1 = al_strain_panel_get_lattice_value (strain, "Grain 1");
+  g2 = al_strain_panel_get_lattice_value (strain, "Grain 2");
   g_assert_nonnull (whole);
   g_test_message ("one lattice: residual %s; grain 1: %s; grain 2: %s", whole, g1, g2);
   g_assert_nonnull (g1);
