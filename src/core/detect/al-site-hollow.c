@@ -13,9 +13,9 @@
  * vacancies included) adds up over the sites around it, and with a small
  * prior for 1T, the sites not yet taken become columns where that sum
  * beats the prior odds. Dim sites and centres of a 1T patch fill, those
- * of 2H stay as they are: over a site and its neighbours within one
- * lattice constant the two phases lie about eight standard deviations
- * apart at 10⁴.
+ * of 2H stay as they are: a single centre's contrast separates the two
+ * phases by about four standard errors at 10⁴, and its neighbours add to
+ * that.
  */
 #include "detect/al-site-fill-private.h"
 
@@ -34,13 +34,15 @@
 #define AL_HOLLOW_PAIR_REACH 1.3
 /* How often a centre's contrast reads as the other phase's (vacancies,
  * stray columns). */
-#define AL_HOLLOW_ODD 0.03
+#define AL_HOLLOW_ODD 0.1
 /* Prior probability that a neighbourhood is 1T. */
 #define AL_HOLLOW_PRIOR_1T 0.01
-/* Sites whose ratios are summed: within this many lattice constants (the
- * six nearest of one kind are one lattice constant, √3 neighbour
- * distances, away). */
-#define AL_HOLLOW_REGION_A 1.1
+/* Centres whose ratios are summed: within this many lattice constants
+ * (19 in the bulk; the six nearest are one lattice constant, √3 neighbour
+ * distances, away). Wide enough that the few centres around a cluster of
+ * vacancies, which read partly like 1T, do not make a region (one lattice
+ * constant: 36 columns added on a 1024² 2H image at 10⁴; two: about 15). */
+#define AL_HOLLOW_REGION_A 2.0
 /* Centres around a centre that must read as 1T on their own. */
 #define AL_HOLLOW_MIN_CENTRES 2
 /* Centres next to a dim site (of three) that must be 1T for it to be. */
