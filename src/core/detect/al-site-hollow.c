@@ -47,7 +47,13 @@
 #define AL_HOLLOW_MIN_CENTRES 2
 /* Centres next to a dim site (of three) that must be 1T for it to be. */
 #define AL_HOLLOW_DIM_CENTRES 2
-/* The joint fit: window half-side in column widths, Gauss–Seidel sweeps. */
+/* A 1T region has at least this many centres. A cluster of point defects
+ * (V_S, Mo_S2 next to each other) can still make a few centres around it
+ * read as 1T (up to 11 at 10⁴ e⁻/Å² in simulated MoS2 with the one-
+ * lattice-constant sum), whose added columns the site call then reads as
+ * empty metal sites: false V_Mo. A patch of 1 nm radius holds some 36
+ * centres (one per 0.087 nm² of MoS2); the simulated ones, 78 and more. */
+#define AL_HOLLOW_MIN_REGION_CENTRES 20
 
 typedef struct
 {
@@ -290,6 +296,60 @@ judge_sites (GArray *sites,
     }
 }
 
+static guint32
+region_root (guint32 *parent,
+             guint32  i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+/* Clears the 1T sites of regions with too few centres (their sites
+ * joined when within AL_HOLLOW_PAIR_REACH neighbour distances). */
+static void
+drop_small_regions (GArray *sites,
+                    guint   width,
+                    guint   height,
+                    double  nn)
+{
+  PhaseSite *c = (PhaseSite *) sites->data;
+  double reach = AL_HOLLOW_PAIR_REACH * nn;
+  guint gw = (guint) (width / reach) + 1, gh = (guint) (height / reach) + 1;
+  g_autofree gint32 *head = g_new (gint32, (gsize) gw * gh);
+  g_autofree guint32 *parent = g_new (guint32, sites->len + 1);
+  g_autofree guint *centres = g_new0 (guint, sites->len + 1);
+
+  for (gsize k = 0; k < (gsize) gw * gh; k++)
+    head[k] = -1;
+  for (guint i = 0; i < sites->len; i++)
+    {
+      guint gx = MIN ((guint) (MAX (c[i].x, 0) / reach), gw - 1);
+      guint gy = MIN ((guint) (MAX (c[i].y, 0) / reach), gh - 1);
+      parent[i] = i;
+      if (!c[i].is_1t)
+        continue;
+      c[i].next = head[(gsize) gy * gw + gx];
+      head[(gsize) gy * gw + gx] = (gint32) i;
+    }
+  for (guint i = 0; i < sites->len; i++)
+    {
+      int cx = (int) (MAX (c[i].x, 0) / reach), cy = (int) (MAX (c[i].y, 0) / reach);
+      if (!c[i].is_1t)
+        continue;
+      for (int gy = MAX (cy - 1, 0); gy <= MIN (cy + 1, (int) gh - 1); gy++)
+        for (int gx = MAX (cx - 1, 0); gx <= MIN (cx + 1, (int) gw - 1); gx++)
+          for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
+            if (hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= reach)
+              parent[region_root (parent, i)] = region_root (parent, (guint32) j);
+    }
+  for (guint i = 0; i < sites->len; i++)
+    centres[region_root (parent, i)] += c[i].is_1t && c[i].centre;
+  for (guint i = 0; i < sites->len; i++)
+    if (c[i].is_1t && centres[region_root (parent, i)] < AL_HOLLOW_MIN_REGION_CENTRES)
+      c[i].is_1t = FALSE;
+}
+
 /* Whether a column added before lies within `radius` of (x, y) (grid
  * `head`/`next` over the columns from `from` on, cell `cell`). */
 static gboolean
@@ -385,6 +445,7 @@ al_site_fill_hollows (const float *frame,
   sites = predict_phase_sites (fits, width, height, neighbour_px, split, family);
   measure_sites (frame, width, height, fits, sites, width_px, neighbour_px, var, split, dim_amp);
   judge_sites (sites, width, height, neighbour_px);
+  drop_small_regions (sites, width, height, neighbour_px);
   add_columns (width, height, fits, sites, background, width_px, neighbour_px);
   g_debug ("site fill: %u columns of one chalcogen added (%u sites)", fits->len - n_before,
            sites->len);
