@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "al-background.h"
 #include "al-error.h"
 #include "layers/al-atoms-layer.h"
 #include "layers/al-bonds-layer.h"
@@ -121,32 +122,49 @@ job_free (AlAnalysisJob *job)
   g_free (job);
 }
 
+typedef struct
+{
+  AlAnalysisJob *job;
+  GCancellable  *cancellable;
+  GError        *error;
+} AlAnalysisRun;
+
+/* Pipeline, results and document: all the work, on a niced thread. */
+static gpointer
+analyse (gpointer data)
+{
+  AlAnalysisRun *run = data;
+  AlAnalysisJob *job = run->job;
+  AlProgress progress;
+  AlAnalysis *analysis;
+  AlAnalysisOutput *output;
+
+  al_progress_init (&progress, on_progress, job->progress);
+  analysis = al_pipeline_run (al_raster_get_image (job->raster), &job->params, &progress,
+                              run->cancellable, &run->error);
+  if (analysis == NULL)
+    return NULL;
+  output = g_new0 (AlAnalysisOutput, 1);
+  output->results = al_results_new (analysis);
+  al_results_prepare (output->results);
+  if (job->new_document)
+    output->document = _al_window_document_for_analysis (al_raster_get_image (job->raster), analysis);
+  return output;
+}
+
 static void
 analysis_thread (GTask        *task,
                  gpointer      source_object,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  AlAnalysisJob *job = task_data;
-  AlProgress progress;
-  GError *error = NULL;
-  AlAnalysis *analysis;
-  AlAnalysisOutput *output;
+  AlAnalysisRun run = { task_data, cancellable, NULL };
+  AlAnalysisOutput *output = al_background_run (analyse, &run);
 
-  al_progress_init (&progress, on_progress, job->progress);
-  analysis = al_pipeline_run (al_raster_get_image (job->raster), &job->params, &progress,
-                              cancellable, &error);
-  if (analysis == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  output = g_new0 (AlAnalysisOutput, 1);
-  output->results = al_results_new (analysis);
-  al_results_prepare (output->results);
-  if (job->new_document)
-    output->document = _al_window_document_for_analysis (al_raster_get_image (job->raster), analysis);
-  g_task_return_pointer (task, output, (GDestroyNotify) output_free);
+  if (output == NULL)
+    g_task_return_error (task, run.error);
+  else
+    g_task_return_pointer (task, output, (GDestroyNotify) output_free);
 }
 
 /* The result layers get `results`: made the first time (bottom to top:

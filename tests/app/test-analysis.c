@@ -3,6 +3,7 @@
  * the overlays appear as layers, and Cancel stops a run at once. */
 #include <math.h>
 
+#include "al-background.h"
 #include "al-error.h"
 #include "al-app-test.h"
 #include "al-test.h"
@@ -230,6 +231,42 @@ test_cancel (Fixture       *fx,
                     ==, 0);
 }
 
+static gpointer
+child_nice (gpointer data)
+{
+  return GINT_TO_POINTER (al_background_thread_nice ());
+}
+
+/* The background thread's nice value, and that of a thread it starts
+ * (as the core's workers are), each + 100 so that 0 is not NULL. */
+static gpointer
+background_nice (gpointer data)
+{
+  int *child = data;
+
+  *child = GPOINTER_TO_INT (g_thread_join (g_thread_new ("child", child_nice, NULL)));
+  return GINT_TO_POINTER (al_background_thread_nice () + 100);
+}
+
+/* Analysis runs AL_BACKGROUND_NICE steps below the window's priority, and
+ * so do the threads it starts; the caller keeps its own. */
+static void
+test_background_priority (void)
+{
+  int caller = al_background_thread_nice ();
+  int expected = MIN (caller + AL_BACKGROUND_NICE, 19);
+  int child = -100;
+  int worker = GPOINTER_TO_INT (al_background_run (background_nice, &child)) - 100;
+
+#ifndef __linux__
+  g_test_skip ("thread priorities are set on Linux only");
+  return;
+#endif
+  g_assert_cmpint (worker, ==, expected);
+  g_assert_cmpint (child, ==, expected);
+  g_assert_cmpint (al_background_thread_nice (), ==, caller);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -238,6 +275,7 @@ main (int    argc,
 
   gtk_test_init (&argc, &argv, NULL);
   shared_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+  g_test_add_func ("/app/analysis/background-priority", test_background_priority);
   g_test_add ("/app/analysis/analyze", Fixture, NULL, fixture_setup, test_analyze, fixture_teardown);
   g_test_add ("/app/analysis/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   status = g_test_run ();

@@ -4,6 +4,7 @@
  * first; the main thread only wraps the finished bytes in a texture. When
  * the levels change, old tiles stay on screen until their replacements
  * arrive, so contrast drags never block drawing. */
+#include "al-background.h"
 #include "al-canvas-private.h"
 
 #include <string.h>
@@ -196,6 +197,7 @@ run_job (gpointer data,
   AlTileJob *job = data;
   gint now = g_atomic_int_get (&job->cache->frame_serial);
   GSource *source;
+  al_background_lower_priority ();   /* the window's main loop comes first */
 
   /* Skip tiles that left the screen while they waited. */
   if (now - g_atomic_int_get (job->wanted) <= AL_TILE_STALE_FRAMES)

@@ -10,6 +10,7 @@
  * before its turn is skipped. When the layer's drawing changes the tiles
  * are out of date but still pasted until their replacements arrive, so an
  * edit never blanks the overlay. */
+#include "al-background.h"
 #include "al-layer-tiles.h"
 
 #include <math.h>
@@ -276,6 +277,7 @@ run_job (gpointer data,
   Job *job = data;
   gint now = g_atomic_int_get (&job->tiles->frame_serial);
   GSource *source;
+  al_background_lower_priority ();   /* the window's main loop comes first */
 
   if (now - g_atomic_int_get (job->wanted) <= AL_LAYER_TILE_STALE_FRAMES)
     {
