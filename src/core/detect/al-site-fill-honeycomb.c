@@ -353,7 +353,8 @@ al_site_fill_honeycomb (const float            *frame,
   if (w > 0)
     s = *lattice_width_px = w;
   columns = g_new0 (AlColumnFit, n_found + sites->len);
-  memcpy (columns, fits->data, n_found * sizeof (AlColumnFit));
+  if (n_found > 0)   /* fits->data is NULL when nothing was found */
+    memcpy (columns, fits->data, n_found * sizeof (AlColumnFit));
   for (guint i = 0; i < n_found; i++)
     if (!columns[i].ok)
       columns[i].amplitude = 0.0;

@@ -70,10 +70,14 @@ assert_same_defects (const AlDefects *a,
                      const AlDefects *b,
                      double           tolerance_px)
 {
-  g_autofree AlDefect *da = g_memdup2 (a->defects->data, sizeof (AlDefect) * (al_defects_len (a) + 1));
-  g_autofree AlDefect *db = g_memdup2 (b->defects->data, sizeof (AlDefect) * (al_defects_len (b) + 1));
+  g_autofree AlDefect *da = NULL;
+  g_autofree AlDefect *db = NULL;
 
   g_assert_cmpuint (al_defects_len (a), ==, al_defects_len (b));
+  if (al_defects_len (a) == 0)
+    return;
+  da = g_memdup2 (a->defects->data, sizeof (AlDefect) * al_defects_len (a));
+  db = g_memdup2 (b->defects->data, sizeof (AlDefect) * al_defects_len (b));
   qsort (da, al_defects_len (a), sizeof (AlDefect), compare_defects);
   qsort (db, al_defects_len (b), sizeof (AlDefect), compare_defects);
   for (guint k = 0; k < al_defects_len (a); k++)
