@@ -125,14 +125,40 @@ test_fill_synthetic (void)
 
 /* A simulated 256² MoS2 image at 10⁴ e⁻/Å² with point defects: an S2
  * column collects ~53 electrons. */
-static void
-test_detect_low_dose (void)
+/* A 256² MoS2-like image of `m` at 10⁴ e⁻/Å² with `defects`, and what the
+ * whole detection (2 threads) finds on it. */
+static AlSimResult *
+simulate_and_detect (const AlMaterial *m,
+                     guint64           seed,
+                     const char       *defects,
+                     AlAtoms         **found)
 {
-  const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
   g_autoptr (GError) error = NULL;
   AlSimParams sp;
   AlSimResult *sim;
   AlDetectParams dp;
+
+  al_sim_params_init (&sp, m);
+  sp.width = sp.height = 256;
+  sp.dose = 1e4;
+  sp.seed = seed;
+  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m, defects, &error));
+  sim = al_simulate_run (&sp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  al_detect_params_init (&dp);
+  dp.material = m;
+  dp.pixel_size_nm = sim->image->pixel_size;
+  dp.n_threads = 2;
+  *found = al_detect_run (sim->image->pixels, 256, 256, &dp, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return sim;
+}
+
+static void
+test_detect_low_dose (void)
+{
+  const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
+  AlSimResult *sim;
   g_autoptr (AlAtoms) found = NULL;
   const AlAtoms *truth;
   g_autofree int *mt = NULL;
@@ -140,19 +166,7 @@ test_detect_low_dose (void)
   guint n_t = 0, hit = 0, n_f = 0, hit_f = 0;
   double margin, radius;
 
-  al_sim_params_init (&sp, m);
-  sp.width = sp.height = 256;
-  sp.dose = 1e4;
-  sp.seed = 5;
-  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m, "V_S=0.02,V_S2=0.01,V_Mo=0.005", &error));
-  sim = al_simulate_run (&sp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  al_detect_params_init (&dp);
-  dp.material = m;
-  dp.pixel_size_nm = sim->image->pixel_size;
-  dp.n_threads = 2;
-  found = al_detect_run (sim->image->pixels, 256, 256, &dp, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  sim = simulate_and_detect (m, 5, "V_S=0.02,V_S2=0.01,V_Mo=0.005", &found);
 
   truth = g_ptr_array_index (sim->atoms, 0);
   radius = 0.25 * al_material_neighbour_nm (m) / sim->image->pixel_size;
@@ -189,10 +203,7 @@ test_detect_1t_patch (void)
 {
   const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
   int s_single = al_material_species_index (m, "S");
-  g_autoptr (GError) error = NULL;
-  AlSimParams sp;
   AlSimResult *sim;
-  AlDetectParams dp;
   g_autoptr (AlAtoms) found = NULL;
   const AlAtoms *truth;
   g_autofree int *mt = NULL;
@@ -200,19 +211,7 @@ test_detect_1t_patch (void)
   guint n_1t = 0, hit_1t = 0, called_s = 0, n_f = 0, hit_f = 0;
   double radius;
 
-  al_sim_params_init (&sp, m);
-  sp.width = sp.height = 256;
-  sp.dose = 1e4;
-  sp.seed = 11;
-  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m, "phase_1T=1,V_S2=0.01", &error));
-  sim = al_simulate_run (&sp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  al_detect_params_init (&dp);
-  dp.material = m;
-  dp.pixel_size_nm = sim->image->pixel_size;
-  dp.n_threads = 2;
-  found = al_detect_run (sim->image->pixels, 256, 256, &dp, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  sim = simulate_and_detect (m, 11, "phase_1T=1,V_S2=0.01", &found);
 
   truth = g_ptr_array_index (sim->atoms, 0);
   radius = 0.25 * al_material_neighbour_nm (m) / sim->image->pixel_size;
@@ -251,28 +250,13 @@ static void
 test_detect_no_1t_at_point_defects (void)
 {
   const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
-  g_autoptr (GError) error = NULL;
-  AlSimParams sp;
   AlSimResult *sim;
-  AlDetectParams dp;
   g_autoptr (AlAtoms) found = NULL;
   const AlAtoms *truth;
   double far;
   guint n_far = 0;
 
-  al_sim_params_init (&sp, m);
-  sp.width = sp.height = 256;
-  sp.dose = 1e4;
-  sp.seed = 3;
-  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m, "V_S=0.04,Mo_S2=0.02,V_S2=0.01", &error));
-  sim = al_simulate_run (&sp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  al_detect_params_init (&dp);
-  dp.material = m;
-  dp.pixel_size_nm = sim->image->pixel_size;
-  dp.n_threads = 2;
-  found = al_detect_run (sim->image->pixels, 256, 256, &dp, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  sim = simulate_and_detect (m, 3, "V_S=0.04,Mo_S2=0.02,V_S2=0.01", &found);
   truth = g_ptr_array_index (sim->atoms, 0);
   far = 0.8 * al_material_neighbour_nm (m) / sim->image->pixel_size;
   for (guint i = 0; i < found->n_atoms; i++)
