@@ -1,6 +1,7 @@
-/* al-pipeline-private.h: what the pipeline shares with its tiled
- * detection (al-tiling.c): the loaded network and detection of one frame
- * (or one tile of it). */
+/* al-pipeline-private.h: what the pipeline's files share among
+ * themselves and with its tiled detection (al-tiling.c): the loaded
+ * network, detection of one frame (or one tile of it), and the frames of
+ * a run. */
 #pragma once
 
 #include "al-pipeline.h"
@@ -22,6 +23,20 @@ typedef struct
   guint      n_denoised;         /* frames (or tiles) detected denoised */
   GMutex     denoise_lock;
 } NetworkPath;
+
+/* Loads the atoms network at `path` for every frame (al-pipeline-detect.c);
+ * without a material the analysis takes the network's. */
+gboolean al_pipeline_network_load  (NetworkPath            *net,
+                                    AlAnalysis             *analysis,
+                                    const char             *path,
+                                    GError                **error);
+/* --model auto: the atoms network for the analysis's material, if any. */
+gboolean al_pipeline_network_auto  (NetworkPath            *net,
+                                    AlAnalysis             *analysis,
+                                    GError                **error);
+void     al_pipeline_network_clear (NetworkPath            *net);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetworkPath, al_pipeline_network_clear)
 
 AlAtoms *al_pipeline_detect_frame (AlAnalysis             *analysis,
                                    const float            *frame,
@@ -52,6 +67,21 @@ gboolean al_pipeline_denoise      (AlAnalysis             *analysis,
                                    double                  pixel_size,
                                    float                 **denoised,
                                    double                 *snr,
+                                   AlProgress             *progress,
+                                   GCancellable           *cancellable,
+                                   GError                **error);
+
+/* Analyses frames [first, last] of `image` (whose pixels are in memory,
+ * or NULL and read from `source`) and appends their results to
+ * analysis->frames in frame order (al-pipeline-series.c). */
+gboolean al_pipeline_run_frames   (AlAnalysis             *analysis,
+                                   const AlImage          *image,
+                                   AlFrameSource          *source,
+                                   const AlPipelineParams *params,
+                                   NetworkPath            *net,
+                                   double                  pixel_size,
+                                   guint                   first,
+                                   guint                   last,
                                    AlProgress             *progress,
                                    GCancellable           *cancellable,
                                    GError                **error);
