@@ -16,6 +16,7 @@
 
 #include "al-error.h"
 #include "detect/al-filter.h"
+#include "detect/al-lattice-pull.h"
 #include "detect/al-lattice-snap.h"
 #include "detect/al-log.h"
 #include "detect/al-site-fill.h"
@@ -496,6 +497,12 @@ al_detect_run (const float          *frame,
       snap_to_lattice (fits, frame, width, height, params, &info);
       /* The snap removes and adds columns: the prior's indices are gone. */
       g_array_set_size (single, 0);
+    }
+  else if (two_sublattices (params->material))
+    {
+      guint moved = al_lattice_pull ((AlColumnFit *) fits->data, fits->len, &info.lattice, width,
+                                     height, info.neighbour_px, params->n_threads);
+      g_debug ("detect: %u of %u columns pulled towards their lattice sites", moved, fits->len);
     }
   cols = (AlColumnFit *) fits->data;
   n = fits->len;

@@ -20,6 +20,19 @@ typedef struct
   guint8 occupied;  /* bit k: coset k holds columns here */
 } SiteFrame;
 
+/* Each column's local lattice (frames[i]; se 0 where it has none: too
+ * few bright neighbours, a poor fit, no site near the column), fitted to
+ * the bright columns about it; tau as above. FALSE, with frames
+ * untouched, when the lattice is not hexagonal. */
+gboolean al_lattice_site_frames     (const AlColumnFit         *cols,
+                                     guint                      n,
+                                     const AlLattice           *lattice,
+                                     guint                      width,
+                                     guint                      height,
+                                     const AlLatticeSnapParams *params,
+                                     guint                      n_threads,
+                                     SiteFrame                 *frames,
+                                     double                     tau[2]);
 void   al_lattice_site_position     (const SiteFrame           *f,
                                      const double               tau[2],
                                      double                     v1,

@@ -5,6 +5,7 @@
 #include "detect/al-column-grid.h"
 #include "detect/al-filter.h"
 #include "detect/al-lattice-snap-private.h"
+#include "detect/al-parallel.h"
 
 /* The local lattice is fitted to the bright columns (the metal
  * sublattice: about half the columns of a TMD, located two to three times
@@ -380,6 +381,70 @@ out:
   return ok;
 }
 
+typedef struct
+{
+  const AlColumnGrid        *grid;
+  const AlColumnFit         *cols;
+  const double             (*inv)[2];
+  const double              *orient;
+  double                     global_angle;
+  const double              *tau;
+  const AlLatticeSnapParams *params;
+  SiteFrame                 *frames;
+} FrameJob;
+
+static void
+frames_band (gpointer data,
+             guint    start,
+             guint    end)
+{
+  FrameJob *job = data;
+
+  for (guint i = start; i < end; i++)
+    if (!snap_one (job->grid, job->cols, i, job->inv, job->orient, job->global_angle, job->tau,
+                   job->params, &job->frames[i]))
+      job->frames[i].se = 0;
+}
+
+gboolean
+al_lattice_site_frames (const AlColumnFit         *cols,
+                        guint                      n,
+                        const AlLattice           *lattice,
+                        guint                      width,
+                        guint                      height,
+                        const AlLatticeSnapParams *params,
+                        guint                      n_threads,
+                        SiteFrame                 *frames,
+                        double                     tau[2])
+{
+  double inv[2][2];
+  g_autofree gboolean *bright = NULL;
+  g_autofree float *amplitude = NULL;
+  g_autofree double *orient = NULL;
+  AlColumnGrid grid;
+  FrameJob job;
+
+  if (n == 0 || !lattice_frame (lattice, inv, tau))
+    return FALSE;
+  amplitude = g_new (float, n);
+  for (guint i = 0; i < n; i++)
+    amplitude[i] = (float) cols[i].amplitude;
+  bright = g_new (gboolean, n);
+  {
+    double cut = al_filter_percentile (amplitude, n, SNAP_BRIGHT_PERCENTILE);
+    for (guint i = 0; i < n; i++)
+      bright[i] = cols[i].amplitude >= cut;
+  }
+  al_column_grid_init (&grid, cols, bright, n, width, height, MAX (params->radius_px / 2, 1.0));
+  orient = orientations (&grid, cols, bright, n, lattice->period_px);
+  job = (FrameJob) { &grid, cols, (const double (*)[2]) inv, orient,
+                     remainder (6 * atan2 (lattice->a1[1], lattice->a1[0]), 2 * G_PI), tau,
+                     params, frames };
+  al_parallel_range (n_threads, n, frames_band, &job);
+  al_column_grid_clear (&grid);
+  return TRUE;
+}
+
 guint
 al_lattice_snap (GArray                    *columns,
                  const AlLattice           *lattice,
@@ -391,36 +456,16 @@ al_lattice_snap (GArray                    *columns,
 {
   AlColumnFit *cols = (AlColumnFit *) columns->data;
   guint n = columns->len, n_snapped = 0, k;
-  double inv[2][2], tau[2];
-  g_autofree gboolean *bright = NULL;
-  g_autofree float *amplitude = NULL;
-  g_autofree double *orient = NULL;
+  double tau[2];
   g_autoptr (GArray) frames = NULL;
-  double cut, global_angle;
-  AlColumnGrid grid;
 
-  if (n == 0 || !lattice_frame (lattice, inv, tau))
+  if (n == 0)
     return 0;
-  amplitude = g_new (float, n);
-  for (guint i = 0; i < n; i++)
-    amplitude[i] = (float) cols[i].amplitude;
-  cut = al_filter_percentile (amplitude, n, SNAP_BRIGHT_PERCENTILE);
-  bright = g_new (gboolean, n);
-  for (guint i = 0; i < n; i++)
-    bright[i] = cols[i].amplitude >= cut;
   frames = g_array_sized_new (FALSE, TRUE, sizeof (SiteFrame), n);
   g_array_set_size (frames, n);
-  al_column_grid_init (&grid, cols, bright, n, width, height, MAX (params->radius_px / 2, 1.0));
-  orient = orientations (&grid, cols, bright, n, lattice->period_px);
-  global_angle = remainder (6 * atan2 (lattice->a1[1], lattice->a1[0]), 2 * G_PI);
-  for (guint i = 0; i < n; i++)
-    {
-      SiteFrame *f = &g_array_index (frames, SiteFrame, i);
-      if (!snap_one (&grid, cols, i, (const double (*)[2]) inv, orient, global_angle, tau,
-                     params, f))
-        f->se = 0;
-    }
-  al_column_grid_clear (&grid);
+  if (!al_lattice_site_frames (cols, n, lattice, width, height, params, 1,
+                               (SiteFrame *) frames->data, tau))
+    return 0;
   for (guint i = 0; i < n; i++)
     {
       SiteFrame *f = &g_array_index (frames, SiteFrame, i);
