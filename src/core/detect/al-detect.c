@@ -22,6 +22,7 @@
 #include "detect/al-site-fill.h"
 #include "detect/al-site-fill-honeycomb.h"
 #include "detect/al-sites.h"
+#include "detect/al-species-sublattice.h"
 
 void
 al_detect_params_init (AlDetectParams *params)
@@ -205,6 +206,7 @@ fill_sites (const float          *frame,
             AlDetectInfo         *info,
             const AlDetectParams *params,
             GArray               *single,
+            GArray               *labels,
             GCancellable         *cancellable,
             GError              **error)
 {
@@ -219,7 +221,8 @@ fill_sites (const float          *frame,
   al_site_fill_params_init (&sp, info->column_width_px, info->neighbour_px);
   sp.n_threads = params->n_threads;
   if (one_layer_honeycomb (params->material))
-    added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp, &lattice_width);
+    added = al_site_fill_honeycomb (frame, background, width, height, fits, &sp, &lattice_width,
+                                    labels);
   else
     added = al_site_fill (frame, background, width, height, fits, &sp, single);
   g_debug ("detect: %u columns on lattice sites", added);
@@ -352,6 +355,7 @@ al_detect_run (const float          *frame,
   g_autoptr (GArray) peaks = NULL;
   g_autoptr (AlAtoms) atoms = NULL;
   g_autoptr (GArray) single = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) labels = g_array_new (FALSE, FALSE, sizeof (gint8));
   AlRefineParams rp;
   g_auto (AlDetectMemory) memory = { 0 };
   float threshold;
@@ -488,8 +492,8 @@ al_detect_run (const float          *frame,
     }
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_LAST_FIT);
   if ((two_sublattices (params->material) || one_layer_honeycomb (params->material))
-      && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, single, cancellable,
-                      error))
+      && !fill_sites (fit_frame, bg, width, height, fits, &rp, &info, params, single, labels,
+                      cancellable, error))
     return NULL;
   al_detect_clock_step (&clock, &info, AL_DETECT_STEP_SITES);
   if (params->lattice_snap)
@@ -497,6 +501,7 @@ al_detect_run (const float          *frame,
       snap_to_lattice (fits, frame, width, height, params, &info);
       /* The snap removes and adds columns: the prior's indices are gone. */
       g_array_set_size (single, 0);
+      g_array_set_size (labels, 0);
     }
   else if (two_sublattices (params->material))
     {
@@ -527,6 +532,11 @@ al_detect_run (const float          *frame,
     al_species_classify (intensity, n, params->material, atoms->species, atoms->confidence,
                          &info.species_model, cancellable);
   species_from_sites (atoms, params->material, single);
+  /* The network's channels see one column at a time too: on a two-species
+   * honeycomb the sublattice decides. */
+  if (labels->len == n && params->material != NULL)
+    al_species_by_sublattice (params->material, intensity, (const gint8 *) labels->data, n,
+                              atoms->species, atoms->confidence);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   info.time_species_s = (g_get_monotonic_time () - t0) * 1e-6;

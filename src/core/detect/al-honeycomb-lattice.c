@@ -47,6 +47,10 @@
 /* A grain's peak stands this many robust sigmas over the profile's median
  * (pure noise reaches about 4 over the 240 directions scanned). */
 #define AL_HC_MIN_PEAK_SIGMAS 6.0
+/* Once a lattice is seen, a further grain's peak needs this many robust
+ * sigmas of the profile away from the grains found (pure noise reached
+ * 3.7 there, second grains of simulated boundaries 4.6-13 at 10⁴). */
+#define AL_HC_MIN_EXTRA_PEAK_SIGMAS 4.5
 /* Two grains differ by at least this much, degrees, and by this many
  * angular bins of the spectrum at the ring (a grain's spots leak into
  * their neighbours, the wider the smaller the image). */
@@ -199,6 +203,40 @@ compare_desc (gconstpointer a,
   return (x < y) - (x > y);
 }
 
+/* Median and robust sigma of the direction profile, over the directions
+ * at least `separation_deg` from each of the `n` grains found. */
+static void
+profile_noise (const double *score,
+               guint         n_angles,
+               const double *angle_deg,
+               guint         n,
+               double        separation_deg,
+               double       *median,
+               double       *sigma)
+{
+  g_autofree float *v = g_new (float, n_angles);
+  guint m = 0;
+
+  for (guint a = 0; a < n_angles; a++)
+    {
+      gboolean apart = TRUE;
+      for (guint j = 0; j < n && apart; j++)
+        {
+          double d = fabs (a * AL_HC_ANGLE_STEP_DEG - angle_deg[j]);
+          apart = MIN (d, 60.0 - d) >= separation_deg;
+        }
+      if (apart)
+        v[m++] = (float) score[a];
+    }
+  *median = *sigma = 0.0;
+  if (m == 0)
+    return;
+  *median = al_filter_percentile (v, m, 0.5);
+  for (guint k = 0; k < m; k++)
+    v[k] = (float) fabs (v[k] - *median);
+  *sigma = AL_HC_MAD_TO_SIGMA * al_filter_percentile (v, m, 0.5);
+}
+
 /* Scans spot directions; fills the grains' angles, ring radii and spot
  * SNRs. */
 static guint
@@ -213,7 +251,6 @@ find_grains (const Spectrum *s,
   guint n_radii = (guint) lround (2 * AL_HC_RADIUS_RANGE / AL_HC_RADIUS_STEP) + 1;
   g_autofree double *score = g_new (double, n_angles);
   g_autofree double *best_r = g_new (double, n_angles);
-  g_autofree float *sorted = g_new (float, n_angles);
   g_autofree guint *order = g_new (guint, n_angles);
   double median, sigma;
   guint n = 0;
@@ -233,13 +270,9 @@ find_grains (const Spectrum *s,
               best_r[a] = rad;
             }
         }
-      sorted[a] = (float) score[a];
       order[a] = a;
     }
-  median = al_filter_percentile (sorted, n_angles, 0.5);
-  for (guint a = 0; a < n_angles; a++)
-    sorted[a] = (float) fabs (score[a] - median);
-  sigma = AL_HC_MAD_TO_SIGMA * al_filter_percentile (sorted, n_angles, 0.5);
+  profile_noise (score, n_angles, angle_deg, 0, separation_deg, &median, &sigma);
   if (!(sigma > 0) || !(median > 0))
     return 0;
   g_qsort_with_data (order, n_angles, sizeof (guint), compare_desc, score);
@@ -252,7 +285,8 @@ find_grains (const Spectrum *s,
       double curv = prev - 2 * score[a] + next, shift, theta;
       gboolean apart = TRUE;
 
-      if ((score[a] - median) / sigma < AL_HC_MIN_PEAK_SIGMAS)
+      if ((score[a] - median) / sigma
+          < (n == 0 ? AL_HC_MIN_PEAK_SIGMAS : AL_HC_MIN_EXTRA_PEAK_SIGMAS))
         break;
       if (score[a] < prev || score[a] < next)
         continue;
@@ -270,6 +304,9 @@ find_grains (const Spectrum *s,
       radius[n] = best_r[a];
       snr[n] = score[a] / median - 1.0;
       n++;
+      /* Further grains are measured against the profile away from the
+       * grains found: their peaks' flanks would inflate the spread. */
+      profile_noise (score, n_angles, angle_deg, n, separation_deg, &median, &sigma);
     }
   return n;
 }
@@ -566,6 +603,7 @@ grain_sites (const Demod *d,
               continue;
             c.site.se_px = sqrt (2.0 / 3.0) / (2.0 * G_PI * g_norm * snr);
             c.site.grain = grain;
+            c.site.sublattice = (guint) s - 1;
             c.signal = signal;
             g_array_append_val (out, c);
           }

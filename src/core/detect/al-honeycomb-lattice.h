@@ -20,7 +20,13 @@ typedef struct
   double y;
   double se_px;    /* standard error of the position along x and along y, px */
   guint  grain;    /* index into AlHoneycombLattice.angle_deg */
+  guint  sublattice;  /* 0 or 1: which of the grain's two sites (in hBN,
+                       * one holds B, the other N) */
 } AlHoneycombSite;
+
+/* One small number per grain and sublattice (grain < AL_HONEYCOMB_MAX_GRAINS). */
+#define AL_HONEYCOMB_LABEL(grain, sublattice) ((gint8) (2 * (grain) + (sublattice)))
+#define AL_HONEYCOMB_N_LABELS (2 * AL_HONEYCOMB_MAX_GRAINS)
 
 typedef struct
 {

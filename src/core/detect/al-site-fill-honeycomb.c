@@ -54,6 +54,7 @@ typedef struct
   double y;
   double se_pos;
   int    held;      /* index of the column holding the site, or -1 */
+  gint8  label;     /* AL_HONEYCOMB_LABEL of its grain and sublattice */
   double amp;
   double se_amp;
 } Site;
@@ -124,7 +125,7 @@ lattice_sites (const float            *flat,
   for (guint k = 0; k < lattice.sites->len; k++)
     {
       const AlHoneycombSite *h = &g_array_index (lattice.sites, AlHoneycombSite, k);
-      Site s = { h->x, h->y, h->se_px, -1, 0, 0 };
+      Site s = { h->x, h->y, h->se_px, -1, AL_HONEYCOMB_LABEL (h->grain, h->sublattice), 0, 0 };
       al_column_grid_foreach (&grid, (AlColumnFit *) fits->data, s.x, s.y,
                               AL_HC_FILL_HELD_FRACTION * nn, nearest_column, &s.held);
       g_array_append_val (sites, s);
@@ -321,6 +322,24 @@ column_log_ratio (double amp,
          + 0.5 * amp * amp / ve + 0.5 * log (ve);
 }
 
+/* Sizes `labels` to the columns and marks each found column with the
+ * site it holds. */
+static void
+label_found (GArray *labels,
+             GArray *sites,
+             guint   n_columns)
+{
+  g_array_set_size (labels, n_columns);
+  for (guint i = 0; i < n_columns; i++)
+    g_array_index (labels, gint8, i) = -1;
+  for (guint k = 0; k < sites->len; k++)
+    {
+      const Site *site = &g_array_index (sites, Site, k);
+      if (site->held >= 0 && g_array_index (labels, gint8, site->held) < 0)
+        g_array_index (labels, gint8, site->held) = site->label;
+    }
+}
+
 guint
 al_site_fill_honeycomb (const float            *frame,
                         const float            *background,
@@ -328,7 +347,8 @@ al_site_fill_honeycomb (const float            *frame,
                         guint                   height,
                         GArray                 *fits,
                         const AlSiteFillParams *params,
-                        double                 *lattice_width_px)
+                        double                 *lattice_width_px,
+                        GArray                 *labels)
 {
   gsize n_px = (gsize) width * height;
   double s = params->width_px, nn = params->neighbour_px, ref = 0.0, w;
@@ -346,6 +366,8 @@ al_site_fill_honeycomb (const float            *frame,
   for (gsize i = 0; i < n_px; i++)
     resid[i] = frame[i] - background[i];
   sites = lattice_sites (resid, width, height, fits, params);
+  if (labels != NULL)
+    label_found (labels, sites, n_found);
   if (sites->len == 0)
     return 0;
   w = lattice_width (resid, width, height, sites, nn);
@@ -407,6 +429,8 @@ al_site_fill_honeycomb (const float            *frame,
       c.se_x = c.se_y = site->se_pos;
       c.ok = TRUE;
       g_array_append_val (fits, c);
+      if (labels != NULL)
+        g_array_append_val (labels, site->label);
       added++;
     }
   return added;

@@ -19,14 +19,18 @@ G_BEGIN_DECLS
  * are the standard error of its site's position (the lattice's, not a
  * fit's). `lattice_width_px` gets the columns' sigma measured on the mean
  * profile of all sites (0: not measured), which the new columns have and
- * the test used instead of params->width_px. */
+ * the test used instead of params->width_px. `labels`, when not NULL,
+ * gets one gint8 per column of `fits` on return: the
+ * AL_HONEYCOMB_LABEL of the site it holds, or -1 for a column on no
+ * site (a defect's, a boundary's). */
 guint al_site_fill_honeycomb        (const float            *frame,
                                      const float            *background,
                                      guint                   width,
                                      guint                   height,
                                      GArray                 *fits,
                                      const AlSiteFillParams *params,
-                                     double                 *lattice_width_px);
+                                     double                 *lattice_width_px,
+                                     GArray                 *labels);
 /* After the columns placed on sites were fitted: each position becomes the
  * inverse-variance mean of the fit and the site (the fit alone when it
  * failed: the site). `placed` are the columns as al_site_fill_honeycomb

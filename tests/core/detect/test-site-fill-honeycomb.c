@@ -71,7 +71,7 @@ test_fill_synthetic (void)
                         rand);
   al_filter_background (image, background, SIDE, SIDE, A_PX / sqrt (3.0));
   al_site_fill_params_init (&params, SIGMA, A_PX / sqrt (3.0));
-  al_site_fill_honeycomb (image, background, SIDE, SIDE, fits, &params, &width);
+  al_site_fill_honeycomb (image, background, SIDE, SIDE, fits, &params, &width, NULL);
   g_test_message ("width on the lattice %g px (true %g)", width, SIGMA);
   g_assert_cmpfloat (fabs (width / SIGMA - 1.0), <, 0.05);
 
