@@ -26,7 +26,6 @@ typedef gboolean (*AlFrameReadFunc) (AlFrameSource *source,
 typedef enum
 {
   AL_RAW_SAMPLES,   /* one number of `type` per pixel */
-  AL_RAW_FLOAT16,   /* IEEE half floats (MRC mode 12) */
   AL_RAW_BINARY,    /* one byte per pixel, 0 or not */
   AL_RAW_BGRX,      /* four bytes per pixel: B, G, R, unused; shown as luma */
 } AlRawKind;
@@ -90,5 +89,28 @@ void           al_frame_source_set_image  (AlFrameSource *source,
  * source. */
 AlImage       *al_frame_source_load_all   (AlFrameSource *source,
                                            GError       **error);
+
+/* A reader's own open step, once source->data is set. */
+typedef gboolean (*AlSourceOpenFunc) (AlFrameSource *source,
+                                      GError       **error);
+/* A *_load_bytes() entry point: `data` opened by `open_source` and every
+ * frame loaded. */
+AlImage       *al_frame_source_load_bytes (const guint8    *data,
+                                           gsize            size,
+                                           const char      *name,
+                                           AlSourceOpenFunc open_source,
+                                           GError         **error);
+
+/* Decodes a whole file into an AlImage from its bytes (PNG, JPEG). */
+typedef AlImage *(*AlBytesLoadFunc) (const guint8 *data,
+                                     gsize         size,
+                                     const char   *name,
+                                     GError      **error);
+/* A reader's open for such a file: maps `path`, decodes it with `load`
+ * and serves its one frame (al_frame_source_set_image()). */
+gboolean       al_frame_source_open_decoded (AlFrameSource  *source,
+                                             const char     *path,
+                                             AlBytesLoadFunc load,
+                                             GError        **error);
 
 G_END_DECLS

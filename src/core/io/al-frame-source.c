@@ -7,16 +7,15 @@
 
 #include <string.h>
 
-#include "al-half.h"
-
 /* A frame's mapped pages are given back every this many bytes, so that
  * reading a frame holds little of the file beside its floats. */
 #define AL_RAW_RELEASE_BYTES (4u << 20)
 
-/* Rec. 601 luma weights: how bright an RGB pixel looks. */
-#define AL_LUMA_R 0.299f
-#define AL_LUMA_G 0.587f
-#define AL_LUMA_B 0.114f
+/* Rec. 601 luma weights for the B, G, R bytes of a BGRX pixel (DM's RGB
+ * images): how bright it looks. */
+#define AL_BGRX_LUMA_B 0.114f
+#define AL_BGRX_LUMA_G 0.587f
+#define AL_BGRX_LUMA_R 0.299f
 
 AlFrameSource *
 al_frame_source_new (const char *name)
@@ -169,7 +168,6 @@ raw_sample_bytes (const AlRawFrames *raw)
   switch (raw->kind)
     {
     case AL_RAW_SAMPLES: return (guint) al_sample_type_size (raw->type);
-    case AL_RAW_FLOAT16: return 2;
     case AL_RAW_BINARY: return 1;
     case AL_RAW_BGRX: return 4;
     default: g_assert_not_reached ();
@@ -187,18 +185,15 @@ convert_run (const AlRawFrames *raw,
     case AL_RAW_SAMPLES:
       al_io_convert_samples (src, raw->type, raw->little_endian, n, dst);
       break;
-    case AL_RAW_FLOAT16:
-      for (gsize i = 0; i < n; i++)
-        dst[i] = al_half_to_float (raw->little_endian ? (guint16) (src[2 * i] | src[2 * i + 1] << 8)
-                                                      : (guint16) (src[2 * i] << 8 | src[2 * i + 1]));
-      break;
     case AL_RAW_BINARY:
       for (gsize i = 0; i < n; i++)
         dst[i] = src[i] != 0;
       break;
     case AL_RAW_BGRX:
-      for (gsize i = 0; i < n; i++, src += 4)
-        dst[i] = AL_LUMA_B * src[0] + AL_LUMA_G * src[1] + AL_LUMA_R * src[2];
+      memset (dst, 0, n * sizeof *dst);
+      al_io_accumulate_samples (src, AL_SAMPLE_UINT8, n, 4, AL_BGRX_LUMA_B, dst);
+      al_io_accumulate_samples (src + 1, AL_SAMPLE_UINT8, n, 4, AL_BGRX_LUMA_G, dst);
+      al_io_accumulate_samples (src + 2, AL_SAMPLE_UINT8, n, 4, AL_BGRX_LUMA_R, dst);
       break;
     default:
       g_assert_not_reached ();
@@ -339,4 +334,43 @@ al_frame_source_load_all (AlFrameSource *source,
 
   al_frame_source_free (source);
   return image;
+}
+
+AlImage *
+al_frame_source_load_bytes (const guint8    *data,
+                            gsize            size,
+                            const char      *name,
+                            AlSourceOpenFunc open_source,
+                            GError         **error)
+{
+  AlFrameSource *source;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+  source = al_frame_source_new (name);
+  al_frame_source_set_bytes (source, data, size);
+  if (!open_source (source, error))
+    {
+      al_frame_source_free (source);
+      return NULL;
+    }
+  return al_frame_source_load_all (source, error);
+}
+
+gboolean
+al_frame_source_open_decoded (AlFrameSource  *source,
+                              const char     *path,
+                              AlBytesLoadFunc load,
+                              GError        **error)
+{
+  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
+  AlImage *image;
+
+  if (mapped == NULL)
+    return FALSE;
+  image = load ((const guint8 *) g_mapped_file_get_contents (mapped),
+                g_mapped_file_get_length (mapped), source->name, error);
+  if (image == NULL)
+    return FALSE;
+  al_frame_source_set_image (source, image);
+  return TRUE;
 }

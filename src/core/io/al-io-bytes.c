@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "al-half.h"
 #include "al-io-release.h"
 #include "al-io.h"
 
@@ -20,6 +21,7 @@ al_sample_type_size (AlSampleType type)
       return 1;
     case AL_SAMPLE_INT16:
     case AL_SAMPLE_UINT16:
+    case AL_SAMPLE_FLOAT16:
       return 2;
     case AL_SAMPLE_INT32:
     case AL_SAMPLE_UINT32:
@@ -39,6 +41,7 @@ al_sample_type_name (AlSampleType type)
 {
   static const char *const names[] = {
     "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64",
+    "float16",
   };
 
   g_return_val_if_fail ((guint) type < G_N_ELEMENTS (names), "unknown");
@@ -141,10 +144,65 @@ al_io_convert_samples (const guint8 *src,
             dst[i] = (float) d;
             break;
           }
+        case AL_SAMPLE_FLOAT16: dst[i] = al_half_to_float ((guint16) v); break;
         default:
           g_assert_not_reached ();
         }
     }
+}
+
+#define ACCUMULATE(type, to_float)                                    \
+  do                                                                  \
+    {                                                                 \
+      const type *s = (const type *) src;                             \
+      for (gsize i = 0; i < n; i++)                                   \
+        dst[i] += weight * to_float (s[i * stride]);                  \
+    }                                                                 \
+  while (0)
+#define AS_FLOAT(x) ((float) (x))
+
+void
+al_io_accumulate_samples (const guint8 *src,
+                          AlSampleType  type,
+                          gsize         n,
+                          gsize         stride,
+                          float         weight,
+                          float        *dst)
+{
+  switch (type)
+    {
+    case AL_SAMPLE_UINT8: ACCUMULATE (guint8, AS_FLOAT); break;
+    case AL_SAMPLE_INT8: ACCUMULATE (gint8, AS_FLOAT); break;
+    case AL_SAMPLE_UINT16: ACCUMULATE (guint16, AS_FLOAT); break;
+    case AL_SAMPLE_INT16: ACCUMULATE (gint16, AS_FLOAT); break;
+    case AL_SAMPLE_UINT32: ACCUMULATE (guint32, AS_FLOAT); break;
+    case AL_SAMPLE_INT32: ACCUMULATE (gint32, AS_FLOAT); break;
+    case AL_SAMPLE_UINT64: ACCUMULATE (guint64, AS_FLOAT); break;
+    case AL_SAMPLE_INT64: ACCUMULATE (gint64, AS_FLOAT); break;
+    case AL_SAMPLE_FLOAT32: ACCUMULATE (float, AS_FLOAT); break;
+    case AL_SAMPLE_FLOAT64: ACCUMULATE (double, AS_FLOAT); break;
+    case AL_SAMPLE_FLOAT16: ACCUMULATE (guint16, al_half_to_float); break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+al_io_pixels_to_float (const guint8 *src,
+                       AlSampleType  type,
+                       gsize         n,
+                       guint         channels,
+                       float        *dst)
+{
+  static const float luma[3] = { AL_LUMA_R, AL_LUMA_G, AL_LUMA_B };
+  gsize size = al_sample_type_size (type);
+
+  memset (dst, 0, n * sizeof *dst);
+  if (channels < 3)
+    al_io_accumulate_samples (src, type, n, channels, 1.0f, dst);
+  else
+    for (guint c = 0; c < 3; c++)
+      al_io_accumulate_samples (src + c * size, type, n, channels, luma[c], dst);
 }
 
 GMappedFile *

@@ -1,6 +1,8 @@
 /* al-io-bytes.h: helpers the binary readers (DM, SER, EMD) share: a file's
  * bytes mapped read-only, bounds-checked little/big-endian reads, and the
- * conversion of stored sample types to AlImage's float32.
+ * one conversion of sample types to AlImage's float32 that every reader
+ * uses (stored bytes of either order, or decoded rows of grey, colour or
+ * separate planes).
  *
  * Every read takes an offset and checks it against the buffer's size, so a
  * reader that trusts an offset from a hostile file gets FALSE, never a read
@@ -26,7 +28,14 @@ typedef enum
   AL_SAMPLE_UINT64,
   AL_SAMPLE_FLOAT32,
   AL_SAMPLE_FLOAT64,
+  AL_SAMPLE_FLOAT16,   /* IEEE binary16 (TIFF, MRC mode 12) */
 } AlSampleType;
+
+/* Rec. 709 luma weights for linear R, G, B (ITU-R BT.709-6, item 3.2):
+ * how a colour pixel becomes one intensity. */
+#define AL_LUMA_R 0.2126f
+#define AL_LUMA_G 0.7152f
+#define AL_LUMA_B 0.0722f
 
 gsize       al_sample_type_size (AlSampleType type);
 const char *al_sample_type_name (AlSampleType type);
@@ -37,6 +46,25 @@ void        al_io_convert_samples (const guint8 *src,
                                    AlSampleType  type,
                                    gboolean      little_endian,
                                    gsize         n,
+                                   float        *dst);
+
+/* dst[i] += weight × sample i, for n samples in native byte order that lie
+ * `stride` samples apart from `src` (aligned for their type, as decoders'
+ * row buffers are): one channel of interleaved pixels, or one plane. */
+void        al_io_accumulate_samples (const guint8 *src,
+                                      AlSampleType  type,
+                                      gsize         n,
+                                      gsize         stride,
+                                      float         weight,
+                                      float        *dst);
+
+/* n pixels of `channels` interleaved samples (native order, aligned) to
+ * floats: grey (fewer than three channels) as its first sample, colour as
+ * the Rec. 709 luma of the first three (R, G, B). */
+void        al_io_pixels_to_float (const guint8 *src,
+                                   AlSampleType  type,
+                                   gsize         n,
+                                   guint         channels,
                                    float        *dst);
 
 /* Bounds-checked reads at `offset` of a buffer of `size` bytes. */

@@ -17,9 +17,6 @@
 
 #include "al-frame-source-private.h"
 
-#define AL_LUMA_R 0.2126f
-#define AL_LUMA_G 0.7152f
-#define AL_LUMA_B 0.0722f
 /* Comments (COM markers) kept, in bytes. */
 #define AL_JPEG_MAX_COMMENT 0xffff
 
@@ -158,11 +155,7 @@ decode (JpegRead   *r,
 
       if (jpeg_read_scanlines (cinfo, rows, 1) != 1)
         break;
-      for (guint x = 0; x < cinfo->output_width; x++)
-        {
-          const JSAMPLE *s = r->row + (gsize) x * channels;
-          dst[x] = channels >= 3 ? AL_LUMA_R * s[0] + AL_LUMA_G * s[1] + AL_LUMA_B * s[2] : s[0];
-        }
+      al_io_pixels_to_float (r->row, AL_SAMPLE_UINT8, cinfo->output_width, channels, dst);
     }
   jpeg_finish_decompress (cinfo);
   return TRUE;
@@ -212,20 +205,10 @@ al_jpeg_load_bytes (const guint8 *data,
 /* One frame, decoded whole at open. */
 static gboolean
 jpeg_open (AlFrameSource *source,
-          const char    *path,
-          GError       **error)
+           const char    *path,
+           GError       **error)
 {
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-  AlImage *image;
-
-  if (mapped == NULL)
-    return FALSE;
-  image = al_jpeg_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                     g_mapped_file_get_length (mapped), source->name, error);
-  if (image == NULL)
-    return FALSE;
-  al_frame_source_set_image (source, image);
-  return TRUE;
+  return al_frame_source_open_decoded (source, path, al_jpeg_load_bytes, error);
 }
 
 const AlImageReader al_jpeg_reader = {

@@ -221,7 +221,7 @@ sample_type (const MrcHeader *h,
     case MODE_INT16: *type = AL_SAMPLE_INT16; *dtype = "int16"; return TRUE;
     case MODE_FLOAT32: *type = AL_SAMPLE_FLOAT32; *dtype = "float32"; return TRUE;
     case MODE_UINT16: *type = AL_SAMPLE_UINT16; *dtype = "uint16"; return TRUE;
-    case MODE_FLOAT16: *type = AL_SAMPLE_UINT16; *dtype = "float16"; return TRUE;
+    case MODE_FLOAT16: *type = AL_SAMPLE_FLOAT16; *dtype = "float16"; return TRUE;
     case MODE_COMPLEX_INT16:
     case MODE_COMPLEX_FLOAT32:
       g_set_error (error, AL_IO_ERROR, AL_IO_ERROR_NOT_AN_IMAGE,
@@ -338,7 +338,7 @@ open_source (AlFrameSource *source,
   set_calibration (info, &h);
   set_metadata (info, &h);
 
-  raw.kind = h.mode == MODE_FLOAT16 ? AL_RAW_FLOAT16 : AL_RAW_SAMPLES;
+  raw.kind = AL_RAW_SAMPLES;
   raw.type = type;
   raw.little_endian = h.le;
   raw.first_offset = data_at;
@@ -353,15 +353,7 @@ al_mrc_load_bytes (const guint8 *data,
                    const char   *name,
                    GError      **error)
 {
-  AlFrameSource *source = al_frame_source_new (name);
-
-  al_frame_source_set_bytes (source, data, size);
-  if (!open_source (source, error))
-    {
-      al_frame_source_free (source);
-      return NULL;
-    }
-  return al_frame_source_load_all (source, error);
+  return al_frame_source_load_bytes (data, size, name, open_source, error);
 }
 
 static gboolean

@@ -21,9 +21,6 @@
 /* Text chunks, ICC profiles and other ancillary chunks stay below this. */
 #define AL_PNG_MAX_CHUNK_BYTES (8u << 20)
 
-#define AL_LUMA_R 0.2126f
-#define AL_LUMA_G 0.7152f
-#define AL_LUMA_B 0.0722f
 
 /* Everything a failed read must free, outside the setjmp frame so its
  * values survive the longjmp. */
@@ -85,25 +82,6 @@ png_sniff (const guint8 *head,
   return n_head >= AL_PNG_SIGNATURE_BYTES && png_sig_cmp (head, 0, AL_PNG_SIGNATURE_BYTES) == 0;
 }
 
-/* Row of `width` pixels of `channels` samples (8 or 16 bits, native order)
- * into floats: grey as is, colour as luminance. */
-static void
-convert_row (const guint8 *row,
-             guint         width,
-             guint         channels,
-             guint         bits,
-             float        *dst)
-{
-  for (guint x = 0; x < width; x++)
-    {
-      float s[3];
-      for (guint c = 0; c < MIN (channels, 3); c++)
-        s[c] = bits == 16 ? ((const guint16 *) row)[(gsize) x * channels + c]
-                          : row[(gsize) x * channels + c];
-      dst[x] = channels >= 3 ? AL_LUMA_R * s[0] + AL_LUMA_G * s[1] + AL_LUMA_B * s[2] : s[0];
-    }
-}
-
 static void
 read_text (PngRead *r)
 {
@@ -129,6 +107,7 @@ decode (PngRead    *r,
   png_uint_32 width, height;
   int bits, colour, interlace;
   guint channels, n_passes;
+  AlSampleType type;
   gsize row_bytes;
   guint64 claimed;
 
@@ -157,6 +136,8 @@ decode (PngRead    *r,
   n_passes = png_set_interlace_handling (r->png);
   png_read_update_info (r->png, r->info);
   channels = png_get_channels (r->png, r->info);
+  /* Samples of fewer bits were expanded to 8 above. */
+  type = bits == 16 ? AL_SAMPLE_UINT16 : AL_SAMPLE_UINT8;
   row_bytes = png_get_rowbytes (r->png, r->info);
 
   r->image = al_io_image_new (width, height, 1, error);
@@ -172,7 +153,8 @@ decode (PngRead    *r,
       for (guint y = 0; y < height; y++)
         {
           png_read_row (r->png, r->row, NULL);
-          convert_row (r->row, width, channels, bits, al_image_frame (r->image, 0) + (gsize) y * width);
+          al_io_pixels_to_float (r->row, type, width, channels,
+                                 al_image_frame (r->image, 0) + (gsize) y * width);
         }
     }
   else
@@ -186,8 +168,8 @@ decode (PngRead    *r,
         r->pointers[y] = r->rows + (gsize) y * row_bytes;
       png_read_image (r->png, r->pointers);
       for (guint y = 0; y < height; y++)
-        convert_row (r->pointers[y], width, channels, bits,
-                     al_image_frame (r->image, 0) + (gsize) y * width);
+        al_io_pixels_to_float (r->pointers[y], type, width, channels,
+                               al_image_frame (r->image, 0) + (gsize) y * width);
     }
   png_read_end (r->png, r->info);
   read_text (r);
@@ -237,20 +219,10 @@ al_png_load_bytes (const guint8 *data,
 /* One frame, decoded whole at open. */
 static gboolean
 png_open (AlFrameSource *source,
-         const char    *path,
-         GError       **error)
+          const char    *path,
+          GError       **error)
 {
-  g_autoptr (GMappedFile) mapped = al_io_map_file (path, error);
-  AlImage *image;
-
-  if (mapped == NULL)
-    return FALSE;
-  image = al_png_load_bytes ((const guint8 *) g_mapped_file_get_contents (mapped),
-                    g_mapped_file_get_length (mapped), source->name, error);
-  if (image == NULL)
-    return FALSE;
-  al_frame_source_set_image (source, image);
-  return TRUE;
+  return al_frame_source_open_decoded (source, path, al_png_load_bytes, error);
 }
 
 const AlImageReader al_png_reader = {

@@ -334,15 +334,7 @@ al_ser_load_bytes (const guint8 *data,
                    const char   *name,
                    GError      **error)
 {
-  AlFrameSource *source = al_frame_source_new (name);
-
-  al_frame_source_set_bytes (source, data, size);
-  if (!open_source (source, error))
-    {
-      al_frame_source_free (source);
-      return NULL;
-    }
-  return al_frame_source_load_all (source, error);
+  return al_frame_source_load_bytes (data, size, name, open_source, error);
 }
 
 /* TIA names a series NAME_1.ser, NAME_2.ser, ... beside NAME.emi. */

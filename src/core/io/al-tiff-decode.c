@@ -9,15 +9,11 @@
  */
 #include "al-tiff-private.h"
 
-#include "al-half.h"
+#include "al-io-bytes.h"
 #include "al-io-release.h"
 
 #include <string.h>
 
-/* Rec. 709 luma weights for linear R, G, B. */
-#define AL_LUMA_R 0.2126f
-#define AL_LUMA_G 0.7152f
-#define AL_LUMA_B 0.0722f
 /* One decoded strip or tile may take at most this many bytes. */
 #define AL_TIFF_MAX_CHUNK_BYTES (G_GUINT64_CONSTANT (1) << 30)
 /* Rows converted through libtiff's RGBA renderer at a time, in bytes. */
@@ -25,71 +21,56 @@
 /* Decoded bytes between two releases of the mapped file's pages. */
 #define AL_TIFF_RELEASE_BYTES (32u << 20)
 
-typedef enum
-{
-  KIND_U8, KIND_I8, KIND_U16, KIND_I16, KIND_U32, KIND_I32,
-  KIND_U64, KIND_I64, KIND_F16, KIND_F32, KIND_F64, KIND_NONE,
-} SampleKind;
-
-static const char *const kind_names[] = {
-  "uint8", "int8", "uint16", "int16", "uint32", "int32",
-  "uint64", "int64", "float16", "float32", "float64",
-};
-
 /* The channels that make the frame and their weights. */
 typedef struct
 {
-  SampleKind kind;
-  guint      bytes;        /* per sample */
-  guint      n_channels;
-  float      weights[3];
+  AlSampleType type;
+  guint        bytes;        /* per sample */
+  guint        n_channels;
+  float        weights[3];
 } Layout;
 
-static SampleKind
-sample_kind (const AlTiffPage *page)
+/* The page's sample type; FALSE for one the direct path does not read. */
+static gboolean
+sample_type (const AlTiffPage *page,
+             AlSampleType     *type)
 {
+  static const AlSampleType uints[] = { AL_SAMPLE_UINT8, AL_SAMPLE_UINT16, AL_SAMPLE_UINT32,
+                                        AL_SAMPLE_UINT64 };
+  static const AlSampleType ints[] = { AL_SAMPLE_INT8, AL_SAMPLE_INT16, AL_SAMPLE_INT32,
+                                       AL_SAMPLE_INT64 };
+  /* By bits: 8, 16, 32, 64 for integers; 16, 32, 64 for floats. */
+  int log_bytes = page->bits == 8 ? 0 : page->bits == 16 ? 1 : page->bits == 32 ? 2
+                : page->bits == 64 ? 3 : -1;
+
+  if (log_bytes < 0)
+    return FALSE;
   switch (page->format)
     {
     case SAMPLEFORMAT_UINT:
     case SAMPLEFORMAT_VOID:
-      switch (page->bits)
-        {
-        case 8: return KIND_U8;
-        case 16: return KIND_U16;
-        case 32: return KIND_U32;
-        case 64: return KIND_U64;
-        default: return KIND_NONE;
-        }
+      *type = uints[log_bytes];
+      return TRUE;
     case SAMPLEFORMAT_INT:
-      switch (page->bits)
-        {
-        case 8: return KIND_I8;
-        case 16: return KIND_I16;
-        case 32: return KIND_I32;
-        case 64: return KIND_I64;
-        default: return KIND_NONE;
-        }
+      *type = ints[log_bytes];
+      return TRUE;
     case SAMPLEFORMAT_IEEEFP:
-      switch (page->bits)
-        {
-        case 16: return KIND_F16;
-        case 32: return KIND_F32;
-        case 64: return KIND_F64;
-        default: return KIND_NONE;
-        }
+      *type = log_bytes == 1 ? AL_SAMPLE_FLOAT16 : log_bytes == 2 ? AL_SAMPLE_FLOAT32
+            : AL_SAMPLE_FLOAT64;
+      return log_bytes > 0;
     default:
-      return KIND_NONE;
+      return FALSE;
     }
 }
 
 const char *
 al_tiff_page_dtype (const AlTiffPage *page)
 {
-  SampleKind kind = sample_kind (page);
+  AlSampleType type;
 
-  if (kind == KIND_NONE)
+  if (!sample_type (page, &type))
     return page->bits <= 8 ? "uint8" : "uint16";   /* rendered through RGBA */
-  return kind_names[kind];
+  return al_sample_type_name (type);
 }
 
 /* The direct path takes grey and RGB; FALSE means the RGBA renderer. */
@@ -97,9 +78,8 @@ static gboolean
 direct_layout (const AlTiffPage *page,
                Layout           *layout)
 {
-  layout->kind = sample_kind (page);
   layout->bytes = page->bits / 8;
-  if (layout->kind == KIND_NONE)
+  if (!sample_type (page, &layout->type))
     return FALSE;
   if (page->photometric == PHOTOMETRIC_MINISBLACK || page->photometric == PHOTOMETRIC_MINISWHITE)
     {
@@ -118,51 +98,6 @@ direct_layout (const AlTiffPage *page,
       return TRUE;
     }
   return FALSE;
-}
-
-#define ACCUMULATE(type)                                              \
-  do                                                                  \
-    {                                                                 \
-      const type *s = (const type *) src;                             \
-      for (guint i = 0; i < n; i++)                                   \
-        dst[i] += weight * (float) s[(gsize) i * stride];             \
-    }                                                                 \
-  while (0)
-
-/* dst[i] += weight × sample i of a row whose samples are `stride` apart.
- * `src` is aligned for its type: libtiff's buffers are, and channel and
- * row offsets are multiples of the sample size. */
-static void
-accumulate_row (const guint8 *src,
-                SampleKind    kind,
-                guint         n,
-                guint         stride,
-                float         weight,
-                float        *dst)
-{
-  switch (kind)
-    {
-    case KIND_U8: ACCUMULATE (guint8); break;
-    case KIND_I8: ACCUMULATE (gint8); break;
-    case KIND_U16: ACCUMULATE (guint16); break;
-    case KIND_I16: ACCUMULATE (gint16); break;
-    case KIND_U32: ACCUMULATE (guint32); break;
-    case KIND_I32: ACCUMULATE (gint32); break;
-    case KIND_U64: ACCUMULATE (guint64); break;
-    case KIND_I64: ACCUMULATE (gint64); break;
-    case KIND_F32: ACCUMULATE (float); break;
-    case KIND_F64: ACCUMULATE (double); break;
-    case KIND_F16:
-      {
-        const guint16 *s = (const guint16 *) src;
-        for (guint i = 0; i < n; i++)
-          dst[i] += weight * al_half_to_float (s[(gsize) i * stride]);
-      }
-      break;
-    case KIND_NONE:
-    default:
-      g_assert_not_reached ();
-    }
 }
 
 static void
@@ -242,11 +177,11 @@ accumulate_rows (const guint8     *chunk,
       float *out = dst + (gsize) r * page->width;
 
       if (plane >= 0)
-        accumulate_row (row, layout->kind, width, 1, layout->weights[plane], out);
+        al_io_accumulate_samples (row, layout->type, width, 1, layout->weights[plane], out);
       else
         for (guint c = 0; c < layout->n_channels; c++)
-          accumulate_row (row + (gsize) c * layout->bytes, layout->kind, width, page->samples,
-                          layout->weights[c], out);
+          al_io_accumulate_samples (row + (gsize) c * layout->bytes, layout->type, width,
+                                    page->samples, layout->weights[c], out);
     }
 }
 
@@ -429,7 +364,8 @@ invert_min_is_white (const AlTiffPage *page,
   double top;
   gsize n = (gsize) page->width * page->height;
 
-  if (layout->kind != KIND_U8 && layout->kind != KIND_U16 && layout->kind != KIND_U32)
+  if (layout->type != AL_SAMPLE_UINT8 && layout->type != AL_SAMPLE_UINT16
+      && layout->type != AL_SAMPLE_UINT32)
     return;
   top = (double) ((G_GUINT64_CONSTANT (1) << page->bits) - 1);
   for (gsize i = 0; i < n; i++)

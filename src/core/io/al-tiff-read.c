@@ -408,17 +408,7 @@ al_tiff_load_bytes (const guint8 *data,
                     const char   *name,
                     GError      **error)
 {
-  AlFrameSource *source;
-
-  g_return_val_if_fail (data != NULL || size == 0, NULL);
-  source = al_frame_source_new (name);
-  al_frame_source_set_bytes (source, data, size);
-  if (!open_source (source, error))
-    {
-      al_frame_source_free (source);
-      return NULL;
-    }
-  return al_frame_source_load_all (source, error);
+  return al_frame_source_load_bytes (data, size, name, open_source, error);
 }
 
 /* The file is mapped, not read: pages are fetched as libtiff touches them,
