@@ -38,6 +38,11 @@ void     al_pipeline_network_clear (NetworkPath            *net);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetworkPath, al_pipeline_network_clear)
 
+/* Detection of one frame (al-pipeline-detect.c). `denoised` (NULL: not
+ * wanted) receives the denoised frame the columns were found on, or NULL;
+ * `denoise_snr` (NULL: not wanted) the signal-to-noise ratio measured, 0
+ * when the denoiser did not run; `map` (NULL: not wanted) the detection
+ * map of the last detection. */
 AlAtoms *al_pipeline_detect_frame (AlAnalysis             *analysis,
                                    const float            *frame,
                                    guint                   width,
@@ -85,11 +90,5 @@ gboolean al_pipeline_run_frames   (AlAnalysis             *analysis,
                                    AlProgress             *progress,
                                    GCancellable           *cancellable,
                                    GError                **error);
-
-/* al_pipeline_detect_frame's `denoised` (NULL: not wanted) receives the
- * denoised frame the columns were found on, or NULL; `denoise_snr` (NULL:
- * not wanted) the signal-to-noise ratio measured, 0 when the denoiser did
- * not run; `map` (NULL: not wanted) the detection map of the last
- * detection. */
 
 G_END_DECLS

@@ -12,6 +12,23 @@
 AlApplication *fx_app;
 
 void
+fx_init (int    *argc,
+         char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  fx_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+}
+
+int
+fx_run (void)
+{
+  int status = g_test_run ();
+
+  g_object_unref (fx_app);
+  return status;
+}
+
+void
 fx_setup (Fixture       *fx,
           gconstpointer  data)
 {

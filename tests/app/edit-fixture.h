@@ -7,7 +7,7 @@
 
 #define SIM_SIDE 256
 
-/* The process's one application (set by each test's main). */
+/* The process's one application (fx_init). */
 extern AlApplication *fx_app;
 
 typedef struct
@@ -25,6 +25,10 @@ typedef struct
   GError  *error;
 } SaveWait;
 
+/* A test program's start (GTK, the application) and its run. */
+void           fx_init        (int           *argc,
+                               char        ***argv);
+int            fx_run         (void);
 /* data: the image side (GUINT_TO_POINTER), or NULL for SIM_SIDE. */
 void           fx_setup       (Fixture       *fx,
                                gconstpointer  data);

@@ -163,13 +163,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  fx_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+  fx_init (&argc, &argv);
   g_test_add ("/app/edit/save-reopen", Fixture, NULL, fx_setup, test_save_reopen, fx_teardown);
   g_test_add ("/app/edit/export", Fixture, NULL, fx_setup, test_export, fx_teardown);
-  status = g_test_run ();
-  g_object_unref (fx_app);
-  return status;
+  return fx_run ();
 }

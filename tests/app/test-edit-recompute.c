@@ -174,15 +174,10 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  fx_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+  fx_init (&argc, &argv);
   g_test_add ("/app/edit/edits-during-recompute", Fixture, NULL, fx_setup, test_edits_during_recompute,
               fx_teardown);
   g_test_add ("/app/edit/local-recompute", Fixture, GUINT_TO_POINTER (LOCAL_SIDE), fx_setup, test_local_recompute,
               fx_teardown);
-  status = g_test_run ();
-  g_object_unref (fx_app);
-  return status;
+  return fx_run ();
 }

@@ -153,15 +153,10 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  fx_app = al_app_test_register (G_APPLICATION_DEFAULT_FLAGS);
+  fx_init (&argc, &argv);
   g_test_add ("/app/edit/add-undo", Fixture, NULL, fx_setup, test_add_undo, fx_teardown);
   g_test_add ("/app/edit/move-species-delete", Fixture, NULL, fx_setup, test_move_species_delete,
               fx_teardown);
   g_test_add ("/app/edit/box-and-drag", Fixture, NULL, fx_setup, test_box_and_drag, fx_teardown);
-  status = g_test_run ();
-  g_object_unref (fx_app);
-  return status;
+  return fx_run ();
 }

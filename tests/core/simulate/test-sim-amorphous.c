@@ -4,30 +4,13 @@
 #include <math.h>
 
 #include "al-test.h"
+#include "al-test-sim.h"
 #include "simulate/al-simulate.h"
 
 #define SIZE_PX 512u
 #define N_SEEDS 8u
 /* The patches' minimum spacing (al-sim-amorphous.c), in neighbour distances. */
 #define MIN_SPACING_NN 0.6
-
-static AlSimResult *
-simulate (const char *material,
-          const char *defects,
-          guint64     seed)
-{
-  AlSimParams p;
-  g_autoptr (GError) error = NULL;
-  AlSimResult *r;
-
-  al_sim_params_init (&p, al_material_from_name (material));
-  p.width = p.height = SIZE_PX;
-  p.seed = seed;
-  g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material, defects, &error));
-  r = al_simulate_run (&p, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return r;
-}
 
 /* Lattice columns next to a point defect relax after the patch is built
  * (al-sim-point.c), by up to a fifth of the spacing here. */
@@ -105,7 +88,8 @@ test_amorphous_tmd (void)
 
   for (guint64 seed = 1; seed <= N_SEEDS; seed++)
     {
-      g_autoptr (AlSimResult) r = simulate ("mos2", "V_S=0.02,amorphous=1", seed);
+      g_autoptr (AlSimResult) r = al_test_simulate ("mos2", SIZE_PX, 1, "V_S=0.02,amorphous=1",
+                                                      NULL, seed);
       const AlMaterial *m = r->params.material;
       guint n_defects = 0;
 
@@ -124,7 +108,7 @@ test_amorphous_tmd (void)
 static void
 test_amorphous_graphene (void)
 {
-  g_autoptr (AlSimResult) r = simulate ("graphene", "amorphous=1", 3);
+  g_autoptr (AlSimResult) r = al_test_simulate ("graphene", SIZE_PX, 1, "amorphous=1", NULL, 3);
   const AlAtoms *atoms = r->atoms->pdata[0];
   guint n = 0;
 

@@ -5,36 +5,18 @@
 
 #include "al-error.h"
 #include "al-test.h"
+#include "al-test-sim.h"
 #include "export/al-atoms-csv.h"
 #include "io/al-io.h"
 #include "simulate/al-simulate.h"
-
-static AlSimResult *
-simulate (const char *material,
-          guint       size,
-          const char *defects,
-          guint64     seed)
-{
-  AlSimParams p;
-  g_autoptr (GError) error = NULL;
-  AlSimResult *r;
-
-  al_sim_params_init (&p, al_material_from_name (material));
-  p.width = p.height = size;
-  p.seed = seed;
-  g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material, defects, &error));
-  r = al_simulate_run (&p, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return r;
-}
 
 static void
 test_same_seed (void)
 {
   const char *spec = "V_S=0.02,V_S2=0.01,W_Mo=0.01,grain_boundary=1,phase_1T=1,amorphous=1,hole=1";
-  g_autoptr (AlSimResult) a = simulate ("mos2", 256, spec, 42);
-  g_autoptr (AlSimResult) b = simulate ("mos2", 256, spec, 42);
-  g_autoptr (AlSimResult) c = simulate ("mos2", 256, spec, 43);
+  g_autoptr (AlSimResult) a = al_test_simulate ("mos2", 256, 1, spec, NULL, 42);
+  g_autoptr (AlSimResult) b = al_test_simulate ("mos2", 256, 1, spec, NULL, 42);
+  g_autoptr (AlSimResult) c = al_test_simulate ("mos2", 256, 1, spec, NULL, 43);
   gsize n = al_image_frame_samples (a->image);
 
   g_assert_cmpmem (a->image->pixels, n * sizeof (float), b->image->pixels, n * sizeof (float));
@@ -79,8 +61,9 @@ assert_density (const AlSimResult *r,
 static void
 test_density_tmd (void)
 {
-  g_autoptr (AlSimResult) r = simulate ("mos2", 768,
-                                        "V_S=0.02,V_S2=0.01,Mo_S2=0.005,V_Mo=0.01,W_Mo=0.02", 7);
+  g_autoptr (AlSimResult) r = al_test_simulate ("mos2", 768, 1,
+                                                "V_S=0.02,V_S2=0.01,Mo_S2=0.005,V_Mo=0.01,W_Mo=0.02",
+                                                NULL, 7);
   double n = sites_per_sublattice (r);
   AlAtoms *atoms = r->atoms->pdata[0];
   guint n_s = 0, n_w = 0;
@@ -104,7 +87,7 @@ test_density_tmd (void)
 static void
 test_density_high (void)
 {
-  g_autoptr (AlSimResult) r = simulate ("mos2", 512, "V_S=0.1,V_S2=0.03", 5);
+  g_autoptr (AlSimResult) r = al_test_simulate ("mos2", 512, 1, "V_S=0.1,V_S2=0.03", NULL, 5);
   double n = sites_per_sublattice (r);
 
   assert_density (r, AL_DEFECT_V_S, 0.1, n);
@@ -114,8 +97,9 @@ test_density_high (void)
 static void
 test_density_graphene (void)
 {
-  g_autoptr (AlSimResult) r = simulate ("graphene", 1024,
-                                        "V1=0.004,V2_585=0.003,SW=0.003,Si_C3=0.004,Si_C4=0.003", 9);
+  g_autoptr (AlSimResult) r = al_test_simulate ("graphene", 1024, 1,
+                                                "V1=0.004,V2_585=0.003,SW=0.003,Si_C3=0.004,Si_C4=0.003",
+                                                NULL, 9);
   double n = 2 * sites_per_sublattice (r);
   AlAtoms *atoms = r->atoms->pdata[0];
   guint n_si = 0;
@@ -179,7 +163,7 @@ test_haadf_counts (void)
 static void
 test_truth_files (void)
 {
-  g_autoptr (AlSimResult) r = simulate ("mos2", 256, "V_S=0.02,V_S2=0.01,edge=1", 11);
+  g_autoptr (AlSimResult) r = al_test_simulate ("mos2", 256, 1, "V_S=0.02,V_S2=0.01,edge=1", NULL, 11);
   g_autofree char *dir = al_test_mkdtemp ();
   g_autofree char *path = g_build_filename (dir, "t.csv", NULL);
   g_autofree char *defects_path = al_sim_truth_sidecar (path, "-defects.csv");
@@ -330,7 +314,7 @@ test_patches_anywhere (void)
 
   for (guint64 seed = 1; seed <= 40; seed++)
     {
-      g_autoptr (AlSimResult) r = simulate ("mos2", 128, "phase_1T=1", seed);
+      g_autoptr (AlSimResult) r = al_test_simulate ("mos2", 128, 1, "phase_1T=1", NULL, seed);
       const AlAtoms *atoms = r->atoms->pdata[0];
       double sx = 0, sy = 0;
       guint n = 0;

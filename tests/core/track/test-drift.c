@@ -57,7 +57,7 @@ static void
 test_drift_shifted (void)
 {
   static const double shift[][2] = { { 0, 0 }, { 3, -2 }, { 1.37, 0.61 }, { -2.25, 4.8 }, { 0.5, -0.5 } };
-  g_autoptr (AlSimResult) r = track_simulate ("mos2", "V_S=0.02", NULL, 1, 3);
+  g_autoptr (AlSimResult) r = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", NULL, 3);
   g_autoptr (AlImage) series = al_image_new (SIZE, SIZE, G_N_ELEMENTS (shift), NULL);
   g_autoptr (GError) error = NULL;
   double dx[G_N_ELEMENTS (shift)], dy[G_N_ELEMENTS (shift)], worst = 0;
@@ -81,7 +81,8 @@ test_drift_shifted (void)
 static void
 test_drift_series (void)
 {
-  g_autoptr (AlSimResult) r = track_simulate ("mos2", "V_S=0.03", "frame_drift=0.03", N_FRAMES, 11);
+  g_autoptr (AlSimResult) r = al_test_simulate ("mos2", SIZE, N_FRAMES, "V_S=0.03",
+                                                "frame_drift=0.03", 11);
   g_autoptr (GError) error = NULL;
   double dx[N_FRAMES], dy[N_FRAMES], tx = 0, ty = 0, worst = 0, travel = 0;
 
@@ -169,7 +170,7 @@ static void
 test_drift_field (void)
 {
   const double sx_px = 3.0, sy_px = 1.5;
-  g_autoptr (AlSimResult) still = track_simulate ("mos2", "V_S=0.02", NULL, 1, 3);
+  g_autoptr (AlSimResult) still = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", NULL, 3);
   g_autoptr (AlSimResult) sheared = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *scan = NULL;
@@ -180,7 +181,7 @@ test_drift_field (void)
 
   scan = g_strdup_printf ("drift=%s:%s", g_ascii_dtostr (bx, sizeof bx, sx_px * pixel),
                           g_ascii_dtostr (by, sizeof by, sy_px * pixel));
-  sheared = track_simulate ("mos2", "V_S=0.02", scan, 1, 3);
+  sheared = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", scan, 3);
   g_assert_true (al_drift_field_estimate (al_image_frame (still->image, 0),
                                           al_image_frame (sheared->image, 0), SIZE, SIZE, 64,
                                           AL_SERIES_MAX_STEP_A * a_px, &field, &error));

@@ -17,7 +17,8 @@ pipeline_series_figures (const char *material,
                          guint64     seed,
                          double     *drift_error)
 {
-  g_autoptr (AlSimResult) r = track_simulate (material, defects, "frame_drift=0.02", N_FRAMES, seed);
+  g_autoptr (AlSimResult) r = al_test_simulate (material, SIZE, N_FRAMES, defects,
+                                                "frame_drift=0.02", seed);
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   g_autoptr (AlAnalysis) analysis = NULL;

@@ -78,7 +78,8 @@ series_truth_check (const char *material,
                     guint64     seed,
                     guint       drop_every)
 {
-  g_autoptr (AlSimResult) r = track_simulate (material, defects, "frame_drift=0.02", N_FRAMES, seed);
+  g_autoptr (AlSimResult) r = al_test_simulate (material, SIZE, N_FRAMES, defects,
+                                                "frame_drift=0.02", seed);
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) keep2 = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;

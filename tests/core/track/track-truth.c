@@ -7,30 +7,6 @@
 #include "al-test.h"
 #include "simulate/al-match.h"
 
-AlSimResult *
-track_simulate (const char *material,
-                const char *defects,
-                const char *scan,
-                guint       n_frames,
-                guint64     seed)
-{
-  g_autoptr (GError) error = NULL;
-  AlSimParams p;
-  AlSimResult *r;
-
-  al_sim_params_init (&p, al_material_from_name (material));
-  p.width = p.height = SIZE;
-  p.n_frames = n_frames;
-  p.seed = seed;
-  g_assert_true (al_sim_defect_spec_parse (&p.defects, p.material, defects, &error));
-  if (scan != NULL)
-    g_assert_true (al_sim_scan_spec_parse (&p.scan, scan, &error));
-  g_assert_no_error (error);
-  r = al_simulate_run (&p, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return r;
-}
-
 static int
 compare_double (gconstpointer a,
                 gconstpointer b)

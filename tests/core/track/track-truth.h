@@ -1,9 +1,9 @@
-/* track-truth.h: what the track tests share: simulated series, and the
- * simulator's truth (drift, defect tracks and their events) to score
- * drift and linking against. */
+/* track-truth.h: what the track tests share: SIZE² simulated series
+ * (al_test_simulate), and the simulator's truth (drift, defect tracks
+ * and their events) to score drift and linking against. */
 #pragma once
 
-#include "simulate/al-simulate.h"
+#include "al-test-sim.h"
 #include "track/al-track.h"
 
 #define SIZE 256
@@ -18,12 +18,6 @@ typedef struct
   guint  hit_found, hit_truth;   /* found events that are true, true events found */
 } TrackFigures;
 
-/* A SIZE² simulated series (scan: al_sim_scan_spec_parse's, or NULL). */
-AlSimResult  *track_simulate     (const char          *material,
-                                  const char          *defects,
-                                  const char          *scan,
-                                  guint                n_frames,
-                                  guint64              seed);
 /* The true drift (px) from truth frame f - 1 to f. */
 void          track_truth_step   (const AlSimResult   *r,
                                   guint                f,
