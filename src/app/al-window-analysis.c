@@ -484,7 +484,7 @@ gboolean
 al_window_get_busy (AlWindow *self)
 {
   g_return_val_if_fail (AL_IS_WINDOW (self), FALSE);
-  return self->n_workers > 0;
+  return self->n_workers > 0 || al_strain_panel_get_busy (self->strain_panel);
 }
 
 void

@@ -49,7 +49,8 @@ void          al_window_set_result_layer  (AlWindow      *self,
                                            const char    *name);
 gboolean      al_window_get_analyzing     (AlWindow      *self);
 /* TRUE while any worker of the window still runs: an analysis (also one
- * cancelled that has not yet stopped), a recompute after an edit, a save. */
+ * cancelled that has not yet stopped), a recompute after an edit, a save,
+ * the Strain panel's statistics of the results shown. */
 gboolean      al_window_get_busy          (AlWindow      *self);
 void          al_window_get_recompute_counts (AlWindow     *self,
                                               guint        *n_local,

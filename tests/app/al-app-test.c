@@ -114,5 +114,7 @@ al_app_test_open_analyzed (AlApplication *app,
   g_action_group_activate_action (G_ACTION_GROUP (window), "analyze", NULL);
   al_app_test_wait_while (al_window_get_analyzing, window);
   g_assert_no_error ((GError *) al_window_get_analysis_error (window));
+  /* The panels' histograms come from workers. */
+  al_app_test_wait_while (al_window_get_busy, window);
   return window;
 }

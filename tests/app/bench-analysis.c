@@ -15,6 +15,10 @@
  * processes. Then analyses are started again and cancelled a little into
  * each stage in turn; the latency is the time from Cancel until the worker
  * has let go (al_window_get_busy () FALSE).
+ *
+ * `--no-cancel` skips the Cancel runs. Each listed gap names its start and
+ * end on the monotonic clock (µs), so that a profile taken with
+ * `perf record -k CLOCK_MONOTONIC` can be cut to the busiest gaps.
  */
 #include <stdio.h>
 
@@ -25,10 +29,13 @@
 /* Ticks go on this long after the results arrived (µs). */
 #define AFTER_RESULTS_US (1500 * 1000)
 /* Gaps in which the main thread worked at least this long are listed (ms). */
-#define LIST_GAP_CPU_MS 10.0
+#define LIST_GAP_CPU_MS 4.0
 /* Cancel this long after a stage began (µs), at most this many stages. */
 #define CANCEL_AFTER_US (100 * 1000)
 #define MAX_STAGES 12
+/* Main-thread CPU per gap is counted in these bins (upper edges, ms). */
+static const double cpu_bins_ms[] = { 1, 2, 4, 8, 16, 32, 50 };
+#define N_CPU_BINS (G_N_ELEMENTS (cpu_bins_ms) + 1)
 
 typedef struct
 {
@@ -40,7 +47,32 @@ typedef struct
   guint  n_over_50;
   guint  n_cpu_over_50;
   guint  n_ticks;
+  guint  n_cpu_bin[N_CPU_BINS];
 } Stall;
+
+static void
+count_cpu (Stall *s,
+           gint64 gap_cpu)
+{
+  guint bin = 0;
+
+  while (bin < G_N_ELEMENTS (cpu_bins_ms) && gap_cpu / 1000.0 > cpu_bins_ms[bin])
+    bin++;
+  s->n_cpu_bin[bin]++;
+}
+
+static void
+print_cpu_bins (const Stall *s)
+{
+  printf ("  main thread CPU per gap:");
+  for (guint b = 0; b < N_CPU_BINS; b++)
+    {
+      if (b < G_N_ELEMENTS (cpu_bins_ms))
+        printf (" ≤%g ms: %u,", cpu_bins_ms[b], s->n_cpu_bin[b]);
+      else
+        printf (" more: %u\n", s->n_cpu_bin[b]);
+    }
+}
 
 static gboolean
 tick (gpointer data)
@@ -56,8 +88,10 @@ tick (gpointer data)
       s->longest_cpu = MAX (s->longest_cpu, gap_cpu);
       s->n_over_50 += gap > 50000;
       s->n_cpu_over_50 += gap_cpu > 50000;
+      count_cpu (s, gap_cpu);
       if (gap_cpu / 1000.0 >= LIST_GAP_CPU_MS)
-        printf ("  gap %.1f ms (main thread CPU %.1f ms)\n", gap / 1000.0, gap_cpu / 1000.0);
+        printf ("  gap %.1f ms (main thread CPU %.1f ms) from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " µs\n",
+                gap / 1000.0, gap_cpu / 1000.0, s->last, now);
     }
   s->last = now;
   s->last_cpu = cpu;
@@ -117,6 +151,7 @@ measure_analysis (AlWindow   *window,
           "longest in main thread CPU: %.1f ms; gaps over 50 ms: %u wall, %u CPU; %u ticks\n",
           stall.longest / 1000.0, stall.longest_cpu_of_longest / 1000.0, stall.longest_cpu / 1000.0,
           stall.n_over_50, stall.n_cpu_over_50, stall.n_ticks);
+  print_cpu_bins (&stall);
 }
 
 int
@@ -132,11 +167,14 @@ main (int    argc,
   g_autofree char *state_dir = NULL;
   GtkProgressBar *bar;
   const AlFrameResult *r;
+  gboolean cancel_runs = TRUE;
 
   /* Autosaves (recovery files) go to a throwaway folder, not the user's. */
   state_dir = g_dir_make_tmp ("atomlens-bench-XXXXXX", NULL);
   g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
   gtk_init ();
+  if (argc > 1 && g_str_equal (argv[1], "--no-cancel"))
+    cancel_runs = FALSE, argc--, argv++;
   if (argc > 1)
     path = g_strdup (argv[1]);
   else
@@ -166,7 +204,7 @@ main (int    argc,
 
   /* Cancel runs in each stage in turn: the k-th stage named. */
   bar = GTK_PROGRESS_BAR (find_progress_bar (GTK_WIDGET (window)));
-  for (guint k = 1; k < MAX_STAGES; k++)
+  for (guint k = 1; cancel_runs && k < MAX_STAGES; k++)
     {
       g_autofree char *stage = NULL;
       guint n_seen = 0;

@@ -98,50 +98,105 @@ al_classification_panel_init (AlClassificationPanel *self)
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
+/* The row's title label does not wrap: group names are short, and
+ * AdwActionRow's wrapping labels are laid out several times per measure
+ * (twenty rows cost ~40 ms of layout, one line each ~6 ms). Not
+ * ellipsized either: GTK 4.8 gives a one-letter ellipsized title ("S") a
+ * minimum width above its natural one. */
 static void
-clear_list (GtkListBox *list)
+unwrap_title (GtkWidget *widget)
 {
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
-
-  while (child != NULL)
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-      if (GTK_IS_LIST_BOX_ROW (child))
-        gtk_list_box_remove (list, child);
-      child = next;
+      if (GTK_IS_LABEL (c) && gtk_widget_has_css_class (c, "title"))
+        gtk_label_set_wrap (GTK_LABEL (c), FALSE);
+      unwrap_title (c);
     }
 }
 
+/* Rows are kept from one result to the next and only their texts change:
+ * a new row costs its style and a text layout on the main thread, and a
+ * re-analysis mostly shows the same groups. */
+static GtkWidget *
+make_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *count = gtk_label_new (NULL);
+  GtkWidget *next = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  unwrap_title (row);
+  gtk_widget_add_css_class (count, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), count);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), next);
+  g_object_set_data (G_OBJECT (row), "al-count", count);
+  g_object_set_data (G_OBJECT (row), "al-next", next);
+  return row;
+}
+
+/* Row `index` of `list` (made when the list has fewer). */
+static GtkWidget *
+nth_row (GtkListBox *list,
+         guint       index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  if (row == NULL)
+    {
+      row = GTK_LIST_BOX_ROW (make_row ());
+      gtk_list_box_append (list, GTK_WIDGET (row));
+    }
+  return GTK_WIDGET (row);
+}
+
+/* Rows from `n_used` on are no longer needed. */
+static void
+trim_list (GtkListBox *list,
+           guint       n_used)
+{
+  GtkListBoxRow *row;
+
+  while ((row = gtk_list_box_get_row_at_index (list, n_used)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
+
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+/* Shows one group in row *n_used of `list` and counts it in. */
 static void
 add_row (AlClassificationPanel *self,
          GtkListBox            *list,
+         guint                 *n_used,
          const char            *name,
          guint                  count,
          double                 area_nm2,
          AlGroupKind            kind,
          int                    value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = nth_row (list, (*n_used)++);
   g_autofree char *count_text = g_strdup_printf ("%u", count);
-  GtkWidget *label = gtk_label_new (count_text);
+  g_autofree char *density = NULL;
+  gboolean steps = kind != AL_GROUP_NONE && count > 0;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  /* Translators: a density; %.4g is a number per square nanometre. */
   if (area_nm2 > 0)
-    {
-      /* Translators: a density; %.4g is a number per square nanometre. */
-      g_autofree char *density = g_strdup_printf (_("%.4g per nm²"), count / area_nm2);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), density);
-    }
-  gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  if (kind != AL_GROUP_NONE && count > 0)
-    {
-      g_object_set_data (G_OBJECT (row), "al-kind", GINT_TO_POINTER (kind));
-      g_object_set_data (G_OBJECT (row), "al-value", GINT_TO_POINTER (value));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-    }
-  gtk_list_box_append (list, row);
+    density = g_strdup_printf (_("%.4g per nm²"), count / area_nm2);
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), density != NULL ? density : "") != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), density != NULL ? density : "");
+  set_label_text (g_object_get_data (G_OBJECT (row), "al-count"), count_text);
+  g_object_set_data (G_OBJECT (row), "al-kind", GINT_TO_POINTER (steps ? kind : AL_GROUP_NONE));
+  g_object_set_data (G_OBJECT (row), "al-value", GINT_TO_POINTER (value));
+  if (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)) != steps)
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), steps);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "al-next"), steps);
   g_hash_table_insert (self->counts, g_strdup (name), GUINT_TO_POINTER (count));
 }
 
@@ -156,13 +211,14 @@ al_classification_panel_set_results (AlClassificationPanel *self,
   guint species_counts[AL_MAX_SPECIES + 1] = { 0 };
   guint defect_counts[AL_N_DEFECT_TYPES] = { 0 };
   double ps, area_nm2 = 0;
+  guint n_species = 0, n_defects = 0;
 
   g_return_if_fail (AL_IS_CLASSIFICATION_PANEL (self));
-  clear_list (self->species_list);
-  clear_list (self->defects_list);
   g_hash_table_remove_all (self->counts);
   if (r == NULL || r->atoms == NULL)
     {
+      trim_list (self->species_list, 0);
+      trim_list (self->defects_list, 0);
       al_plot_clear (self->confidence_plot);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -179,12 +235,12 @@ al_classification_panel_set_results (AlClassificationPanel *self,
       int s = r->atoms->species[i];
       species_counts[s >= 0 && s < AL_MAX_SPECIES ? s : AL_MAX_SPECIES]++;
     }
-  add_row (self, self->species_list, _("All atoms"), r->atoms->n_atoms, area_nm2, AL_GROUP_NONE, 0);
+  add_row (self, self->species_list, &n_species, _("All atoms"), r->atoms->n_atoms, area_nm2, AL_GROUP_NONE, 0);
   for (guint s = 0; material != NULL && s < material->n_species; s++)
-    add_row (self, self->species_list, material->species[s].name, species_counts[s], area_nm2,
+    add_row (self, self->species_list, &n_species, material->species[s].name, species_counts[s], area_nm2,
              AL_GROUP_SPECIES, s);
   if (species_counts[AL_MAX_SPECIES] > 0 || material == NULL)
-    add_row (self, self->species_list, _("Unclassified"),
+    add_row (self, self->species_list, &n_species, _("Unclassified"),
              material == NULL ? r->atoms->n_atoms : species_counts[AL_MAX_SPECIES], area_nm2,
              AL_GROUP_SPECIES, -1);
   al_plot_clear (self->confidence_plot);
@@ -200,9 +256,11 @@ al_classification_panel_set_results (AlClassificationPanel *self,
         }
       for (int t = AL_DEFECT_NONE + 1; t < AL_N_DEFECT_TYPES; t++)
         if (defect_counts[t] > 0)
-          add_row (self, self->defects_list, al_defect_type_name (t), defect_counts[t], area_nm2,
+          add_row (self, self->defects_list, &n_defects, al_defect_type_name (t), defect_counts[t], area_nm2,
                    AL_GROUP_DEFECTS, t);
     }
+  trim_list (self->species_list, n_species);
+  trim_list (self->defects_list, n_defects);
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 

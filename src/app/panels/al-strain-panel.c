@@ -3,14 +3,13 @@
  * nm when the pixel size is known (measured or estimated), else in px. */
 #include "al-strain-panel.h"
 
+#include "al-strain-stats.h"
 #include "defects/al-grain-lattices.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
-
-#define HISTOGRAM_BINS 40
 
 enum
 {
@@ -51,6 +50,7 @@ struct _AlStrainPanel
   /* The last GPA maps, owned by the GPA layer: the window hands NULL
    * before that layer goes. */
   const AlGpaMaps *gpa_maps;
+  guint          n_jobs;           /* statistics workers not yet back */
 };
 
 G_DEFINE_FINAL_TYPE (AlStrainPanel, al_strain_panel, GTK_TYPE_WIDGET)
@@ -201,87 +201,6 @@ length_text (double px,
   return ps > 0 ? g_strdup_printf ("%.4f nm", px * ps) : g_strdup_printf ("%.3f px", px);
 }
 
-/* With grain boundaries, one lattice per grain: one lattice across two
- * grains fits neither (its residual is their misfit). Labelling and
- * fitting every grain takes tens of ms on 10⁵ atoms: a worker does it and
- * the rows follow, if the panel still shows those results. */
-typedef struct
-{
-  AlResults        *results;
-  guint             frame;
-  const AlMaterial *material;
-} GrainJob;
-
-static void
-grain_job_free (GrainJob *job)
-{
-  al_results_unref (job->results);
-  g_free (job);
-}
-
-static void
-grains_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  GrainJob *job = task_data;
-  const AlFrameResult *r = al_results_get_frame (job->results, job->frame);
-
-  g_task_return_pointer (task, al_grain_lattices_fit (r->atoms, r->structure, job->material),
-                         (GDestroyNotify) g_array_unref);
-}
-
-static void
-on_grains (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  AlStrainPanel *self = AL_STRAIN_PANEL (source);
-  GrainJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GArray) grains = g_task_propagate_pointer (G_TASK (result), NULL);
-  const AlFrameResult *r;
-  double ps;
-
-  if (grains == NULL || self->results != job->results || self->frame != job->frame)
-    return;
-  r = al_results_get_frame (job->results, job->frame);
-  ps = r->structure->pixel_size_nm;
-  for (guint k = 0; k < grains->len; k++)
-    {
-      const AlGrainLattice *g = &g_array_index (grains, AlGrainLattice, k);
-      g_autofree char *a = length_text (g->a_px, ps);
-      g_autofree char *a1 = length_text (g->a1_px, ps);
-      g_autofree char *a2 = length_text (g->a2_px, ps);
-      g_autofree char *rms = length_text (g->fit_rms_px, ps);
-      g_autofree char *title = g_strdup_printf (_("Grain %u"), k + 1);
-      /* Translators: a grain's own lattice: its atoms, a, a₁ and a₂, γ,
-       * orientation and fit residual. */
-      g_autofree char *value = g_strdup_printf (_("%u atoms: a %s (a₁ %s, a₂ %s), γ %.2f°, orientation %.2f°, residual %s"),
-                                                g->n_atoms, a, a1, a2, g->gamma_deg, g->orientation_deg, rms);
-      add_row (self->lattice_list, title, value);
-    }
-}
-
-static void
-fill_grains (AlStrainPanel       *self,
-             const AlFrameResult *r,
-             const AlMaterial    *material)
-{
-  g_autoptr (GTask) task = NULL;
-  GrainJob *job;
-
-  if (al_defects_count_type (r->structure->defects, AL_DEFECT_GRAIN_BOUNDARY) == 0)
-    return;
-  job = g_new0 (GrainJob, 1);
-  job->results = al_results_ref (self->results);
-  job->frame = self->frame;
-  job->material = material;
-  task = g_task_new (self, NULL, on_grains, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) grain_job_free);
-  g_task_run_in_thread (task, grains_thread);
-}
-
 static void
 fill_lattice (AlStrainPanel     *self,
               const AlStructure *s)
@@ -321,56 +240,41 @@ fill_lattice (AlStrainPanel     *self,
 }
 
 static void
-fill_bond_plots (AlStrainPanel     *self,
-                 const AlStructure *s)
+show_grains (AlStrainPanel *self,
+             GArray        *grains,
+             double         ps)
 {
-  const AlBonds *b = s->bonds;
-  double ps = s->pixel_size_nm;
-  g_autofree float *lengths = NULL;
-  g_autoptr (GArray) angles = g_array_new (FALSE, FALSE, sizeof (float));
-  double mean = 0;
+  for (guint k = 0; grains != NULL && k < grains->len; k++)
+    {
+      const AlGrainLattice *g = &g_array_index (grains, AlGrainLattice, k);
+      g_autofree char *a = length_text (g->a_px, ps);
+      g_autofree char *a1 = length_text (g->a1_px, ps);
+      g_autofree char *a2 = length_text (g->a2_px, ps);
+      g_autofree char *rms = length_text (g->fit_rms_px, ps);
+      g_autofree char *title = g_strdup_printf (_("Grain %u"), k + 1);
+      /* Translators: a grain's own lattice: its atoms, a, a₁ and a₂, γ,
+       * orientation and fit residual. */
+      g_autofree char *value = g_strdup_printf (_("%u atoms: a %s (a₁ %s, a₂ %s), γ %.2f°, orientation %.2f°, residual %s"),
+                                                g->n_atoms, a, a1, a2, g->gamma_deg, g->orientation_deg, rms);
+      add_row (self->lattice_list, title, value);
+    }
+}
 
-  al_plot_clear (self->length_plot);
-  al_plot_clear (self->angle_plot);
-  if (b == NULL || b->n_bonds == 0)
+/* Shows the histogram of the chosen strain component, (ownership of
+ * `bins` taken; NULL: none) with its mean. */
+static void
+show_strain_plot (AlStrainPanel *self,
+                  AlGpaComponent c,
+                  AlPlotBins    *bins,
+                  double         mean)
+{
+  al_plot_clear (self->strain_plot);
+  if (bins == NULL)
     return;
-  lengths = g_new (float, b->n_bonds);
-  for (guint k = 0; k < b->n_bonds; k++)
-    {
-      lengths[k] = ps > 0 ? b->length[k] * ps : b->length[k];
-      mean += lengths[k];
-    }
-  mean /= b->n_bonds;
-  al_plot_set_labels (self->length_plot, _("Bond length"), ps > 0 ? "nm" : "px", _("Bonds"));
-  al_plot_set_values (self->length_plot, lengths, b->n_bonds, HISTOGRAM_BINS, 0, 0);
-  al_plot_add_mark (self->length_plot, mean, _("mean"));
-
-  /* Bond angles: between bonds next to each other around an atom (up
-   * to 180°). */
-  for (guint i = 0; i < b->n_atoms; i++)
-    {
-      guint n = b->offset[i + 1] - b->offset[i];
-      float dir[16];
-      if (n < 2 || n > G_N_ELEMENTS (dir))
-        continue;
-      for (guint k = 0; k < n; k++)
-        dir[k] = b->angle[b->offset[i] + k];
-      for (guint k = 1; k < n; k++)   /* insertion sort: a handful */
-        for (guint j = k; j > 0 && dir[j - 1] > dir[j]; j--)
-          {
-            float t = dir[j];
-            dir[j] = dir[j - 1], dir[j - 1] = t;
-          }
-      for (guint k = 0; k < n; k++)
-        {
-          float next = k + 1 < n ? dir[k + 1] : dir[0] + 2 * G_PI;
-          float deg = (next - dir[k]) * 180 / G_PI;
-          /* Over 180° is the open side of an edge atom, not a bond angle. */
-          if (deg <= 180)
-            g_array_append_val (angles, deg);
-        }
-    }
-  al_plot_set_values (self->angle_plot, (const float *) angles->data, angles->len, HISTOGRAM_BINS, 0, 0);
+  al_plot_set_labels (self->strain_plot, component_label (c), al_gpa_component_unit (c), _("Atoms"));
+  al_plot_set_bins (self->strain_plot, bins);
+  if (isfinite (mean))
+    al_plot_add_mark (self->strain_plot, mean, _("mean"));
 }
 
 static void
@@ -379,26 +283,103 @@ fill_strain_plot (AlStrainPanel *self)
   const AlFrameResult *r = self->results != NULL ? al_results_get_frame (self->results, self->frame) : NULL;
   const AlStrain *st = r != NULL && r->structure != NULL ? r->structure->strain : NULL;
   AlGpaComponent c = gtk_drop_down_get_selected (self->strain_dropdown);
-  const float *v;
-  g_autofree float *scaled = NULL;
-  double scale = c == AL_GPA_ROTATION ? 1 : 100, mean = 0;
-  guint n = 0;
+  double mean;
 
-  al_plot_clear (self->strain_plot);
   if (st == NULL || c >= AL_N_GPA_COMPONENTS)
-    return;
-  v = c == AL_GPA_EXX ? st->exx : c == AL_GPA_EYY ? st->eyy : c == AL_GPA_EXY ? st->exy : st->rotation;
-  scaled = g_new (float, MAX (st->n_atoms, 1));
-  for (guint i = 0; i < st->n_atoms; i++)
     {
-      scaled[i] = v[i] * scale;
-      if (isfinite (scaled[i]))
-        mean += scaled[i], n++;
+      al_plot_clear (self->strain_plot);
+      return;
     }
-  al_plot_set_labels (self->strain_plot, component_label (c), al_gpa_component_unit (c), _("Atoms"));
-  al_plot_set_values (self->strain_plot, scaled, st->n_atoms, HISTOGRAM_BINS, 0, 0);
-  if (n > 0)
-    al_plot_add_mark (self->strain_plot, mean / n, _("mean"));
+  show_strain_plot (self, c, al_strain_stats_bin_strain (st, c, &mean), mean);
+}
+
+static void
+show_stats (AlStrainPanel *self,
+            AlStrainStats *stats,
+            double         ps)
+{
+  AlGpaComponent c = gtk_drop_down_get_selected (self->strain_dropdown);
+
+  al_plot_clear (self->length_plot);
+  al_plot_clear (self->angle_plot);
+  if (stats->lengths != NULL)
+    {
+      al_plot_set_labels (self->length_plot, _("Bond length"), ps > 0 ? "nm" : "px", _("Bonds"));
+      al_plot_set_bins (self->length_plot, g_steal_pointer (&stats->lengths));
+      al_plot_add_mark (self->length_plot, stats->length_mean, _("mean"));
+    }
+  if (stats->angles != NULL)
+    al_plot_set_bins (self->angle_plot, g_steal_pointer (&stats->angles));
+  /* The component may have been changed while the worker ran. */
+  if (c == stats->component)
+    show_strain_plot (self, c, g_steal_pointer (&stats->strain), stats->strain_mean);
+  else
+    fill_strain_plot (self);
+  show_grains (self, stats->grains, ps);
+}
+
+/* The histograms and the grains' lattices take ~10 ms for 10⁵ atoms (and
+ * tens of ms more with grain boundaries): a worker makes them and the
+ * panel shows them if it still shows those results. */
+typedef struct
+{
+  AlResults        *results;
+  guint             frame;
+  const AlMaterial *material;
+  AlGpaComponent    component;
+} StatsJob;
+
+static void
+stats_job_free (StatsJob *job)
+{
+  al_results_unref (job->results);
+  g_free (job);
+}
+
+static void
+stats_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StatsJob *job = task_data;
+
+  g_task_return_pointer (task,
+                         al_strain_stats_new (al_results_get_frame (job->results, job->frame),
+                                              job->material, job->component),
+                         (GDestroyNotify) al_strain_stats_free);
+}
+
+static void
+on_stats (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AlStrainPanel *self = AL_STRAIN_PANEL (source);
+  StatsJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (AlStrainStats) stats = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->n_jobs--;
+  if (stats == NULL || self->results != job->results || self->frame != job->frame)
+    return;
+  show_stats (self, stats, al_results_get_frame (job->results, job->frame)->structure->pixel_size_nm);
+}
+
+static void
+start_stats (AlStrainPanel    *self,
+             const AlMaterial *material)
+{
+  g_autoptr (GTask) task = NULL;
+  StatsJob *job = g_new0 (StatsJob, 1);
+
+  job->results = al_results_ref (self->results);
+  job->frame = self->frame;
+  job->material = material;
+  job->component = gtk_drop_down_get_selected (self->strain_dropdown);
+  task = g_task_new (self, NULL, on_stats, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) stats_job_free);
+  g_task_run_in_thread (task, stats_thread);
+  self->n_jobs++;
 }
 
 void
@@ -424,10 +405,7 @@ al_strain_panel_set_results (AlStrainPanel *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->g1_row), self->pixel_size > 0 ? _("x, y in 1/nm") : _("x, y in 1/px"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->g2_row), self->pixel_size > 0 ? _("x, y in 1/nm") : _("x, y in 1/px"));
   fill_lattice (self, r->structure);
-  if (r->structure->strain != NULL)
-    fill_grains (self, r, analysis->material);
-  fill_bond_plots (self, r->structure);
-  fill_strain_plot (self);
+  start_stats (self, analysis->material);
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 
@@ -505,7 +483,7 @@ fill_gpa_plot (AlStrainPanel *self)
     scaled[i] = v[i] * scale;
   /* Translators: the GPA histogram counts pixels. */
   al_plot_set_labels (self->gpa_plot, component_label (c), al_gpa_component_unit (c), _("Pixels"));
-  al_plot_set_values (self->gpa_plot, scaled, n, HISTOGRAM_BINS, 0, 0);
+  al_plot_set_values (self->gpa_plot, scaled, n, AL_STRAIN_HISTOGRAM_BINS, 0, 0);
 }
 
 void
@@ -588,4 +566,11 @@ al_strain_panel_get_lattice_value (AlStrainPanel *self,
     if (ADW_IS_ACTION_ROW (c) && g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), title))
       return adw_action_row_get_subtitle (ADW_ACTION_ROW (c));
   return NULL;
+}
+
+gboolean
+al_strain_panel_get_busy (AlStrainPanel *self)
+{
+  g_return_val_if_fail (AL_IS_STRAIN_PANEL (self), FALSE);
+  return self->n_jobs > 0;
 }

@@ -42,6 +42,9 @@ void           al_strain_panel_choose_g          (AlStrainPanel   *self,
                                                   const double     g[2][2]);
 void           al_strain_panel_set_mask          (AlStrainPanel   *self,
                                                   double           sigma_fraction);
+/* TRUE while a worker makes the histograms and grain lattices of the
+ * results last set (they show when it is done). */
+gboolean       al_strain_panel_get_busy          (AlStrainPanel   *self);
 /* The plots: "length", "angle", "strain", "gpa" (for tests). */
 AlPlot        *al_strain_panel_get_plot          (AlStrainPanel   *self,
                                                   const char      *name);

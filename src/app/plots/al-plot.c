@@ -8,8 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define DEFAULT_BINS 40
-#define MAX_BINS 1000
 #define MAX_MARKS 4
 #define FONT_PX 11.0
 #define TICK_PX 4.0
@@ -65,68 +63,19 @@ al_plot_nice_step (double  lo,
   return step;
 }
 
-/* The k-th smallest of v[0..n) (v reordered): quickselect, linear on
- * average, where a full sort of 10^5 bond lengths cost the main thread
- * tens of milliseconds at every new result. */
-static float
-select_nth (float *v,
-            gssize n,
-            gssize k)
+void
+al_plot_set_bins (AlPlot     *self,
+                  AlPlotBins *bins)
 {
-  gssize lo = 0, hi = n - 1;
-
-  while (lo < hi)
-    {
-      float pivot = v[lo + (hi - lo) / 2];
-      gssize i = lo, j = hi;
-
-      while (i <= j)
-        {
-          while (v[i] < pivot)
-            i++;
-          while (v[j] > pivot)
-            j--;
-          if (i <= j)
-            {
-              float t = v[i];
-              v[i] = v[j], v[j] = t;
-              i++, j--;
-            }
-        }
-      if (k <= j)
-        hi = j;
-      else if (k >= i)
-        lo = i;
-      else
-        break;
-    }
-  return v[k];
-}
-
-/* The 1st and 99th percentiles of the finite values: a few wild values
- * must not squeeze the histogram into one bar. */
-static gboolean
-percentile_range (const float *values,
-                  gsize        n,
-                  double      *lo,
-                  double      *hi)
-{
-  g_autofree float *finite = g_new (float, MAX (n, 1));
-  gsize m = 0;
-
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (values[i]))
-      finite[m++] = values[i];
-  if (m == 0)
-    return FALSE;
-  *lo = select_nth (finite, m, (gssize) (0.01 * (m - 1)));
-  *hi = select_nth (finite, m, (gssize) (0.99 * (m - 1)));
-  if (!(*hi > *lo))
-    {
-      double pad = fabs (*lo) > 0 ? fabs (*lo) * 0.05 : 1;
-      *lo -= pad, *hi += pad;
-    }
-  return TRUE;
+  g_return_if_fail (AL_IS_PLOT (self));
+  g_return_if_fail (bins != NULL);
+  g_clear_pointer (&self->bins, g_free);
+  self->n_bins = bins->n_bins;
+  self->bins = g_steal_pointer (&bins->bins);
+  if (self->bins != NULL)
+    self->lo = bins->lo, self->hi = bins->hi;
+  al_plot_bins_free (bins);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -138,23 +87,7 @@ al_plot_set_values (AlPlot      *self,
                     double       hi)
 {
   g_return_if_fail (AL_IS_PLOT (self));
-  g_clear_pointer (&self->bins, g_free);
-  self->n_bins = 0;
-  if (!(lo < hi) && !percentile_range (values, n, &lo, &hi))
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return;
-    }
-  self->n_bins = n_bins == 0 ? DEFAULT_BINS : MIN (n_bins, MAX_BINS);
-  self->bins = g_new0 (guint64, self->n_bins);
-  self->lo = lo, self->hi = hi;
-  for (gsize i = 0; i < n; i++)
-    {
-      double t = (values[i] - lo) / (hi - lo);
-      if (isfinite (values[i]) && t >= 0 && t <= 1)
-        self->bins[MIN ((guint) (t * self->n_bins), self->n_bins - 1)]++;
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  al_plot_set_bins (self, al_plot_bins_new (values, n, n_bins, lo, hi));
 }
 
 void

@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "al-plot-bins.h"
+
 G_BEGIN_DECLS
 
 #define AL_TYPE_PLOT (al_plot_get_type ())
@@ -32,6 +34,10 @@ void       al_plot_set_values     (AlPlot       *self,
                                    guint         n_bins,
                                    double        lo,
                                    double        hi);
+/* Shows `bins` (ownership taken), binned by al_plot_bins_new () on any
+ * thread. */
+void       al_plot_set_bins       (AlPlot       *self,
+                                   AlPlotBins   *bins);
 /* A vertical line at x, labelled (NULL: no line); at most a few. */
 void       al_plot_add_mark       (AlPlot       *self,
                                    double        x,
