@@ -117,10 +117,3 @@ al_atoms_remove (AlAtoms *atoms,
 #undef SHIFT
   atoms->n_atoms--;
 }
-
-void
-al_atoms_clear (AlAtoms *atoms)
-{
-  g_return_if_fail (atoms != NULL);
-  atoms->n_atoms = 0;
-}

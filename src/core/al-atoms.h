@@ -49,7 +49,6 @@ guint    al_atoms_append  (AlAtoms       *atoms,
                            int            species);
 void     al_atoms_remove  (AlAtoms       *atoms,
                            guint          index);
-void     al_atoms_clear   (AlAtoms       *atoms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AlAtoms, al_atoms_free)
 
