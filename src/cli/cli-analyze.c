@@ -75,6 +75,7 @@ analyze_and_write (AlFrameSource          *source,
                    const AlPipelineParams *params,
                    const char             *out_dir,
                    const char             *figure,
+                   gboolean                drift_field,
                    gint64                  start)
 {
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -89,6 +90,8 @@ analyze_and_write (AlFrameSource          *source,
 
   if (figure != NULL)
     flags |= AL_EXPORT_TABLES_EVERY_FIGURE;
+  if (drift_field)
+    flags |= AL_EXPORT_TABLES_DRIFT_FIELD;
   staging = al_cli_staging_new (out_dir, &error);
   if (staging == NULL)
     return al_cli_fail ("%s", error->message);
@@ -139,6 +142,7 @@ al_cli_analyze (int    argc,
   g_autofree char *model_path = NULL;
   g_autofree char *denoise = NULL;
   g_autofree char *fit_on = NULL;
+  g_autofree char *drift = NULL;
   double pixel_size = 0.0;
   int n_threads = 0;
   GOptionEntry entries[] = {
@@ -159,6 +163,9 @@ al_cli_analyze (int    argc,
       AL_CLI_MODEL_HELP, "auto|none|FILE" },
     { "denoise", 0, 0, G_OPTION_ARG_STRING, &denoise, AL_CLI_DENOISE_HELP, "auto|on|off" },
     { "fit-on", 0, 0, G_OPTION_ARG_STRING, &fit_on, AL_CLI_FIT_ON_HELP, "raw|denoised" },
+    { "drift", 0, 0, G_OPTION_ARG_STRING, &drift,
+      "Drift between the frames of a series: rigid (default: one shift a frame) or field (also "
+      "the shear and stretch of drift during each frame's scan)", "rigid|field" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("IMAGE");
@@ -192,6 +199,8 @@ al_cli_analyze (int    argc,
   params.n_threads = n_threads > 0 ? (guint) n_threads : g_get_num_processors ();
   if (figure != NULL && al_figure_format_from_name (figure) < 0)
     return al_cli_fail ("--figure wants png, svg or pdf (got “%s”)", figure);
+  if (drift != NULL && g_strcmp0 (drift, "rigid") != 0 && g_strcmp0 (drift, "field") != 0)
+    return al_cli_fail ("--drift wants rigid or field (got “%s”)", drift);
   if (out_dir == NULL)
     out_dir = g_strdup (".");
 
@@ -202,5 +211,6 @@ al_cli_analyze (int    argc,
     return al_cli_fail ("%s", error->message);
   if (al_frame_source_get_n_frames (source) > 1 && isatty (STDERR_FILENO))
     params.frame_done = print_frame_done;
-  return analyze_and_write (source, argv[1], &params, out_dir, figure, start);
+  return analyze_and_write (source, argv[1], &params, out_dir, figure,
+                            g_strcmp0 (drift, "field") == 0, start);
 }

@@ -96,14 +96,14 @@ static char *
 add_series (const AlAnalysis *analysis,
             const AlImage    *image,
             AlFrameSource    *source,
+            AlSeriesDrift     drift,
             const char       *out_dir,
             const char       *json,
             GCancellable     *cancellable,
             GError          **error)
 {
-  g_autoptr (AlSeries) series = source != NULL
-    ? al_series_track_source (source, analysis, cancellable, error)
-    : al_series_track (image, analysis, cancellable, error);
+  g_autoptr (AlSeries) series = al_series_track_drift (image, source, analysis, drift,
+                                                       cancellable, error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -152,7 +152,10 @@ export_tables (const AlAnalysis    *analysis,
   json = al_summary_json (analysis, image, total_s);
   if ((flags & AL_EXPORT_TABLES_SERIES) && analysis->frames->len > 1)
     {
-      char *with_series = add_series (analysis, image, source, dir, json, cancellable, error);
+      AlSeriesDrift drift = (flags & AL_EXPORT_TABLES_DRIFT_FIELD) ? AL_SERIES_DRIFT_FIELD
+                                                                   : AL_SERIES_DRIFT_RIGID;
+      char *with_series = add_series (analysis, image, source, drift, dir, json, cancellable,
+                                      error);
       if (with_series == NULL)
         return FALSE;
       g_free (json);

@@ -18,6 +18,7 @@ typedef enum
   AL_EXPORT_TABLES_FIGURE = 1 << 0,        /* figure.EXT of the first frame analysed */
   AL_EXPORT_TABLES_EVERY_FIGURE = 1 << 1,  /* figure-NNNN.EXT of every frame (with FIGURE) */
   AL_EXPORT_TABLES_SERIES = 1 << 2,        /* more than one frame: tracks, events, "series" */
+  AL_EXPORT_TABLES_DRIFT_FIELD = 1 << 3,   /* the series' drift as a field (AL_SERIES_DRIFT_FIELD) */
 } AlExportTablesFlags;
 
 /* Writes into `dir`, which must exist. `figure_format` is an AlFigureFormat

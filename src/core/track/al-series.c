@@ -1,5 +1,6 @@
 /* al-series.c: drift, defect tracks and their tables for a series (see
- * al-series.h). */
+ * al-series.h); the drift field of AL_SERIES_DRIFT_FIELD is measured in
+ * al-series-field.c. */
 #include "al-error.h"
 
 #include "track/al-drift.h"
@@ -104,13 +105,54 @@ refine_on_atoms (AlSeries         *s,
   return n_refined;
 }
 
-/* The frames come from `image`, or from `source` when it is not NULL. */
-static AlSeries *
-track_series (const AlImage    *image,
-              AlFrameSource    *source,
-              const AlAnalysis *analysis,
-              GCancellable     *cancellable,
-              GError          **error)
+void
+al_series_drift_at (const AlSeries *s,
+                    guint           index,
+                    double          x,
+                    double          y,
+                    double         *dx,
+                    double         *dy)
+{
+  g_return_if_fail (index < s->n_frames);
+  *dx = s->drift_x[index];
+  *dy = s->drift_y[index];
+  if (s->fields != NULL)
+    {
+      double fx, fy;
+      al_drift_field_at (&s->fields[index], x, y, &fx, &fy);
+      *dx += fx;
+      *dy += fy;
+    }
+}
+
+/* With a drift field, each point's own drift (arrays kept in `keep`). */
+static void
+point_drifts (const AlSeries *s,
+              guint           index,
+              AlTrackFrame   *f,
+              GPtrArray      *keep)
+{
+  double *dx, *dy;
+
+  if (s->fields == NULL)
+    return;
+  dx = g_new (double, MAX (f->n, 1));
+  dy = g_new (double, MAX (f->n, 1));
+  for (guint p = 0; p < f->n; p++)
+    al_series_drift_at (s, index, f->x[p], f->y[p], &dx[p], &dy[p]);
+  g_ptr_array_add (keep, dx);
+  g_ptr_array_add (keep, dy);
+  f->point_drift_x = dx;
+  f->point_drift_y = dy;
+}
+
+AlSeries *
+al_series_track_drift (const AlImage    *image,
+                       AlFrameSource    *source,
+                       const AlAnalysis *analysis,
+                       AlSeriesDrift     drift,
+                       GCancellable     *cancellable,
+                       GError          **error)
 {
   g_autoptr (AlSeries) s = g_new0 (AlSeries, 1);
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -121,6 +163,7 @@ track_series (const AlImage    *image,
   g_return_val_if_fail ((image != NULL || source != NULL) && analysis != NULL
                         && analysis->frames->len > 0, NULL);
   s->n_frames = analysis->frames->len;
+  s->drift = drift;
   first = ((AlFrameResult *) analysis->frames->pdata[0])->frame;
   last = ((AlFrameResult *) analysis->frames->pdata[s->n_frames - 1])->frame;
   if (last - first + 1 != s->n_frames)
@@ -130,6 +173,8 @@ track_series (const AlImage    *image,
       return NULL;
     }
   s->frame = g_new (guint, s->n_frames);
+  for (guint i = 0; i < s->n_frames; i++)
+    s->frame[i] = first + i;
   s->drift_x = g_new0 (double, s->n_frames);
   s->drift_y = g_new0 (double, s->n_frames);
   s->lattice_px = lattice_px (analysis);
@@ -143,6 +188,9 @@ track_series (const AlImage    *image,
     return NULL;
   if (s->n_frames > 1)
     s->n_refined = refine_on_atoms (s, analysis);
+  if (s->n_frames > 1 && drift == AL_SERIES_DRIFT_FIELD
+      && !al_series_measure_fields (s, image, source, cancellable, error))
+    return NULL;
 
   al_track_params_init (&params);
   params.n_labels = AL_N_DEFECT_TYPES;
@@ -156,9 +204,9 @@ track_series (const AlImage    *image,
     {
       g_autoptr (GArray) index = NULL;
       frame_points (analysis->frames->pdata[i], analysis, s->lattice_px, &frames[i], keep, &index);
-      s->frame[i] = frames[i].frame;
       frames[i].drift_x = s->drift_x[i];
       frames[i].drift_y = s->drift_y[i];
+      point_drifts (s, i, &frames[i], keep);
     }
   s->tracks = al_track_link (frames, s->n_frames, &params);
   return g_steal_pointer (&s);
@@ -171,7 +219,7 @@ al_series_track (const AlImage    *image,
                  GError          **error)
 {
   g_return_val_if_fail (image != NULL, NULL);
-  return track_series (image, NULL, analysis, cancellable, error);
+  return al_series_track_drift (image, NULL, analysis, AL_SERIES_DRIFT_RIGID, cancellable, error);
 }
 
 AlSeries *
@@ -181,7 +229,8 @@ al_series_track_source (AlFrameSource    *source,
                         GError          **error)
 {
   g_return_val_if_fail (source != NULL, NULL);
-  return track_series (NULL, source, analysis, cancellable, error);
+  return al_series_track_drift (NULL, source, analysis, AL_SERIES_DRIFT_RIGID, cancellable,
+                                error);
 }
 
 void
@@ -192,6 +241,7 @@ al_series_free (AlSeries *series)
   g_free (series->frame);
   g_free (series->drift_x);
   g_free (series->drift_y);
+  g_free (series->fields);
   al_tracks_free (series->tracks);
   g_free (series);
 }
@@ -329,6 +379,8 @@ al_series_add_json (const AlSeries *s,
 {
   json_builder_set_member_name (b, "series");
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "drift_model");
+  json_builder_add_string_value (b, s->drift == AL_SERIES_DRIFT_FIELD ? "field" : "rigid");
   json_builder_set_member_name (b, "drift_px");
   json_builder_begin_array (b);
   for (guint i = 0; i < s->n_frames; i++)
@@ -345,6 +397,11 @@ al_series_add_json (const AlSeries *s,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "drift_steps_on_columns");
   json_builder_add_int_value (b, s->n_refined);
+  if (s->drift == AL_SERIES_DRIFT_FIELD)
+    {
+      json_builder_set_member_name (b, "drift_field_steps");
+      json_builder_add_int_value (b, s->n_field_steps);
+    }
   json_builder_set_member_name (b, "lattice_px");
   json_builder_add_double_value (b, s->lattice_px);
   json_builder_set_member_name (b, "n_tracks");

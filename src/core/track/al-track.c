@@ -72,6 +72,17 @@ label_ok (const AlTracks *t,
 }
 
 /* Continues track `id` (index id - 1 in `live`) with point p of frame fi. */
+/* Point p of frame f with its drift taken out. */
+static void
+corrected (const AlTrackFrame *f,
+           guint               p,
+           double             *cx,
+           double             *cy)
+{
+  *cx = f->x[p] - (f->point_drift_x != NULL ? f->point_drift_x[p] : f->drift_x);
+  *cy = f->y[p] - (f->point_drift_y != NULL ? f->point_drift_y[p] : f->drift_y);
+}
+
 static void
 extend (AlTracks            *t,
         Live                *live,
@@ -83,9 +94,11 @@ extend (AlTracks            *t,
 {
   Live *l = &live[id - 1];
   const AlTrackFrame *f = &frames[fi];
-  double cx = f->x[p] - f->drift_x, cy = f->y[p] - f->drift_y;
   int label = f->label[p];
   AlTrackSpan *s = &g_array_index (t->spans, AlTrackSpan, id - 1);
+  double cx, cy;
+
+  corrected (f, p, &cx, &cy);
 
   if (label_ok (t, l->label) && label_ok (t, label))
     {
@@ -110,10 +123,11 @@ start (AlTracks           *t,
        guint               p)
 {
   const AlTrackFrame *f = &frames[fi];
-  Live l = { fi, f->x[p] - f->drift_x, f->y[p] - f->drift_y, f->label[p] };
+  Live l = { fi, 0, 0, f->label[p] };
   AlTrackSpan s = { f->frame, f->frame, 1, f->label[p], f->label[p] };
   guint id;
 
+  corrected (f, p, &l.x, &l.y);
   g_array_append_val (live, l);
   g_array_append_val (t->spans, s);
   id = ++t->n_tracks;
@@ -166,8 +180,7 @@ match_stage (guint                n_tracks,
   for (guint k = 0; k < pts->len; k++)
     {
       guint p = g_array_index (pts, guint, k);
-      px[k] = f->x[p] - f->drift_x;
-      py[k] = f->y[p] - f->drift_y;
+      corrected (f, p, &px[k], &py[k]);
     }
   al_match_points (tx, ty, ids->len, px, py, pts->len, params->gate_px, mt, mp);
   for (guint k = 0; k < ids->len; k++)
@@ -246,7 +259,8 @@ link_ids (const AlTrackFrame  *frames,
       for (guint p = 0; p < f->n; p++)
         if (assigned[fi][p] == 0)
           {
-            Live l = { fi, f->x[p] - f->drift_x, f->y[p] - f->drift_y, f->label[p] };
+            Live l = { fi, 0, 0, f->label[p] };
+            corrected (f, p, &l.x, &l.y);
             g_array_append_val (live, l);
             assigned[fi][p] = live->len;
           }

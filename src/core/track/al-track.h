@@ -49,6 +49,10 @@ typedef struct
   const int    *label;
   double        drift_x;   /* the frame's drift relative to the first, px */
   double        drift_y;
+  /* Each point's own drift (a drift field across the frame), or NULL:
+   * drift_x, drift_y for every point. */
+  const double *point_drift_x;
+  const double *point_drift_y;
 } AlTrackFrame;
 
 typedef struct

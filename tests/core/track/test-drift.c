@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "al-error.h"
+#include "al-pipeline.h"
 #include "al-test.h"
 #include "track-truth.h"
 #include "track/al-drift.h"
@@ -161,27 +162,55 @@ test_drift_atoms (void)
   g_assert_false (al_drift_refine_atoms (a, b, 200, 200, 0, &dx, &dy, NULL));
 }
 
+/* Drift during the scan of the sheared frames below, px over the frame. */
+#define SHEAR_X_PX 3.0
+#define SHEAR_Y_PX 1.5
+
+/* The same MoS2 scene (same seed, same noise) scanned still and while
+ * the stage drifts by (SHEAR_X_PX, SHEAR_Y_PX) during the frame. */
+static void
+simulate_sheared (AlSimResult **still,
+                  AlSimResult **sheared)
+{
+  g_autofree char *scan = NULL;
+  char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
+  double pixel;
+
+  *still = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", NULL, 3);
+  pixel = (*still)->params.pixel_size_nm;
+  scan = g_strdup_printf ("drift=%s:%s", g_ascii_dtostr (bx, sizeof bx, SHEAR_X_PX * pixel),
+                          g_ascii_dtostr (by, sizeof by, SHEAR_Y_PX * pixel));
+  *sheared = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", scan, 3);
+}
+
+/* The true displacement of the sheared frame at (x, y): x' = x + Sx·y'/H,
+ * y' = y/(1 - Sy/H), columns at pixel centres (the simulator's y in nm
+ * is (y + 0.5)·pixel). */
+static void
+shear_truth (double  y,
+             double *dx,
+             double *dy)
+{
+  double yc = y + 0.5, ys = yc / (1.0 - SHEAR_Y_PX / SIZE);
+
+  *dx = SHEAR_X_PX * ys / SIZE;
+  *dy = ys - yc;
+}
+
 /* A frame scanned while the stage drifts is sheared and stretched: the
- * same MoS2 scene (same seed, same noise) scanned with drift during the
- * frame against one without gives the known field (x' = x + Sx·y'/H,
- * y' = y/(1 - Sy/H)) back to a tenth of a pixel across the frame, where
- * one rigid shift would err by more than a pixel. */
+ * sheared frame against the still one gives the known field back to a
+ * tenth of a pixel across the frame, where one rigid shift would err by
+ * more than a pixel. */
 static void
 test_drift_field (void)
 {
-  const double sx_px = 3.0, sy_px = 1.5;
-  g_autoptr (AlSimResult) still = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", NULL, 3);
-  g_autoptr (AlSimResult) sheared = NULL;
+  g_autoptr (AlSimResult) still = NULL, sheared = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *scan = NULL;
-  char bx[G_ASCII_DTOSTR_BUF_SIZE], by[G_ASCII_DTOSTR_BUF_SIZE];
-  double pixel = still->params.pixel_size_nm, a_px = still->params.material->a_nm / pixel;
-  double worst = 0, rigid_worst = 0, rdx, rdy;
+  double a_px, worst = 0, rigid_worst = 0, rdx, rdy;
   AlDriftField field;
 
-  scan = g_strdup_printf ("drift=%s:%s", g_ascii_dtostr (bx, sizeof bx, sx_px * pixel),
-                          g_ascii_dtostr (by, sizeof by, sy_px * pixel));
-  sheared = al_test_simulate ("mos2", SIZE, 1, "V_S=0.02", scan, 3);
+  simulate_sheared (&still, &sheared);
+  a_px = still->params.material->a_nm / still->params.pixel_size_nm;
   g_assert_true (al_drift_field_estimate (al_image_frame (still->image, 0),
                                           al_image_frame (sheared->image, 0), SIZE, SIZE, 64,
                                           AL_SERIES_MAX_STEP_A * a_px, &field, &error));
@@ -191,9 +220,8 @@ test_drift_field (void)
   for (double y = 16; y < SIZE - 16; y += 16)
     for (double x = 16; x < SIZE - 16; x += 16)
       {
-        /* Columns at pixel centres: the simulator's y in nm is (y + 0.5)·pixel. */
-        double yc = y + 0.5, ys = yc / (1.0 - sy_px / SIZE);
-        double tdx = sx_px * ys / SIZE, tdy = ys - yc, dx, dy;
+        double tdx, tdy, dx, dy;
+        shear_truth (y, &tdx, &tdy);
         al_drift_field_at (&field, x, y, &dx, &dy);
         worst = MAX (worst, hypot (dx - tdx, dy - tdy));
         rigid_worst = MAX (rigid_worst, hypot (rdx - tdx, rdy - tdy));
@@ -210,6 +238,88 @@ test_drift_field (void)
   g_assert_error (error, AL_ERROR, AL_ERROR_INVALID_ARGUMENT);
 }
 
+/* The mean distance between the two observations of each defect tracked
+ * through both frames, once the series' drift at each is taken out. */
+static double
+pair_residual (const AlSeries *s)
+{
+  const GArray *points = s->tracks->points;
+  g_autofree int *first = g_new (int, s->tracks->n_tracks + 1);
+  double sum = 0;
+  guint n = 0;
+
+  for (guint t = 0; t <= s->tracks->n_tracks; t++)
+    first[t] = -1;
+  for (guint k = 0; k < points->len; k++)
+    {
+      const AlTrackPoint *p = &g_array_index (points, AlTrackPoint, k);
+      double dx, dy;
+      if (p->frame == s->frame[0])
+        {
+          first[p->track_id] = (int) k;
+          continue;
+        }
+      if (first[p->track_id] < 0)
+        continue;
+      al_series_drift_at (s, 1, p->x, p->y, &dx, &dy);
+      sum += hypot (p->x - dx - g_array_index (points, AlTrackPoint, first[p->track_id]).x,
+                    p->y - dy - g_array_index (points, AlTrackPoint, first[p->track_id]).y);
+      n++;
+    }
+  g_assert_cmpuint (n, >, 5);
+  return sum / n;
+}
+
+/* The still and sheared frames as a series (analyze --drift field): the
+ * series' drift follows the shear across the frame where the rigid model
+ * errs by more than a pixel, and the defects found in both frames line up
+ * closer once each one's own drift is taken out. */
+static void
+test_series_drift_field (void)
+{
+  g_autoptr (AlSimResult) still = NULL, sheared = NULL;
+  g_autoptr (AlImage) stack = al_image_new (SIZE, SIZE, 2, NULL);
+  g_autoptr (AlAnalysis) analysis = NULL;
+  g_autoptr (AlSeries) rigid = NULL, field = NULL;
+  g_autoptr (GError) error = NULL;
+  double worst = 0, rigid_worst = 0, field_residual, rigid_residual;
+  AlPipelineParams pp;
+
+  simulate_sheared (&still, &sheared);
+  memcpy (al_image_frame (stack, 0), al_image_frame (still->image, 0), sizeof (float) * SIZE * SIZE);
+  memcpy (al_image_frame (stack, 1), al_image_frame (sheared->image, 0), sizeof (float) * SIZE * SIZE);
+  stack->pixel_size = still->image->pixel_size;
+  al_pipeline_params_init (&pp);
+  pp.material = still->params.material;
+  pp.n_threads = 2;
+  analysis = al_pipeline_run (stack, &pp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  rigid = al_series_track_drift (stack, NULL, analysis, AL_SERIES_DRIFT_RIGID, NULL, &error);
+  g_assert_no_error (error);
+  field = al_series_track_drift (stack, NULL, analysis, AL_SERIES_DRIFT_FIELD, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (rigid->fields);
+  g_assert_cmpuint (field->n_field_steps, ==, 1);
+  for (double y = 16; y < SIZE - 16; y += 16)
+    for (double x = 16; x < SIZE - 16; x += 16)
+      {
+        double tdx, tdy, dx, dy;
+        shear_truth (y, &tdx, &tdy);
+        al_series_drift_at (field, 1, x, y, &dx, &dy);
+        worst = MAX (worst, hypot (dx - tdx, dy - tdy));
+        al_series_drift_at (rigid, 1, x, y, &dx, &dy);
+        rigid_worst = MAX (rigid_worst, hypot (dx - tdx, dy - tdy));
+      }
+  field_residual = pair_residual (field);
+  rigid_residual = pair_residual (rigid);
+  g_test_message ("series drift: field worst error %.3f px (rigid %.3f px); defects tracked "
+                  "through both frames %.3f px apart after the drift (rigid %.3f px)",
+                  worst, rigid_worst, field_residual, rigid_residual);
+  g_assert_cmpfloat (worst, <, 0.15);
+  g_assert_cmpfloat (rigid_worst, >, 1.0);
+  g_assert_cmpfloat (field_residual, <, 0.75 * rigid_residual);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -220,5 +330,6 @@ main (int    argc,
   g_test_add_func ("/core/track/drift-bad", test_drift_bad);
   g_test_add_func ("/core/track/drift-atoms", test_drift_atoms);
   g_test_add_func ("/core/track/drift-field", test_drift_field);
+  g_test_add_func ("/core/track/series-drift-field", test_series_drift_field);
   return g_test_run ();
 }
