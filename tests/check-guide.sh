@@ -3,8 +3,10 @@
 # Every image the guide links exists and every image in its images/ folder
 # is linked; every in-page link (#anchor) names a heading; every
 # `atomlens-cli WORD` it names is a real command; every --option on a
-# command line of its examples is in that command's --help; README links
-# the guide. No analysis is run: this takes well under a second.
+# command line of its examples is in that command's --help, and every
+# option a command's (or a benchmark's) --help lists is in the guide;
+# README links the guide. No analysis is run: this takes well under a
+# second.
 set -eu
 guide=$1
 readme=$2
@@ -49,6 +51,27 @@ grep '^atomlens-cli [a-z]' "$guide" | while read -r _ cmd rest; do
     echo "$help" | grep -q -- "$opt" || { echo "check-guide: atomlens-cli $cmd has no $opt" >&2; exit 1; }
   done
 done || fail=1
+
+# Every option of every command, and of each benchmark that prints its
+# help (`bench chem` has its options under --accuracy), is documented.
+undocumented () {
+  for opt in $(echo "$2" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+    [ "$opt" = --help ] && continue
+    grep -q -- "$opt" "$guide" || complain "$1 has $opt, which the guide does not mention"
+  done
+}
+for c in $commands; do
+  undocumented "atomlens-cli $c" "$("$cli" "$c" --help 2>&1 || true)"
+done
+benches=$("$cli" bench --help 2>&1 | awk '/^Benchmarks/ { on = 1; next } on && NF { print $1 }' || true)
+for b in $benches; do
+  help=$("$cli" bench "$b" --help 2>&1 || true)
+  case $help in
+    Usage*) undocumented "atomlens-cli bench $b" "$help" ;;
+  esac
+done
+undocumented "atomlens-cli bench chem --accuracy" \
+  "$("$cli" bench chem --accuracy --help 2>&1 | sed -n '/^Application Options/,$p' || true)"
 
 grep -q '](help/guide.md)' "$readme" || complain "README does not link help/guide.md"
 exit $fail
