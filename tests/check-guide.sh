@@ -52,8 +52,8 @@ grep '^atomlens-cli [a-z]' "$guide" | while read -r _ cmd rest; do
   done
 done || fail=1
 
-# Every option of every command, and of each benchmark that prints its
-# help (`bench chem` has its options under --accuracy), is documented.
+# Every option of every command and of each benchmark (and of `bench chem
+# --accuracy`, which has its own) is documented.
 undocumented () {
   for opt in $(echo "$2" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
     [ "$opt" = --help ] && continue

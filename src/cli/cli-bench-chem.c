@@ -87,7 +87,17 @@ al_cli_bench_chem (int    argc,
                    char **argv)
 {
   const AlMaterial *m = al_material_get (AL_MATERIAL_MOS2);
-  guint side, n_wanted = 100000;
+  guint side;
+  int n_wanted = 100000;
+  gboolean accuracy = FALSE;
+  GOptionEntry entries[] = {
+    { "atoms", 0, 0, G_OPTION_ARG_INT, &n_wanted, "Columns of the MoS2 lattice (default 100000)",
+      "N" },
+    { "accuracy", 0, 0, G_OPTION_ARG_NONE, &accuracy,
+      "Accuracy on simulated images instead (its options: bench chem --accuracy --help)", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("");
   g_autoptr (AlAtoms) atoms = NULL;
   double t[BENCH_RUNS], cpu[BENCH_RUNS];
   guint n_defects = 0;
@@ -95,9 +105,13 @@ al_cli_bench_chem (int    argc,
   for (int i = 1; i < argc; i++)
     if (g_strcmp0 (argv[i], "--accuracy") == 0)
       return al_cli_bench_chem_accuracy (argc, argv);
-  if (argc >= 2)
-    n_wanted = (guint) CLAMP (g_ascii_strtoull (argv[1], NULL, 10), 100, 10000000);
-  atoms = make_lattice (n_wanted, m, &side);
+  g_option_context_set_summary (context, "Time bonds, rings, defects and strain of a MoS2 lattice.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!al_cli_parse (context, &argc, &argv))
+    return 1;
+  if (argc > 1 || n_wanted < 100 || n_wanted > 10000000)
+    return al_cli_fail ("bench chem takes --atoms N (100–10000000) and no other argument");
+  atoms = make_lattice ((guint) n_wanted, m, &side);
   for (int r = 0; r < BENCH_RUNS; r++)
     {
       g_autoptr (AlAtoms) copy = al_atoms_copy (atoms);
@@ -156,14 +170,23 @@ int
 al_cli_bench_gpa (int    argc,
                   char **argv)
 {
-  guint side = 4096;
+  int side = 4096;
+  GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_INT, &side, "Image side in pixels (default 4096)", "N" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("");
   g_autofree float *img = NULL;
   double t[BENCH_RUNS], cpu[BENCH_RUNS];
   int runs = 3;
 
-  if (argc >= 2)
-    side = (guint) CLAMP (g_ascii_strtoull (argv[1], NULL, 10), 64, 16384);
-  img = make_image (side);
+  g_option_context_set_summary (context, "Time geometric phase analysis of a simulated image.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!al_cli_parse (context, &argc, &argv))
+    return 1;
+  if (argc > 1 || side < 64 || side > 16384)
+    return al_cli_fail ("bench gpa takes --size N (64–16384) and no other argument");
+  img = make_image ((guint) side);
   for (int r = 0; r < runs; r++)
     {
       g_autoptr (GError) error = NULL;
@@ -175,7 +198,7 @@ al_cli_bench_gpa (int    argc,
       if (maps == NULL)
         return al_cli_fail ("bench gpa: %s", error->message);
     }
-  printf ("gpa.size_px: %u\n", side);
+  printf ("gpa.size_px: %d\n", side);
   printf ("gpa.seconds: %.3f (wall, median of %d; automatic reflections, per-pixel exx/eyy/exy/rotation)\n",
           median (t, runs), runs);
   printf ("gpa.cpu_s: %.3f (CPU time of the one thread, median)\n", median (cpu, runs));
