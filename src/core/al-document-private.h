@@ -160,4 +160,11 @@ const char      *al_document_get_autosave_path (AlDocument         *doc);
 void             al_document_set_autosave_path (AlDocument         *doc,
                                                 const char         *path);
 
+/* The hand labels of `atoms` applied to a structure recomputed from a copy
+ * of them (`analysed`), and its labels passed back to `atoms`
+ * (al-document-hand-labels.c). */
+void al_document_follow_hand (AlAtoms       *atoms,
+                              const AlAtoms *analysed,
+                              AlStructure   *structure);
+
 G_END_DECLS
