@@ -51,6 +51,15 @@
  * sigmas of the profile away from the grains found (pure noise reached
  * 3.7 there, second grains of simulated boundaries 4.6-13 at 10⁴). */
 #define AL_HC_MIN_EXTRA_PEAK_SIGMAS 4.5
+/* ...and the profile must fall between it and each grain found to this
+ * share of its height over the median. */
+#define AL_HC_DIP_SHARE 0.5
+/* The spectrum is not windowed, so a bright grain's spots have side lobes
+ * a few bins off (measured 0.065 of the peak 2.5 bins away, graphene at
+ * 10⁵): within this many bins at the ring a further grain must reach this
+ * share of the bright one's height. */
+#define AL_HC_LEAK_BINS 10.0
+#define AL_HC_LEAK_SHARE 0.15
 /* Two grains differ by at least this much, degrees, and by this many
  * angular bins of the spectrum at the ring (a grain's spots leak into
  * their neighbours, the wider the smaller the image). */
@@ -72,6 +81,9 @@
 /* A site is placed where its grain's spot amplitude is at least this many
  * times its noise. */
 #define AL_HC_MIN_SITE_SNR 1.0
+/* Sites are placed up to this far beyond the outer pixels' centres (the
+ * image covers half a pixel more; a site there still rounds to a pixel). */
+#define AL_HC_EDGE_PX 0.45
 /* Sites closer than this many neighbour distances are one. */
 #define AL_HC_DUPLICATE_FRACTION 0.5
 #define AL_HC_MAD_TO_SIGMA 1.4826
@@ -237,6 +249,33 @@ profile_noise (const double *score,
   *sigma = AL_HC_MAD_TO_SIGMA * al_filter_percentile (v, m, 0.5);
 }
 
+/* Whether the profile falls between direction bin `a` and a grain found
+ * at `grain_deg` to at most AL_HC_DIP_SHARE of the way from the median to
+ * the peak at `a`: a second grain is a peak of its own, where a bright
+ * grain's flank (its spots leak into the next bins, the more so the
+ * brighter they are) only rises towards it. */
+static gboolean
+profile_dips (const double *score,
+              guint         n_angles,
+              guint         a,
+              double        grain_deg,
+              double        median)
+{
+  int g = (int) lround (grain_deg / AL_HC_ANGLE_STEP_DEG) % (int) n_angles;
+  int d = g - (int) a, step;
+  double lowest = score[a];
+
+  /* The shorter way round the 60° period. */
+  if (d > (int) n_angles / 2)
+    d -= (int) n_angles;
+  if (d < -(int) n_angles / 2)
+    d += (int) n_angles;
+  step = d > 0 ? 1 : -1;
+  for (int k = 0; k != d; k += step)
+    lowest = MIN (lowest, score[((int) a + k + (int) n_angles) % (int) n_angles]);
+  return lowest <= median + AL_HC_DIP_SHARE * (score[a] - median);
+}
+
 /* Scans spot directions; fills the grains' angles, ring radii and spot
  * SNRs. */
 static guint
@@ -252,6 +291,7 @@ find_grains (const Spectrum *s,
   g_autofree double *score = g_new (double, n_angles);
   g_autofree double *best_r = g_new (double, n_angles);
   g_autofree guint *order = g_new (guint, n_angles);
+  double peak[AL_HONEYCOMB_MAX_GRAINS], n_side = MIN (s->n_w, s->n_h);
   double median, sigma;
   guint n = 0;
 
@@ -295,12 +335,16 @@ find_grains (const Spectrum *s,
       for (guint j = 0; j < n; j++)
         {
           double d = fabs (theta - angle_deg[j]);
-          if (MIN (d, 60.0 - d) < separation_deg)
+          d = MIN (d, 60.0 - d);
+          if (d < separation_deg || !profile_dips (score, n_angles, a, angle_deg[j], median)
+              || (d * G_PI / 180.0 * g0 * n_side < AL_HC_LEAK_BINS
+                  && score[a] - median < AL_HC_LEAK_SHARE * (peak[j] - median)))
             apart = FALSE;
         }
       if (!apart)
         continue;
       angle_deg[n] = theta;
+      peak[n] = score[a];
       radius[n] = best_r[a];
       snr[n] = score[a] / median - 1.0;
       n++;
@@ -598,7 +642,8 @@ grain_sites (const Demod *d,
             double snr = sqrt (signal / d->noise_var);
             c.site.x = cx + s * off[0];
             c.site.y = cy + s * off[1];
-            if (c.site.x < 0 || c.site.y < 0 || c.site.x > width - 1.0 || c.site.y > height - 1.0
+            if (c.site.x < -AL_HC_EDGE_PX || c.site.y < -AL_HC_EDGE_PX
+                || c.site.x > width - 1.0 + AL_HC_EDGE_PX || c.site.y > height - 1.0 + AL_HC_EDGE_PX
                 || snr < AL_HC_MIN_SITE_SNR)
               continue;
             c.site.se_px = sqrt (2.0 / 3.0) / (2.0 * G_PI * g_norm * snr);
