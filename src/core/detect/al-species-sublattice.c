@@ -5,10 +5,10 @@
  * within a few robust spreads of the median) and a robust spread. The
  * sublattice with the higher mean holds the species of the larger Σ Zⁿ
  * (N in hBN: 7^1.7 against 5^1.7), provided the two means differ by
- * several standard errors of their difference. In hBN at 10⁴ e⁻/Å² the
+ * a standard error of their difference. In hBN at 10⁴ e⁻/Å² the
  * fitted B and N intensities are ~0.3 of a column's spread apart, so one
  * column is right little more often than a coin, but ~300 columns per
- * sublattice tell them apart by 3-5 standard errors. Then each column's
+ * sublattice tell them apart by 2-5 standard errors. Then each column's
  * species is Bayes' decision between its sublattice's species and the
  * other one: the other's prior odds are those of an antisite, the
  * likelihoods Gaussians at the two means with the two spreads (so the
@@ -24,10 +24,12 @@
 
 /* Columns a sublattice needs before its mean is believed. */
 #define AL_SUBLATTICE_MIN_COLUMNS 8
-/* The two sublattices' means must differ by this many standard errors
- * (a grain's species are then swapped with odds of about 1 in 160; one
- * column alone is right about as often as a coin). */
-#define AL_SUBLATTICE_MIN_SEPARATION 2.5
+/* The two sublattices' means must differ by this many standard errors.
+ * Below 2 the grain's species may come out swapped (at 1, one time in
+ * six), but one column alone is right little more often than a coin, so
+ * the sublattice still decides; the columns' confidence carries the
+ * grain's odds. */
+#define AL_SUBLATTICE_MIN_SEPARATION 1.0
 /* Prior probability that a column holds the other sublattice's species. */
 #define AL_SUBLATTICE_ANTISITE_PRIOR 0.01
 #define AL_SUBLATTICE_MAD_TO_SIGMA 1.4826
@@ -81,18 +83,19 @@ sublattice_measure (Sublattice   *sub,
   }
 }
 
-/* Whether the two sublattices of a grain tell their species apart. */
-static gboolean
-sublattices_differ (const Sublattice *a,
-                    const Sublattice *b)
+/* How many standard errors of their difference the two sublattices' means
+ * of a grain are apart (0 when either has too few columns). */
+static double
+sublattice_separation (const Sublattice *a,
+                       const Sublattice *b)
 {
   double se;
 
   if (a->n < AL_SUBLATTICE_MIN_COLUMNS || b->n < AL_SUBLATTICE_MIN_COLUMNS
       || !(a->spread > 0) || !(b->spread > 0))
-    return FALSE;
+    return 0.0;
   se = sqrt (a->spread * a->spread / a->n + b->spread * b->spread / b->n);
-  return fabs (a->mean - b->mean) > AL_SUBLATTICE_MIN_SEPARATION * se;
+  return fabs (a->mean - b->mean) / se;
 }
 
 static double
@@ -139,13 +142,14 @@ al_species_by_sublattice (const AlMaterial *material,
     {
       gint8 l = labels[i];
       const Sublattice *own, *other;
-      double log_odds;
+      double log_odds, separation;
 
       if (l < 0 || l >= AL_HONEYCOMB_N_LABELS || !isfinite (intensity[i]))
         continue;
       own = &sub[l];
       other = &sub[l ^ 1];
-      if (!sublattices_differ (own, other))
+      separation = sublattice_separation (own, other);
+      if (separation < AL_SUBLATTICE_MIN_SEPARATION)
         continue;
       /* Log odds that the column holds the other sublattice's species. */
       log_odds = prior + log_gauss (intensity[i], other->mean, other->spread)
@@ -154,7 +158,10 @@ al_species_by_sublattice (const AlMaterial *material,
         gboolean own_bright = own->mean > other->mean;
         gboolean is_bright = log_odds > 0 ? !own_bright : own_bright;
         species[i] = (gint16) (is_bright ? bright : dim);
-        confidence[i] = (float) (1.0 / (1.0 + exp (-fabs (log_odds))));
+        /* Times the odds that the grain's sublattices were told apart
+         * the right way round. */
+        confidence[i] = (float) (1.0 / (1.0 + exp (-fabs (log_odds))) * 0.5
+                                 * erfc (-separation / G_SQRT2));
       }
       assigned++;
     }

@@ -29,6 +29,14 @@
 /* Simulated graphene, 384² at 10⁴ e⁻/Å², seed 7 (this test's simulation):
  * measured F1 0.966 (0.957–0.967 for seeds 1–4, simulated by the CLI). */
 #define SIM_SIDE 384
+/* Two grains: side, column peak (about one standard error of its fitted
+ * amplitude on BACKGROUND), the boundary's offset (x + 0.3 y, px), and
+ * the share of sites allowed on the wrong grain. */
+#define TWO_GRAIN_SIDE 320
+#define TWO_GRAIN_AMP 0.3
+#define TWO_GRAIN_SPLIT_PX 190.0
+#define TWO_GRAIN_MAX_WRONG 0.02
+#define LEFT_SPOT_DEG (0.37 * 180.0 / G_PI + 30.0)
 #define MIN_F1 0.93
 
 static int
@@ -126,6 +134,71 @@ test_noise_no_lattice (void)
   al_honeycomb_lattice_clear (&lattice);
 }
 
+/* Two grains 21° apart meeting on a tilted line, columns at about one
+ * standard error each: each site belongs to the grain on its side of the
+ * boundary. The local comparison of the grains' signals alone handed
+ * strips of one grain to the other (this image: 18 of 555 sites wrong);
+ * the fitted line pools the whole boundary (6). */
+static gboolean
+left_grain (double x,
+            double y)
+{
+  return x + 0.3 * y < TWO_GRAIN_SPLIT_PX;
+}
+
+/* Difference of two spot directions, degrees, over the 60° period. */
+static double
+angle_apart (double a,
+             double b)
+{
+  double d = fmod (fabs (a - b), 60.0);
+
+  return MIN (d, 60.0 - d);
+}
+
+static void
+test_two_grains_owner (void)
+{
+  g_autoptr (GArray) left = synth_honeycomb (TWO_GRAIN_SIDE, TWO_GRAIN_SIDE, A_PX, 0.37, TWO_GRAIN_AMP,
+                                             TWO_GRAIN_AMP, 0.0);
+  g_autoptr (GArray) right = synth_honeycomb (TWO_GRAIN_SIDE, TWO_GRAIN_SIDE, A_PX, 0.0,
+                                              TWO_GRAIN_AMP, TWO_GRAIN_AMP, 0.0);
+  g_autoptr (GArray) shown = g_array_new (FALSE, FALSE, sizeof (SynthColumn));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (31);
+  g_autofree float *image = NULL;
+  AlHoneycombLattice lattice;
+  guint wrong = 0, left_grain_index;
+  gsize n_px = (gsize) TWO_GRAIN_SIDE * TWO_GRAIN_SIDE;
+
+  for (guint i = 0; i < left->len; i++)
+    if (left_grain (g_array_index (left, SynthColumn, i).x, g_array_index (left, SynthColumn, i).y))
+      g_array_append_val (shown, g_array_index (left, SynthColumn, i));
+  for (guint i = 0; i < right->len; i++)
+    if (!left_grain (g_array_index (right, SynthColumn, i).x,
+                     g_array_index (right, SynthColumn, i).y))
+      g_array_append_val (shown, g_array_index (right, SynthColumn, i));
+  image = synth_render ((SynthColumn *) shown->data, shown->len, TWO_GRAIN_SIDE, TWO_GRAIN_SIDE,
+                        SIGMA, BACKGROUND, rand);
+  for (gsize i = 0; i < n_px; i++)
+    image[i] -= BACKGROUND;
+  al_honeycomb_lattice_find (image, TWO_GRAIN_SIDE, TWO_GRAIN_SIDE, A_PX / sqrt (3.0),
+                             sqrt (BACKGROUND), &lattice);
+  g_assert_cmpuint (lattice.n_grains, ==, 2);
+  /* Spots lie 30° off the lattice vectors: the left grain's near 51.2°. */
+  left_grain_index = angle_apart (lattice.angle_deg[0], LEFT_SPOT_DEG)
+                       < angle_apart (lattice.angle_deg[1], LEFT_SPOT_DEG) ? 0 : 1;
+  for (guint k = 0; k < lattice.sites->len; k++)
+    {
+      const AlHoneycombSite *site = &g_array_index (lattice.sites, AlHoneycombSite, k);
+      wrong += left_grain (site->x, site->y) != (site->grain == left_grain_index);
+    }
+  g_test_message ("grains at %.1f° and %.1f°; %u of %u sites on the wrong grain",
+                  lattice.angle_deg[0], lattice.angle_deg[1], wrong, lattice.sites->len);
+  g_assert_cmpuint (lattice.sites->len, >, shown->len * 9 / 10);
+  g_assert_cmpfloat ((double) wrong / lattice.sites->len, <=, TWO_GRAIN_MAX_WRONG);
+  al_honeycomb_lattice_clear (&lattice);
+}
+
 /* Graphene at 10⁴ e⁻/Å² with every point defect: a carbon column
  * collects about 5 electrons on 0.5 counts of detector noise per pixel
  * (amplitude about 0.7 of its standard error), so only the lattice finds
@@ -183,6 +256,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/detect/site-fill-honeycomb/synthetic", test_fill_synthetic);
   g_test_add_func ("/core/detect/site-fill-honeycomb/noise", test_noise_no_lattice);
+  g_test_add_func ("/core/detect/site-fill-honeycomb/two-grains", test_two_grains_owner);
   g_test_add_func ("/core/detect/site-fill-honeycomb/graphene-low-dose", test_graphene_low_dose);
   return g_test_run ();
 }
