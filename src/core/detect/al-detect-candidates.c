@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "detect/al-filter.h"
+#include "detect/al-parallel.h"
 #include "detect/al-refine-private.h"
 #include "detect/al-sites.h"
 
@@ -87,6 +88,52 @@ mark_kept (guint    j,
   k->taken = k->taken || k->kept[j];
 }
 
+typedef struct
+{
+  const AlColumnFit  *cols;
+  const gboolean     *candidate;
+  const AlColumnGrid *grid;
+  double              dup;
+  gboolean           *alone;
+} DuplicateJob;
+
+typedef struct
+{
+  guint self;
+  guint others;
+} CountNear;
+
+static void
+count_other (guint    j,
+             double   dx,
+             double   dy,
+             gpointer data)
+{
+  CountNear *c = data;
+
+  c->others += j != c->self;
+}
+
+/* Marks the candidates of [start, end) that have no other within `dup`
+ * (the grid holds the candidates; distances are symmetric, so such a
+ * candidate is within `dup` of no other either). */
+static void
+mark_alone (gpointer data,
+            guint    start,
+            guint    end)
+{
+  const DuplicateJob *job = data;
+
+  for (guint i = start; i < end; i++)
+    {
+      CountNear near = { i, 0 };
+      if (job->candidate[i])
+        al_column_grid_foreach (job->grid, job->cols, job->cols[i].x, job->cols[i].y, job->dup,
+                                count_other, &near);
+      job->alone[i] = job->candidate[i] && near.others == 0;
+    }
+}
+
 /* Marks in `keep_out` the columns that are significant (or faint but on a
  * lattice site of significant ones) and bright enough for the material,
  * one per place; returns how many. */
@@ -105,6 +152,7 @@ prune_columns (const AlColumnFit    *cols,
   g_autofree gboolean *keep = g_new0 (gboolean, MAX (n, 1));
   g_autofree Ranked *order = g_new (Ranked, MAX (n, 1));
   AlColumnGrid grid;
+  DuplicateJob dup_job;
   double min_amp, dup = AL_DETECT_DUPLICATE_FRACTION * neighbour_px;
   guint n_amps = 0, n_order = 0, kept = 0;
 
@@ -124,17 +172,20 @@ prune_columns (const AlColumnFit    *cols,
     }
   al_sites_accept_faint (cols, n, strong, faint, keep, width, height, neighbour_px,
                          params->n_threads);
-  for (guint i = 0; i < n; i++)
-    if (strong[i] || keep[i])
-      order[n_order++] = (Ranked) { al_detect_significance (&cols[i]), i };
-
-  /* Two starts that converged on one column: the more significant stays. */
-  qsort (order, n_order, sizeof *order, compare_ranked);
-  /* `strong` now marks the columns in `order`; `keep` those taken so far. */
+  /* Two starts that converged on one column: the more significant stays.
+   * `strong` now marks the candidates; `keep` those taken so far. A
+   * candidate with no other within `dup` is taken whatever the order, and
+   * is near none of the others: only those that have a neighbour are
+   * ranked and taken in turn. */
   for (guint i = 0; i < n; i++)
     strong[i] = strong[i] || keep[i];
-  memset (keep, 0, sizeof (gboolean) * n);
   al_column_grid_init (&grid, cols, strong, n, width, height, dup);
+  dup_job = (DuplicateJob) { cols, strong, &grid, dup, keep };
+  al_parallel_range (params->n_threads, n, mark_alone, &dup_job);
+  for (guint i = 0; i < n; i++)
+    if (strong[i] && !keep[i])
+      order[n_order++] = (Ranked) { al_detect_significance (&cols[i]), i };
+  qsort (order, n_order, sizeof *order, compare_ranked);
   for (guint k = 0; k < n_order; k++)
     {
       guint i = order[k].index;
@@ -298,12 +349,10 @@ al_detect_add_residual_candidates (const float          *frame,
 
   al_refine_render_threaded (resid, width, height, (AlColumnFit *) fits->data, fits->len,
                              n_threads);
-  for (gsize i = 0; i < n_px; i++)
-    resid[i] = frame[i] - resid[i];
+  al_parallel_subtract (n_threads, frame, resid, resid, n_px);
   /* The background is what the columns leave, smoothed. */
   al_filter_background_threaded (resid, smooth, width, height, neighbour_px, n_threads);
-  for (gsize i = 0; i < n_px; i++)
-    resid[i] -= smooth[i];
+  al_parallel_subtract (n_threads, resid, smooth, resid, n_px);
   al_filter_gaussian_threaded (resid, smooth, width, height, width_px, n_threads);
 
   /* Threshold: the median of the filtered residual (the background between

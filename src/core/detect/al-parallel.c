@@ -40,3 +40,41 @@ al_parallel_range (guint          n_threads,
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
 }
+
+/* Pixels per item of al_parallel_subtract. */
+#define AL_PARALLEL_SUBTRACT_BLOCK 65536
+
+typedef struct
+{
+  const float *a;
+  const float *b;
+  float       *out;
+  gsize        n;
+} Subtraction;
+
+static void
+subtract_blocks (gpointer data,
+                 guint    start,
+                 guint    end)
+{
+  const Subtraction *s = data;
+  gsize i0 = (gsize) start * AL_PARALLEL_SUBTRACT_BLOCK;
+  gsize i1 = MIN ((gsize) end * AL_PARALLEL_SUBTRACT_BLOCK, s->n);
+
+  for (gsize i = i0; i < i1; i++)
+    s->out[i] = s->a[i] - s->b[i];
+}
+
+void
+al_parallel_subtract (guint        n_threads,
+                      const float *a,
+                      const float *b,
+                      float       *out,
+                      gsize        n)
+{
+  Subtraction s = { a, b, out, n };
+
+  al_parallel_range (n_threads,
+                     (guint) ((n + AL_PARALLEL_SUBTRACT_BLOCK - 1) / AL_PARALLEL_SUBTRACT_BLOCK),
+                     subtract_blocks, &s);
+}

@@ -26,4 +26,11 @@ void al_parallel_range (guint          n_threads,
                         AlParallelFunc func,
                         gpointer       data);
 
+/* out[i] = a[i] − b[i] for i < n (out may be a or b), on threads. */
+void al_parallel_subtract (guint        n_threads,
+                           const float *a,
+                           const float *b,
+                           float       *out,
+                           gsize        n);
+
 G_END_DECLS

@@ -253,6 +253,62 @@ mark_crowded (const AlColumnFit *columns,
   al_column_grid_clear (&grid);
 }
 
+/* What a sweep leaves to be settled, column by column. */
+typedef struct
+{
+  AlColumnFit          *columns;
+  AlColumnFit          *next;
+  const double         *start;
+  float                *moved;
+  const guint8         *crowded;
+  const AlRefineParams *params;
+  gboolean              damp;
+  double                max_move[AL_PARALLEL_MAX_THREADS];
+  guint                 n_bands;
+  guint                 n_columns;
+} SettleJob;
+
+/* Columns [start, end): how far each moved, the damping of crowded ones
+ * (see mark_crowded) once the noise model and width are settled, the new
+ * fits taken, and those that wandered off marked failed. */
+static void
+settle_band (gpointer data,
+             guint    start,
+             guint    end)
+{
+  SettleJob *job = data;
+  AlColumnFit *columns = job->columns, *next = job->next;
+  double max_move = 0.0;
+  guint band = 0;
+
+  /* The band al_parallel_range gave: the one starting at `start`. */
+  while (band + 1 < job->n_bands
+         && (guint) ((guint64) job->n_columns * (band + 1) / job->n_bands) <= start)
+    band++;
+  for (guint i = start; i < end; i++)
+    {
+      /* In units of the column's tolerance; a column that failed left
+       * its neighbours' data: as if it moved. */
+      job->moved[i] = next[i].ok && columns[i].ok
+                        ? (float) (hypot (next[i].x - columns[i].x, next[i].y - columns[i].y)
+                                   / column_tolerance (&next[i], job->params->converged_px))
+                        : columns[i].ok ? 1.0f : 0.0f;
+      max_move = MAX (max_move, job->moved[i]);
+      if (job->damp && next[i].ok && columns[i].ok && job->crowded[i])
+        {
+          next[i].x = columns[i].x + AL_REFINE_DAMPING * (next[i].x - columns[i].x);
+          next[i].y = columns[i].y + AL_REFINE_DAMPING * (next[i].y - columns[i].y);
+          next[i].amplitude = columns[i].amplitude
+                              + AL_REFINE_DAMPING * (next[i].amplitude - columns[i].amplitude);
+        }
+      columns[i] = next[i];
+      if (hypot (columns[i].x - job->start[2 * i], columns[i].y - job->start[2 * i + 1])
+          > job->params->max_shift_px)
+        columns[i].ok = FALSE;
+    }
+  job->max_move[band] = max_move;
+}
+
 /* Refines `columns` in place. Their x, y, amplitude, width and background
  * must hold a starting guess with ok = TRUE; a column whose fit fails or
  * wanders off comes back with ok = FALSE. */
@@ -356,8 +412,7 @@ al_refine_columns (const float          *image,
           g_autofree float *resid = g_new (float, (gsize) width * height);
           if (bg_map == NULL)
             bg_map = g_new (float, (gsize) width * height);
-          for (gsize i = 0; i < (gsize) width * height; i++)
-            resid[i] = image[i] - model[i];
+          al_parallel_subtract (params->n_threads, image, model, resid, (gsize) width * height);
           al_filter_background_threaded (resid, bg_map, width, height,
                                          params->background_scale_px, params->n_threads);
           job.bg_map = bg_map;
@@ -369,31 +424,15 @@ al_refine_columns (const float          *image,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      for (guint i = 0; i < n_columns; i++)
-        {
-          /* In units of the column's tolerance; a column that failed left
-           * its neighbours' data: as if it moved. */
-          moved[i] = next[i].ok && columns[i].ok
-                       ? (float) (hypot (next[i].x - columns[i].x, next[i].y - columns[i].y)
-                                  / column_tolerance (&next[i], params->converged_px))
-                       : columns[i].ok ? 1.0f : 0.0f;
-          max_move = MAX (max_move, moved[i]);
-        }
-      /* Damp crowded columns (see mark_crowded) once the noise model and
-       * width are settled. */
-      if (sweep > first_weighted)
-        for (guint i = 0; i < n_columns; i++)
-          if (next[i].ok && columns[i].ok && crowded[i])
-            {
-              next[i].x = columns[i].x + AL_REFINE_DAMPING * (next[i].x - columns[i].x);
-              next[i].y = columns[i].y + AL_REFINE_DAMPING * (next[i].y - columns[i].y);
-              next[i].amplitude = columns[i].amplitude
-                                  + AL_REFINE_DAMPING * (next[i].amplitude - columns[i].amplitude);
-            }
-      memcpy (columns, next, sizeof *columns * n_columns);
-      for (guint i = 0; i < n_columns; i++)
-        if (hypot (columns[i].x - start[2 * i], columns[i].y - start[2 * i + 1]) > params->max_shift_px)
-          columns[i].ok = FALSE;
+      {
+        SettleJob settle = { columns, next, start, moved, crowded, params, sweep > first_weighted,
+                             { 0 }, CLAMP (params->n_threads, 1, MIN (AL_PARALLEL_MAX_THREADS,
+                                                                      n_columns)),
+                             n_columns };
+        al_parallel_range (settle.n_bands, n_columns, settle_band, &settle);
+        for (guint b = 0; b < settle.n_bands; b++)
+          max_move = MAX (max_move, settle.max_move[b]);
+      }
       /* The weighted, fixed-width sweeps are the answer: never stop before them. */
       if (sweep > first_weighted && max_move < 1.0)
         break;

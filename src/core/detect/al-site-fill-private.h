@@ -75,6 +75,7 @@ guint   al_site_fill_hollows (const float            *frame,
                               double                  split,
                               double                  family,
                               double                  dim_amp,
+                              guint                   n_threads,
                               GArray                 *single);
 
 G_END_DECLS

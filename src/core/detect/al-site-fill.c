@@ -28,6 +28,7 @@
 
 #include "detect/al-column-grid.h"
 #include "detect/al-filter.h"
+#include "detect/al-parallel.h"
 #include "detect/al-refine-private.h"
 #include "detect/al-site-fill-private.h"
 #include "detect/al-sites.h"
@@ -144,6 +145,16 @@ al_site_predict (const AlColumnFit *cols,
   guint gw = (guint) (width / cell) + 3, gh = (guint) (height / cell) + 3;
   g_autofree gint32 *grid = g_new (gint32, (gsize) gw * gh);
 
+  double dx[2][3], dy[2][3];
+
+  /* The three steps from a column, by whether it is bright == hollow. */
+  for (int turned = 0; turned < 2; turned++)
+    for (int k = 0; k < 3; k++)
+      {
+        double angle = family + k * 2.0 * G_PI / 3.0 + (turned ? G_PI / 3.0 : 0.0);
+        dx[turned][k] = nn * cos (angle);
+        dy[turned][k] = nn * sin (angle);
+      }
   for (gsize k = 0; k < (gsize) gw * gh; k++)
     grid[k] = -1;
   for (guint i = 0; i < n; i++)
@@ -154,8 +165,7 @@ al_site_predict (const AlColumnFit *cols,
         continue;
       for (int k = 0; k < 3; k++)
         {
-          double angle = family + k * 2.0 * G_PI / 3.0 + (bright == hollow ? G_PI / 3.0 : 0.0);
-          double x = cols[i].x + nn * cos (angle), y = cols[i].y + nn * sin (angle);
+          double x = cols[i].x + dx[bright == hollow][k], y = cols[i].y + dy[bright == hollow][k];
           int gx, gy;
           gint32 found = -1;
           /* Sites on the image, to the outer edge of its outer pixels;
@@ -217,6 +227,70 @@ mark_held (guint    j,
   *(gboolean *) data = TRUE;
 }
 
+/* What one round shares with the threads that test its sites. */
+typedef struct
+{
+  const float            *resid;
+  guint                   width;
+  guint                   height;
+  const AlColumnFit      *fits;
+  const AlColumnGrid     *grid;
+  const GArray           *sites;
+  const AlSiteFillParams *params;
+  const float            *background;
+  double                  var;
+  double                  log_odds;
+  const double           *class_amp;
+  AlColumnFit            *out;      /* per site: the column, ok = FALSE when none */
+} RoundJob;
+
+/* Tests sites [start, end): each writes only its own entry of job->out,
+ * and the residual is not changed until every site is tested, so the
+ * decisions do not depend on the threads. */
+static void
+test_sites (gpointer data,
+            guint    start,
+            guint    end)
+{
+  const RoundJob *job = data;
+  const double nn = job->params->neighbour_px, s = job->params->width_px;
+  guint width = job->width, height = job->height;
+
+  for (guint k = start; k < end; k++)
+    {
+      const AlSite *site = &g_array_index (job->sites, AlSite, k);
+      double x = site->sx / site->support, y = site->sy / site->support;
+      double amp, se, se_pos, z, z0, threshold;
+      gboolean held = FALSE;
+      AlColumnFit *c = &job->out[k];
+
+      *c = (AlColumnFit) { 0 };
+      if (site->support < (near_border (x, y, width, height, nn) ? 1 : AL_SITE_MIN_SUPPORT))
+        continue;
+      al_column_grid_foreach (job->grid, job->fits, x, y, AL_SITE_EMPTY_FRACTION * nn, mark_held,
+                              &held);
+      if (held)
+        continue;
+      al_site_fit_at (job->resid, width, height, x, y, s, job->var, &amp, &se, &se_pos);
+      z = amp / se;
+      z0 = job->class_amp[site->bright ? 1 : 0] / se;
+      if (!(z0 > 0))
+        continue;
+      threshold = MAX (AL_SITE_MIN_Z, (0.5 * z0 * z0 - job->log_odds) / z0);
+      if (z < threshold)
+        continue;
+      c->x = x;
+      c->y = y;
+      c->amplitude = amp;
+      c->width = s;
+      c->background = job->background[(gsize) CLAMP (lround (y), 0, (long) height - 1) * width
+                                      + (gsize) CLAMP (lround (x), 0, (long) width - 1)];
+      c->se_amplitude = se;
+      c->se_x = c->se_y = se_pos;
+      c->ok = TRUE;
+    }
+}
+
 /* One round: tests every supported empty site; returns how many it took. */
 static guint
 fill_round (float                  *resid,
@@ -231,48 +305,23 @@ fill_round (float                  *resid,
             const double           *class_amp)
 {
   const double nn = params->neighbour_px, s = params->width_px;
-  double log_odds = log (params->prior_occupied / (1.0 - params->prior_occupied));
   g_autoptr (GArray) sites = al_site_predict ((AlColumnFit *) fits->data, fits->len, width,
                                               height, nn, split, family, FALSE);
   g_autoptr (GArray) taken = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+  g_autofree AlColumnFit *out = g_new (AlColumnFit, MAX (sites->len, 1));
   AlColumnGrid grid;
+  RoundJob job = { resid, width, height, (AlColumnFit *) fits->data, &grid, sites, params,
+                   background, var,
+                   log (params->prior_occupied / (1.0 - params->prior_occupied)), class_amp,
+                   out };
 
   al_column_grid_init (&grid, (AlColumnFit *) fits->data, NULL, fits->len, width, height,
                        AL_SITE_EMPTY_FRACTION * nn);
-  for (guint k = 0; k < sites->len; k++)
-    {
-      const AlSite *site = &g_array_index (sites, AlSite, k);
-      double x = site->sx / site->support, y = site->sy / site->support;
-      double amp, se, se_pos, z, z0, threshold;
-      gboolean held = FALSE;
-      AlColumnFit c = { 0 };
-
-      if (site->support < (near_border (x, y, width, height, nn) ? 1 : AL_SITE_MIN_SUPPORT))
-        continue;
-      al_column_grid_foreach (&grid, (AlColumnFit *) fits->data, x, y,
-                              AL_SITE_EMPTY_FRACTION * nn, mark_held, &held);
-      if (held)
-        continue;
-      al_site_fit_at (resid, width, height, x, y, s, var, &amp, &se, &se_pos);
-      z = amp / se;
-      z0 = class_amp[site->bright ? 1 : 0] / se;
-      if (!(z0 > 0))
-        continue;
-      threshold = MAX (AL_SITE_MIN_Z, (0.5 * z0 * z0 - log_odds) / z0);
-      if (z < threshold)
-        continue;
-      c.x = x;
-      c.y = y;
-      c.amplitude = amp;
-      c.width = s;
-      c.background = background[(gsize) CLAMP (lround (y), 0, (long) height - 1) * width
-                                + (gsize) CLAMP (lround (x), 0, (long) width - 1)];
-      c.se_amplitude = se;
-      c.se_x = c.se_y = se_pos;
-      c.ok = TRUE;
-      g_array_append_val (taken, c);
-    }
+  al_parallel_range (params->n_threads, sites->len, test_sites, &job);
   al_column_grid_clear (&grid);
+  for (guint k = 0; k < sites->len; k++)
+    if (out[k].ok)
+      g_array_append_val (taken, out[k]);
   for (guint k = 0; k < taken->len; k++)
     {
       const AlColumnFit *c = &g_array_index (taken, AlColumnFit, k);
@@ -308,11 +357,10 @@ al_site_fill (const float            *frame,
                              params->n_threads);
   /* The background under the columns: what the columns leave, smoothed. */
   smooth = g_new (float, n_px);
-  for (gsize i = 0; i < n_px; i++)
-    resid[i] = frame[i] - resid[i];
-  al_filter_background (resid, smooth, width, height, params->neighbour_px);
-  for (gsize i = 0; i < n_px; i++)
-    resid[i] -= smooth[i];
+  al_parallel_subtract (params->n_threads, frame, resid, resid, n_px);
+  al_filter_background_threaded (resid, smooth, width, height, params->neighbour_px,
+                                 params->n_threads);
+  al_parallel_subtract (params->n_threads, resid, smooth, resid, n_px);
   var = pow (al_filter_noise_sigma (resid, width, height), 2);
   for (int round = 0; round < AL_SITE_FILL_ROUNDS; round++)
     {
@@ -324,6 +372,7 @@ al_site_fill (const float            *frame,
         break;
     }
   al_site_fill_hollows (frame, width, height, fits, background, params->width_px,
-                        params->neighbour_px, var, split, family, class_amp[0], single);
+                        params->neighbour_px, var, split, family, class_amp[0], params->n_threads,
+                        single);
   return fits->len - n_old;
 }

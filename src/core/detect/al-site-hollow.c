@@ -23,6 +23,7 @@
 
 #include "detect/al-column-grid.h"
 #include "detect/al-filter.h"
+#include "detect/al-parallel.h"
 #include "detect/al-refine-private.h"
 
 /* Columns around a centre that must predict it (six in the bulk), and
@@ -166,54 +167,56 @@ collect_around (guint    j,
     }
 }
 
-/* What the frame less the bright columns reads at each site (the
- * amplitude of a Gaussian fitted there, background and all), and for
- * each centre the log likelihood ratio of 1T over 2H from its contrast
- * with the dim sites around it. 2H holds two chalcogens on a dim site and
- * none on a centre, 1T one on each: the dim sites read `dim_amp` (the dim
- * columns' fitted amplitude) more than the centre in 2H and as much in
- * 1T, whatever the background, which both share. A stray column or a
- * vacancy makes a site of either phase read like the other one now and
- * then (AL_HOLLOW_ODD). Every site gets the amplitude of one chalcogen
- * its contrast implies. */
-static void
-measure_sites (const float *frame,
-               guint        width,
-               guint        height,
-               const GArray *fits,
-               GArray      *sites,
-               double       s,
-               double       nn,
-               double       var,
-               double       split,
-               double       dim_amp)
+typedef struct
 {
-  gsize n_px = (gsize) width * height;
-  g_autofree float *resid = g_new (float, n_px);
-  g_autofree AlColumnFit *bright = g_memdup2 (fits->data, sizeof (AlColumnFit) * MAX (fits->len, 1));
-  g_autofree AlColumnFit *at = g_new (AlColumnFit, MAX (sites->len, 1));
-  PhaseSite *c = (PhaseSite *) sites->data;
-  AlColumnGrid grid;
+  const float  *resid;
+  guint         width;
+  guint         height;
+  const GArray *fits;
+  PhaseSite    *sites;
+  AlColumnFit  *at;
+  const AlColumnGrid *grid;
+  double        s;
+  double        nn;
+  double        var;
+  double        dim_amp;
+} MeasureJob;
 
-  for (guint j = 0; j < fits->len; j++)
-    bright[j].ok = bright[j].ok && bright[j].amplitude >= split;
-  al_refine_render (resid, width, height, bright, fits->len);
-  for (gsize i = 0; i < n_px; i++)
-    resid[i] = frame[i] - resid[i];
-  for (guint k = 0; k < sites->len; k++)
+/* The fits at sites [start, end) (each writes its own site). */
+static void
+fit_sites (gpointer data,
+           guint    start,
+           guint    end)
+{
+  const MeasureJob *job = data;
+  PhaseSite *c = job->sites;
+
+  for (guint k = start; k < end; k++)
     {
-      const AlColumnFit *h = c[k].held >= 0 ? &g_array_index (fits, AlColumnFit, c[k].held) : NULL;
-      al_site_fit_at (resid, width, height, h ? h->x : c[k].x, h ? h->y : c[k].y, s, var,
-                      &c[k].amp, &c[k].se, &c[k].se_pos);
-      at[k] = (AlColumnFit) { .x = c[k].x, .y = c[k].y };
+      const AlColumnFit *h = c[k].held >= 0 ? &g_array_index (job->fits, AlColumnFit, c[k].held)
+                                            : NULL;
+      al_site_fit_at (job->resid, job->width, job->height, h ? h->x : c[k].x, h ? h->y : c[k].y,
+                      job->s, job->var, &c[k].amp, &c[k].se, &c[k].se_pos);
+      job->at[k] = (AlColumnFit) { .x = c[k].x, .y = c[k].y };
     }
-  al_column_grid_init (&grid, at, NULL, sites->len, width, height, AL_HOLLOW_PAIR_REACH * nn);
-  for (guint k = 0; k < sites->len; k++)
+}
+
+/* The ratios of sites [start, end), from the amplitudes every site has. */
+static void
+rate_sites (gpointer data,
+            guint    start,
+            guint    end)
+{
+  const MeasureJob *job = data;
+  PhaseSite *c = job->sites;
+  double dim_amp = job->dim_amp;
+
+  for (guint k = start; k < end; k++)
     {
       Around around = { c, !c[k].centre, 0, 0 };
       double contrast, se, z, mu;
 
-      al_column_grid_foreach (&grid, at, c[k].x, c[k].y, AL_HOLLOW_PAIR_REACH * nn,
+      al_column_grid_foreach (job->grid, job->at, c[k].x, c[k].y, AL_HOLLOW_PAIR_REACH * job->nn,
                               collect_around, &around);
       c[k].lambda = 0;
       c[k].fill_amp = 0;
@@ -236,7 +239,100 @@ measure_sites (const float *frame,
         c[k].lambda = log_mixture (z, w1t, means, 2) - log_mixture (z, w2h, means, 2);
       }
     }
+}
+
+/* What the frame less the bright columns reads at each site (the
+ * amplitude of a Gaussian fitted there, background and all), and for
+ * each centre the log likelihood ratio of 1T over 2H from its contrast
+ * with the dim sites around it. 2H holds two chalcogens on a dim site and
+ * none on a centre, 1T one on each: the dim sites read `dim_amp` (the dim
+ * columns' fitted amplitude) more than the centre in 2H and as much in
+ * 1T, whatever the background, which both share. A stray column or a
+ * vacancy makes a site of either phase read like the other one now and
+ * then (AL_HOLLOW_ODD). Every site gets the amplitude of one chalcogen
+ * its contrast implies. */
+static void
+measure_sites (const float *frame,
+               guint        width,
+               guint        height,
+               const GArray *fits,
+               GArray      *sites,
+               double       s,
+               double       nn,
+               double       var,
+               double       split,
+               double       dim_amp,
+               guint        n_threads)
+{
+  gsize n_px = (gsize) width * height;
+  g_autofree float *resid = g_new (float, n_px);
+  g_autofree AlColumnFit *bright = g_memdup2 (fits->data, sizeof (AlColumnFit) * MAX (fits->len, 1));
+  g_autofree AlColumnFit *at = g_new (AlColumnFit, MAX (sites->len, 1));
+  AlColumnGrid grid;
+  MeasureJob job = { resid, width, height, fits, (PhaseSite *) sites->data, at, &grid, s, nn, var,
+                     dim_amp };
+
+  for (guint j = 0; j < fits->len; j++)
+    bright[j].ok = bright[j].ok && bright[j].amplitude >= split;
+  al_refine_render_threaded (resid, width, height, bright, fits->len, n_threads);
+  al_parallel_subtract (n_threads, frame, resid, resid, n_px);
+  al_parallel_range (n_threads, sites->len, fit_sites, &job);
+  al_column_grid_init (&grid, at, NULL, sites->len, width, height, AL_HOLLOW_PAIR_REACH * nn);
+  al_parallel_range (n_threads, sites->len, rate_sites, &job);
   al_column_grid_clear (&grid);
+}
+
+typedef struct
+{
+  PhaseSite    *sites;
+  const gint32 *head;
+  guint         gw;
+  guint         gh;
+  double        reach;
+  double        prior;
+  double        nn;
+  gboolean      centres;  /* judge the centres (else the dim sites) */
+} JudgeJob;
+
+/* Sites [start, end) of one kind: a centre by the ratios of the centres
+ * around it; a dim site by the centres next to it (its own three read a
+ * vacancy there as 1T; their neighbourhoods do not). A centre reads only
+ * ratios and a dim site only the centres' calls, so each pass writes what
+ * no site of it reads. */
+static void
+judge_band (gpointer data,
+            guint    start,
+            guint    end)
+{
+  const JudgeJob *job = data;
+  PhaseSite *c = job->sites;
+  const gint32 *head = job->head;
+  double reach = job->reach;
+  int gw = (int) job->gw, gh = (int) job->gh;
+
+  for (guint i = start; i < end; i++)
+    {
+      int cx = (int) (MAX (c[i].x, 0) / reach), cy = (int) (MAX (c[i].y, 0) / reach);
+      double sum = job->prior;
+      guint centres = 0, n_1t = 0;
+      if (c[i].centre != job->centres)
+        continue;
+      for (int gy = MAX (cy - 1, 0); gy <= MIN (cy + 1, gh - 1); gy++)
+        for (int gx = MAX (cx - 1, 0); gx <= MIN (cx + 1, gw - 1); gx++)
+          for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
+            if (!c[j].centre)
+              continue;
+            else if (job->centres && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= reach)
+              {
+                sum += c[j].lambda;
+                centres += c[j].lambda > 0;
+              }
+            else if (!job->centres)
+              n_1t += c[j].is_1t
+                      && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= AL_HOLLOW_PAIR_REACH * job->nn;
+      c[i].is_1t = job->centres ? sum > 0 && centres >= AL_HOLLOW_MIN_CENTRES
+                                : n_1t >= AL_HOLLOW_DIM_CENTRES;
+    }
 }
 
 /* Judges each site's phase on its own ratio and its neighbours'. */
@@ -244,13 +340,15 @@ static void
 judge_sites (GArray *sites,
              guint   width,
              guint   height,
-             double  nn)
+             double  nn,
+             guint   n_threads)
 {
   double reach = AL_HOLLOW_REGION_A * sqrt (3.0) * nn;
-  double prior = log (AL_HOLLOW_PRIOR_1T / (1.0 - AL_HOLLOW_PRIOR_1T));
   guint gw = (guint) (width / reach) + 1, gh = (guint) (height / reach) + 1;
   g_autofree gint32 *head = g_new (gint32, (gsize) gw * gh);
   PhaseSite *c = (PhaseSite *) sites->data;
+  JudgeJob job = { c, head, gw, gh, reach,
+                   log (AL_HOLLOW_PRIOR_1T / (1.0 - AL_HOLLOW_PRIOR_1T)), nn, TRUE };
 
   for (gsize k = 0; k < (gsize) gw * gh; k++)
     head[k] = -1;
@@ -261,39 +359,9 @@ judge_sites (GArray *sites,
       c[i].next = head[(gsize) gy * gw + gx];
       head[(gsize) gy * gw + gx] = (gint32) i;
     }
-  /* A centre: by the ratios of the centres around it. */
-  for (guint i = 0; i < sites->len; i++)
-    {
-      int cx = (int) (MAX (c[i].x, 0) / reach), cy = (int) (MAX (c[i].y, 0) / reach);
-      double sum = prior;
-      guint centres = 0;
-      if (!c[i].centre)
-        continue;
-      for (int gy = MAX (cy - 1, 0); gy <= MIN (cy + 1, (int) gh - 1); gy++)
-        for (int gx = MAX (cx - 1, 0); gx <= MIN (cx + 1, (int) gw - 1); gx++)
-          for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
-            if (c[j].centre && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= reach)
-              {
-                sum += c[j].lambda;
-                centres += c[j].lambda > 0;
-              }
-      c[i].is_1t = sum > 0 && centres >= AL_HOLLOW_MIN_CENTRES;
-    }
-  /* A dim site: by the centres next to it (its own three read a vacancy
-   * there as 1T; their neighbourhoods do not). */
-  for (guint i = 0; i < sites->len; i++)
-    {
-      int cx = (int) (MAX (c[i].x, 0) / reach), cy = (int) (MAX (c[i].y, 0) / reach);
-      guint n_1t = 0;
-      if (c[i].centre)
-        continue;
-      for (int gy = MAX (cy - 1, 0); gy <= MIN (cy + 1, (int) gh - 1); gy++)
-        for (int gx = MAX (cx - 1, 0); gx <= MIN (cx + 1, (int) gw - 1); gx++)
-          for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
-            n_1t += c[j].centre && c[j].is_1t
-                    && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= AL_HOLLOW_PAIR_REACH * nn;
-      c[i].is_1t = n_1t >= AL_HOLLOW_DIM_CENTRES;
-    }
+  al_parallel_range (n_threads, sites->len, judge_band, &job);
+  job.centres = FALSE;
+  al_parallel_range (n_threads, sites->len, judge_band, &job);
 }
 
 static guint32
@@ -435,6 +503,7 @@ al_site_fill_hollows (const float *frame,
                       double       split,
                       double       family,
                       double       dim_amp,
+                      guint        n_threads,
                       GArray      *single)
 {
   g_autoptr (GArray) sites = NULL;
@@ -443,8 +512,9 @@ al_site_fill_hollows (const float *frame,
   if (!(var > 0) || !(dim_amp > 0))
     return 0;
   sites = predict_phase_sites (fits, width, height, neighbour_px, split, family);
-  measure_sites (frame, width, height, fits, sites, width_px, neighbour_px, var, split, dim_amp);
-  judge_sites (sites, width, height, neighbour_px);
+  measure_sites (frame, width, height, fits, sites, width_px, neighbour_px, var, split, dim_amp,
+                 n_threads);
+  judge_sites (sites, width, height, neighbour_px, n_threads);
   drop_small_regions (sites, width, height, neighbour_px);
   add_columns (width, height, fits, sites, background, width_px, neighbour_px);
   g_debug ("site fill: %u columns of one chalcogen added (%u sites)", fits->len - n_before,

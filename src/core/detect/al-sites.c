@@ -235,6 +235,37 @@ al_sites_honeycomb (const AlColumnFit *columns,
   return TRUE;
 }
 
+typedef struct
+{
+  const SiteState    *state;
+  const AlColumnGrid *grid;
+  const gboolean     *faint;
+  gboolean           *accept;
+  double              radius;
+} FaintJob;
+
+/* The faint columns of [start, end): each band counts on its own copy of
+ * the state and writes only its columns. */
+static void
+test_faint (gpointer data,
+            guint    start,
+            guint    end)
+{
+  const FaintJob *job = data;
+  SiteState s = *job->state;
+
+  for (guint i = start; i < end; i++)
+    {
+      if (!job->faint[i])
+        continue;
+      s.agree = s.disagree = 0;
+      s.self = G_MAXUINT;
+      al_column_grid_foreach (job->grid, s.columns, s.columns[i].x, s.columns[i].y, job->radius,
+                              test_neighbour, &s);
+      job->accept[i] = s.agree >= AL_SITES_MIN_AGREEING && s.disagree == 0;
+    }
+}
+
 /* Sets accept[i] for each faint column i that sits on a honeycomb site of
  * the strong columns around it. */
 void
@@ -251,22 +282,15 @@ al_sites_accept_faint (const AlColumnFit *columns,
   AlColumnGrid grid;
   SiteState s;
   double radius = (1.0 + AL_SITES_DISTANCE_TOLERANCE) * neighbour_px;
+  FaintJob job;
 
   for (guint i = 0; i < n_columns; i++)
     accept[i] = FALSE;
   if (!site_model (columns, n_columns, strong, faint, width, height, neighbour_px, n_threads, &s))
     return;
   al_column_grid_init (&grid, columns, strong, n_columns, width, height, radius);
-  for (guint i = 0; i < n_columns; i++)
-    {
-      if (!faint[i])
-        continue;
-      s.agree = s.disagree = 0;
-      s.self = G_MAXUINT;
-      al_column_grid_foreach (&grid, columns, columns[i].x, columns[i].y, radius,
-                              test_neighbour, &s);
-      accept[i] = s.agree >= AL_SITES_MIN_AGREEING && s.disagree == 0;
-    }
+  job = (FaintJob) { &s, &grid, faint, accept, radius };
+  al_parallel_range (n_threads, n_columns, test_faint, &job);
   al_column_grid_clear (&grid);
 }
 
@@ -277,6 +301,43 @@ mark_near (guint    j,
            gpointer data)
 {
   *(gboolean *) data = TRUE;
+}
+
+typedef struct
+{
+  const AlColumnFit  *columns;
+  const AlColumnGrid *grid;
+  double              split;
+  double            (*dir_x)[3];
+  double            (*dir_y)[3];
+  guint               width;
+  guint               height;
+  double              empty;
+  guint8             *held;     /* 3 per column: off the image or held by a column */
+} HeldJob;
+
+/* For columns [start, end): which of the three sites each predicts lies
+ * off the image or has a column on it (what the columns alone decide). */
+static void
+mark_held_sites (gpointer data,
+                 guint    start,
+                 guint    end)
+{
+  const HeldJob *job = data;
+
+  for (guint i = start; i < end; i++)
+    {
+      gboolean bright = job->columns[i].amplitude >= job->split;
+      for (int k = 0; k < 3; k++)
+        {
+          double x = job->columns[i].x + job->dir_x[bright][k];
+          double y = job->columns[i].y + job->dir_y[bright][k];
+          gboolean taken = x < 0 || y < 0 || x > job->width - 1 || y > job->height - 1;
+          if (!taken)
+            al_column_grid_foreach (job->grid, job->columns, x, y, job->empty, mark_near, &taken);
+          job->held[3 * (gsize) i + k] = (guint8) taken;
+        }
+    }
 }
 
 /* Appends to `out` (AlColumnFit, ok, amplitude 0) every honeycomb site that
@@ -299,6 +360,8 @@ al_sites_predict (const AlColumnFit *columns,
   double empty = AL_SITES_EMPTY_FRACTION * neighbour_px;
   guint n_old = out->len;
   GArray *added = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
+  g_autofree guint8 *held = NULL;
+  HeldJob job;
 
   for (guint i = 0; i < n_columns; i++)
     all[i] = TRUE;
@@ -316,6 +379,9 @@ al_sites_predict (const AlColumnFit *columns,
         dir_y[bright][k] = neighbour_px * sin (angle);
       }
   al_column_grid_init (&grid, columns, all, n_columns, width, height, neighbour_px);
+  held = g_new (guint8, 3 * (gsize) MAX (n_columns, 1));
+  job = (HeldJob) { columns, &grid, s.split, dir_x, dir_y, width, height, empty, held };
+  al_parallel_range (n_threads, n_columns, mark_held_sites, &job);
   for (guint i = 0; i < n_columns; i++)
     {
       gboolean bright = columns[i].amplitude >= s.split;
@@ -324,11 +390,10 @@ al_sites_predict (const AlColumnFit *columns,
           AlColumnFit c = { 0 };
           gboolean taken = FALSE;
 
+          if (held[3 * (gsize) i + k])
+            continue;
           c.x = columns[i].x + dir_x[bright][k];
           c.y = columns[i].y + dir_y[bright][k];
-          if (c.x < 0 || c.y < 0 || c.x > width - 1 || c.y > height - 1)
-            continue;
-          al_column_grid_foreach (&grid, columns, c.x, c.y, empty, mark_near, &taken);
           /* Sites predicted by several columns are added once. */
           for (guint a = 0; !taken && a < added->len; a++)
             {
