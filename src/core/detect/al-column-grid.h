@@ -4,10 +4,56 @@
 #pragma once
 
 #include <glib.h>
+#include <math.h>
 
 #include "detect/al-refine.h"
 
 G_BEGIN_DECLS
+
+/* Squared distances within this relative margin of a radius's square are
+ * left to hypot(); outside it, rounding (a few 1e-16) cannot change the
+ * answer. */
+#define AL_DISTANCE_MARGIN 1e-9
+
+/* hypot (dx, dy) compared with `radius` (`strict`: <, else <=), with the
+ * same answer as that comparison, but hypot() (tens of cycles) called only
+ * where the squares are too close to decide. */
+static inline gboolean
+al_distance_within (double   dx,
+                    double   dy,
+                    double   radius,
+                    gboolean strict)
+{
+  double d2 = dx * dx + dy * dy, r2 = radius * radius;
+
+  if (radius > 1e-100 && radius < 1e100)
+    {
+      if (d2 > r2 * (1.0 + AL_DISTANCE_MARGIN))
+        return FALSE;
+      if (d2 < r2 * (1.0 - AL_DISTANCE_MARGIN))
+        return TRUE;
+    }
+  return strict ? hypot (dx, dy) < radius : hypot (dx, dy) <= radius;
+}
+
+/* hypot (dx, dy) > radius, likewise (not the negation of the above where
+ * a coordinate is NaN). */
+static inline gboolean
+al_distance_beyond (double dx,
+                    double dy,
+                    double radius)
+{
+  double d2 = dx * dx + dy * dy, r2 = radius * radius;
+
+  if (radius > 1e-100 && radius < 1e100)
+    {
+      if (d2 > r2 * (1.0 + AL_DISTANCE_MARGIN))
+        return TRUE;
+      if (d2 < r2 * (1.0 - AL_DISTANCE_MARGIN))
+        return FALSE;
+    }
+  return hypot (dx, dy) > radius;
+}
 
 typedef struct
 {

@@ -120,6 +120,13 @@ void     al_refine_render_threaded (float             *model,
                                     const AlColumnFit *columns,
                                     guint              n_columns,
                                     guint              n_threads);
+void     al_refine_render_changed (float             *model,
+                                   guint              width,
+                                   guint              height,
+                                   const AlColumnFit *columns,
+                                   const AlColumnFit *drawn,
+                                   guint              n_columns,
+                                   guint              n_threads);
 gboolean al_refine_fit_noise_model (const float       *image,
                                     const float       *model,
                                     guint              width,

@@ -302,8 +302,8 @@ settle_band (gpointer data,
                               + AL_REFINE_DAMPING * (next[i].amplitude - columns[i].amplitude);
         }
       columns[i] = next[i];
-      if (hypot (columns[i].x - job->start[2 * i], columns[i].y - job->start[2 * i + 1])
-          > job->params->max_shift_px)
+      if (al_distance_beyond (columns[i].x - job->start[2 * i],
+                              columns[i].y - job->start[2 * i + 1], job->params->max_shift_px))
         columns[i].ok = FALSE;
     }
   job->max_move[band] = max_move;
@@ -324,6 +324,7 @@ al_refine_columns (const float          *image,
 {
   g_autofree float *model = NULL;
   g_autofree AlColumnFit *next = NULL;
+  g_autofree AlColumnFit *drawn = NULL;
   g_autofree double *start = NULL;
   g_autofree float *bg_map = NULL;
   g_autofree float *moved = NULL;
@@ -349,6 +350,7 @@ al_refine_columns (const float          *image,
 
   model = g_new (float, (gsize) width * height);
   next = g_new (AlColumnFit, n_columns);
+  drawn = g_new (AlColumnFit, n_columns);
   start = g_new (double, 2 * n_columns);
   for (guint i = 0; i < n_columns; i++)
     {
@@ -384,7 +386,13 @@ al_refine_columns (const float          *image,
     {
       double max_move = 0.0;
 
-      al_refine_render_threaded (model, width, height, columns, n_columns, params->n_threads);
+      /* After the first sweep only what the last one changed is redrawn. */
+      if (sweep == 0)
+        al_refine_render_threaded (model, width, height, columns, n_columns, params->n_threads);
+      else
+        al_refine_render_changed (model, width, height, columns, drawn, n_columns,
+                                  params->n_threads);
+      memcpy (drawn, columns, sizeof *columns * n_columns);
       if (sweep > first_weighted)
         {
           mark_active (columns, n_columns, moved, width, height, params->width_px,

@@ -185,7 +185,8 @@ al_site_predict (const AlColumnFit *cols,
                 {
                   const AlSite *o = &g_array_index (sites, AlSite, t);
                   if (o->bright == site_class
-                      && hypot (o->sx / o->support - x, o->sy / o->support - y) < cell)
+                      && al_distance_within (o->sx / o->support - x, o->sy / o->support - y, cell,
+                                             TRUE))
                     found = t;
                 }
           if (found >= 0)

@@ -322,14 +322,16 @@ judge_band (gpointer data,
           for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
             if (!c[j].centre)
               continue;
-            else if (job->centres && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= reach)
+            else if (job->centres
+                     && al_distance_within (c[j].x - c[i].x, c[j].y - c[i].y, reach, FALSE))
               {
                 sum += c[j].lambda;
                 centres += c[j].lambda > 0;
               }
             else if (!job->centres)
               n_1t += c[j].is_1t
-                      && hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= AL_HOLLOW_PAIR_REACH * job->nn;
+                      && al_distance_within (c[j].x - c[i].x, c[j].y - c[i].y,
+                                             AL_HOLLOW_PAIR_REACH * job->nn, FALSE);
       c[i].is_1t = job->centres ? sum > 0 && centres >= AL_HOLLOW_MIN_CENTRES
                                 : n_1t >= AL_HOLLOW_DIM_CENTRES;
     }
@@ -408,7 +410,7 @@ drop_small_regions (GArray *sites,
       for (int gy = MAX (cy - 1, 0); gy <= MIN (cy + 1, (int) gh - 1); gy++)
         for (int gx = MAX (cx - 1, 0); gx <= MIN (cx + 1, (int) gw - 1); gx++)
           for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = c[j].next)
-            if (hypot (c[j].x - c[i].x, c[j].y - c[i].y) <= reach)
+            if (al_distance_within (c[j].x - c[i].x, c[j].y - c[i].y, reach, FALSE))
               parent[region_root (parent, i)] = region_root (parent, (guint32) j);
     }
   for (guint i = 0; i < sites->len; i++)
@@ -439,7 +441,7 @@ added_near (const GArray *fits,
       for (gint32 j = head[(gsize) gy * gw + gx]; j >= 0; j = next[j - from])
         {
           const AlColumnFit *f = &g_array_index (fits, AlColumnFit, j);
-          if (hypot (f->x - x, f->y - y) < radius)
+          if (al_distance_within (f->x - x, f->y - y, radius, TRUE))
             return TRUE;
         }
   return FALSE;

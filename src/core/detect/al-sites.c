@@ -82,7 +82,10 @@ collect_pair (guint    j,
   /* From a bright column to a dim one. */
   if (j == s->self || s->columns[j].amplitude >= s->split || !at_neighbour_distance (dx, dy, s->nn))
     return;
-  g_array_append_vals (s->pairs, (double[2]) { cos (folded (dx, dy)), sin (folded (dx, dy)) }, 2);
+  {
+    double f = folded (dx, dy);
+    g_array_append_vals (s->pairs, (double[2]) { cos (f), sin (f) }, 2);
+  }
 }
 
 typedef struct
