@@ -123,7 +123,13 @@ void     _al_window_update_frames  (AlWindow *self);
 
 /* al-window-analysis.c */
 void     _al_window_init_analysis  (AlWindow *self);
+
+/* al-window-results.c */
 void     _al_window_clear_results  (AlWindow *self);
+/* After an analysis: the panel and layer asked for (al_window_set_result_panel,
+ * al_window_set_result_layer) are shown. */
+void     _al_window_show_result_panel (AlWindow *self);
+void     _al_window_show_result_layer (AlWindow *self);
 
 void     _al_window_show_results   (AlWindow  *self,
                                     AlResults *results,

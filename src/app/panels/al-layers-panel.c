@@ -15,6 +15,36 @@ struct _AlLayersPanel
 
 G_DEFINE_FINAL_TYPE (AlLayersPanel, al_layers_panel, GTK_TYPE_WIDGET)
 
+/* Tooltips are given when asked for ("query-tooltip"): setting a
+ * tooltip's text on a shown widget makes GTK ask the X server where the
+ * pointer is, three round trips per row, which stalled the window for tens
+ * of ms when the first results made six rows while the server was busy. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    text)
+{
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* The check button's tooltip: the layer's name (it may change). */
+static gboolean
+on_query_layer_tooltip (GtkWidget  *widget,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        AlLayer    *layer)
+{
+  gtk_tooltip_set_text (tooltip, al_layer_get_name (layer));
+  return TRUE;
+}
+
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -31,16 +61,17 @@ create_row (gpointer item,
   gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 4);
-  gtk_widget_set_tooltip_text (check, _("Show this layer"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
-  gtk_widget_set_tooltip_text (scale, _("Opacity"));
+  gtk_widget_set_has_tooltip (scale, TRUE);
+  g_signal_connect (scale, "query-tooltip", G_CALLBACK (on_query_tooltip), (gpointer) _("Opacity"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Opacity"), -1);
 
   g_object_bind_property (layer, "visible", check, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (layer, "name", label, "label", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (layer, "name", check, "tooltip-text", G_BINDING_SYNC_CREATE);
+  gtk_widget_set_has_tooltip (check, TRUE);
+  g_signal_connect_object (check, "query-tooltip", G_CALLBACK (on_query_layer_tooltip), layer, 0);
   g_object_bind_property (layer, "opacity", gtk_range_get_adjustment (GTK_RANGE (scale)), "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (layer, "visible", scale, "sensitive", G_BINDING_SYNC_CREATE);
