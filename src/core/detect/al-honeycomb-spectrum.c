@@ -35,6 +35,10 @@
  * share of the bright one's height. */
 #define AL_HC_LEAK_BINS 10.0
 #define AL_HC_LEAK_SHARE 0.15
+/* A further grain's spot power SNR is at least this share of the
+ * brightest grain's (graphene 1536² at 10⁴, one grain: a noise peak at
+ * 1.28 against 87). */
+#define AL_HC_MIN_SNR_SHARE 0.05
 /* Two grains differ by at least this much, degrees, and by this many
  * angular bins of the spectrum at the ring (a grain's spots leak into
  * their neighbours, the wider the smaller the image). */
@@ -265,7 +269,11 @@ find_grains (const Spectrum *s,
                   && score[a] - median < AL_HC_LEAK_SHARE * (peak[j] - median)))
             apart = FALSE;
         }
-      if (!apart)
+      /* A grain whose spots are a few per cent of the brightest's covers a
+       * few per cent of the image at most: too little to be located at a
+       * dose where its spots are that faint (a false one would own its
+       * side of the boundary line, al-honeycomb-owner.c). */
+      if (!apart || (n > 0 && score[a] / median - 1.0 < AL_HC_MIN_SNR_SHARE * snr[0]))
         continue;
       angle_deg[n] = theta;
       peak[n] = score[a];
