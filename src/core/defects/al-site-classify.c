@@ -275,6 +275,35 @@ emit (AlAtoms           *atoms,
   al_defects_add (defects, h->type, frame, s->x, s->y, members, n);
 }
 
+/* Whether a site's content is read from the image: not where its species
+ * was set by hand, nor where the image cannot be read (the frame's
+ * border). */
+static gboolean
+read_from_image (const AlAtoms *atoms,
+                 const AlSite  *s)
+{
+  if (!isfinite (s->ref_same) || !isfinite (s->ref_other) || !isfinite (s->amp))
+    return FALSE;
+  return s->atom < 0 || !(atoms->flags[s->atom] & AL_ATOM_CLASS_BY_HAND);
+}
+
+/* The content of largest posterior. */
+static const AlSiteHypothesis *
+most_probable (const AlSiteModel      *model,
+               const AlSiteHypothesis *h,
+               guint                   n,
+               const AlSite           *s)
+{
+  double post[AL_MAX_SPECIES + 1];
+  guint best = 0;
+
+  al_site_posterior (model, h, n, s, post);
+  for (guint k = 1; k < n; k++)
+    if (post[k] > post[best])
+      best = k;
+  return &h[best];
+}
+
 /* Classifies every site and adds its defects. FALSE (nothing added) when
  * the image has too few sites to set the references. */
 gboolean
@@ -308,10 +337,10 @@ al_site_defects_find (AlAtoms                 *atoms,
       if (!isfinite (s->ref_same) || !isfinite (s->ref_other))
         continue;
       n = al_site_hypotheses (&model, s, h);
-      if (s->atom >= 0 && ((atoms->flags[s->atom] & AL_ATOM_CLASS_BY_HAND) || !isfinite (s->amp)))
+      if (read_from_image (atoms, s))
+        best = most_probable (&model, h, n, s);
+      else if (s->atom >= 0)
         best = al_site_by_species (h, n, atoms->species[s->atom]);
-      else if (isfinite (s->amp))
-        best = al_site_most_probable (&model, h, n, al_site_is_metal (s), s);
       else
         best = &h[0];   /* an empty site at the border: a vacancy by its neighbours */
       if (best != NULL)

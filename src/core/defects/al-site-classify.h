@@ -29,7 +29,13 @@
  * learnt by the same EM (empty and partly filled sites share one), so an
  * image whose defects do not relax is read by intensity alone. At 10⁴
  * e⁻/Å², where a single S and S2 overlap in intensity, this is what makes
- * V_S findable at all (simulated WS2: F1 0 → 0.58).
+ * V_S findable at all (simulated WS2: F1 0 → 0.58). Two things bias the
+ * triangle, and both are learnt and taken out (al-site-model.h): where
+ * detection found no column, it fitted the neighbours without one, so
+ * what the site holds pulled them inwards (an S2 column detection missed
+ * read as a vacancy: about half the ~140 false V_S per 1024² MoS2 image
+ * at 10⁴); and neighbours found a little inwards take some of the site's
+ * intensity, so triangle and amplitude err together.
  *
  * Atoms get the species their site was read as (unless set by hand), so
  * atoms.csv and defects.csv agree.

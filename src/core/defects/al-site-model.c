@@ -3,6 +3,7 @@
 #include "defects/al-site-model.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "graph/al-bonds.h"
 #include "graph/al-select.h"
@@ -10,12 +11,6 @@
 /* Prior probability of each defect content at a site (the simulated and
  * reported densities are 0.1–2 % of sites). */
 #define AL_SITE_DEFECT_PRIOR 0.01
-/* A site is called a defect when that is at least 1/this as probable as
- * the host content (posterior odds). 1 is the maximum posterior: with the
- * neighbouring columns fitted (al-site-intensity.h) it gives precision
- * and recall alike, where odds of 3 put V_S2 recall 0.2–0.4 above its
- * precision (MoS2 and WS2 at 10⁴ e⁻/Å²). */
-#define AL_SITE_DEFECT_ODDS 1.0
 /* HAADF exponent range (Σ Zⁿ): Rutherford 2, screened 1.6–1.8. */
 #define AL_SITE_EXPONENT_MIN 1.0
 #define AL_SITE_EXPONENT_MAX 2.2
@@ -35,7 +30,16 @@
  * at 10⁴ e⁻/Å²: 9–11 pm for V_S, 11–13 pm for V_S2, against a spread of
  * 3–5 pm), a metal on a chalcogen site pushes them out. */
 #define AL_SITE_BREATH_PRIOR_SITES 5.0
+/* The breathing's spread is taken as at least this (px): positions are
+ * not known better than a few pm at 0.01–0.03 nm/px. */
+#define AL_SITE_BREATH_MIN_SD_PX 0.05
+/* So does the pull at sites without a column (al-site-model.h): it
+ * starts at 0 with the weight of this many host sites. */
+#define AL_SITE_PULL_PRIOR_SITES 20.0
 #define AL_SITE_PARTIAL_CONTENT 0.75
+/* The breathing's slope on the amplitude is fitted from at least this
+ * many host sites. */
+#define AL_SITE_MIN_SLOPE_SITES 50
 /* Floor of a content's share, so that no content is ruled out. */
 #define AL_SITE_MIN_SHARE 1e-4
 
@@ -93,6 +97,15 @@ robust_var (GArray *residual)
   return sd * sd;
 }
 
+/* A breathing variance no smaller than positions can be known: exact
+ * positions (hand-built lattices) would otherwise make every small shift
+ * decisive. NAN stays NAN (the breathing is not used). */
+static double
+breath_floor (double var)
+{
+  return isnan (var) ? var : MAX (var, AL_SITE_BREATH_MIN_SD_PX * AL_SITE_BREATH_MIN_SD_PX);
+}
+
 static gboolean
 fit_model (const GArray     *sites,
            const AlMaterial *m,
@@ -133,7 +146,7 @@ fit_model (const GArray     *sites,
       var[k] = robust_var (res[k]);
       mu[k] = al_select_median ((double *) refs[k]->data, refs[k]->len);
       /* NAN (too few triangles): the breathing is not used. */
-      model->breath_var[k] = robust_var (breath[k]);
+      model->breath_var[k] = breath_floor (robust_var (breath[k]));
     }
   for (int k = 0; k < 2; k++)
     {
@@ -201,14 +214,29 @@ al_site_hypotheses (const AlSiteModel *model,
   return count;
 }
 
+/* The breathing a site would show with content k and its amplitude. */
+static double
+expected_breath (const AlSiteModel      *model,
+                 const AlSiteHypothesis *h,
+                 guint                   k,
+                 int                     metal,
+                 const AlSite           *s)
+{
+  double b = model->breath[metal][k] + model->breath_slope[metal] * (s->amp - h[k].mean);
+
+  if (s->atom < 0)
+    b += model->breath_pull[metal] * MAX (h[k].mean, 0.0);
+  return b;
+}
+
 /* Log of prior × likelihood of content k: the amplitude under the Poisson
  * variance, and the breathing of the neighbours' triangle where measured. */
 static double
 log_score (const AlSiteModel      *model,
            const AlSiteHypothesis *h,
-           guint             k,
-           gboolean          metal_site,
-           const AlSite       *s)
+           guint                   k,
+           gboolean                metal_site,
+           const AlSite           *s)
 {
   double v = model->v0 + model->g * MAX (h[k].mean, 0.0);
   double d = s->amp - h[k].mean;
@@ -217,33 +245,30 @@ log_score (const AlSiteModel      *model,
 
   if (isfinite (s->breath) && vb > 0.0)
     {
-      double db = s->breath - model->breath[metal_site][k];
+      double db = s->breath - expected_breath (model, h, k, metal_site, s);
       score -= 0.5 * db * db / vb;
     }
   return score;
 }
 
-const AlSiteHypothesis *
-al_site_most_probable (const AlSiteModel      *model,
-                       const AlSiteHypothesis *h,
-                       guint                   n,
-                       gboolean                metal_site,
-                       const AlSite           *s)
+/* The posterior of each of a site's n contents (h, from
+ * al_site_hypotheses) to post. */
+void
+al_site_posterior (const AlSiteModel      *model,
+                   const AlSiteHypothesis *h,
+                   guint                   n,
+                   const AlSite           *s,
+                   double                 *post)
 {
-  const AlSiteHypothesis *best = NULL;
-  double best_score = -INFINITY;
+  gboolean metal = al_site_is_metal (s);
+  double top = -INFINITY, z = 0.0;
 
   for (guint k = 0; k < n; k++)
-    {
-      double score = log_score (model, h, k, metal_site, s)
-                     + (h[k].type != AL_DEFECT_NONE ? log (AL_SITE_DEFECT_ODDS) : 0.0);
-      if (score > best_score)
-        {
-          best_score = score;
-          best = &h[k];
-        }
-    }
-  return best;
+    top = MAX (top, post[k] = log_score (model, h, k, metal, s));
+  for (guint k = 0; k < n; k++)
+    z += post[k] = exp (post[k] - top);
+  for (guint k = 0; k < n; k++)
+    post[k] /= z;
 }
 
 /* The hypothesis a site's found species stands for (hand-set species, and
@@ -276,91 +301,181 @@ init_shares (AlSiteModel *model)
           model->weight[metal][k] = h[k].type == AL_DEFECT_NONE ? 1.0 : AL_SITE_DEFECT_PRIOR;
           model->breath[metal][k] = 0.0;
         }
+      model->breath_slope[metal] = model->breath_pull[metal] = 0.0;
     }
 }
 
-/* The empty-site offsets and the share of each content, by expectation–
- * maximisation over all sites: each site's posterior over its contents
- * weighs what it says about the offset (a = offset·(1 − c) + ref·c for
- * content c) and the shares. Soft weights matter: a hard call would count
- * only the emptiest-looking empty sites and pull the offset down. With
- * little weight on empty or partly filled sites a sublattice's offset
- * stays near its prior (a perfect crystal says little about its empty
- * level, nor needs it). */
+/* What one round of expectation–maximisation gathers for a sublattice. */
+typedef struct
+{
+  guint    n_hyp;
+  gboolean partial[AL_MAX_SPECIES + 1];
+  double   share[AL_MAX_SPECIES + 1];
+  double   total;
+  double   off_num, off_den;            /* empty-site offset */
+  double   b_num[AL_MAX_SPECIES + 1];   /* breathing of each content */
+  double   b_den[AL_MAX_SPECIES + 1];
+  double   pull_num, pull_den;          /* pull at sites without a column */
+  GArray  *host_amp, *host_breath;      /* host residuals, for the slope */
+} Gather;
+
+/* One site's posterior r over its contents, gathered. */
+static void
+gather_site (const AlSiteModel      *model,
+             const AlSite           *s,
+             const AlSiteHypothesis *h,
+             const double           *r,
+             int                     metal,
+             Gather                 *g)
+{
+  for (guint k = 0; k < g->n_hyp; k++)
+    {
+      double c = h[k].content, da = s->amp - h[k].mean, mean = MAX (h[k].mean, 0.0);
+      g->share[k] += r[k];
+      g->partial[k] = h[k].species < 0 || (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT);
+      if (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT)
+        {
+          g->off_num += r[k] * (1.0 - c) * (s->amp - s->ref_same * c);
+          g->off_den += r[k] * (1.0 - c) * (1.0 - c);
+        }
+      if (!isfinite (s->breath))
+        continue;
+      {
+        /* The residual breathing once this content's own is taken out. */
+        double rest = s->breath - expected_breath (model, h, k, metal, s);
+        g->b_num[k] += r[k] * (rest + model->breath[metal][k]);
+        g->b_den[k] += r[k];
+        if (s->atom < 0)
+          {
+            g->pull_num += r[k] * mean * (rest + model->breath_pull[metal] * mean);
+            g->pull_den += r[k] * mean * mean;
+          }
+        if (h[k].type == AL_DEFECT_NONE && r[k] > 0.5)
+          {
+            double db = rest + model->breath_slope[metal] * da;
+            g_array_append_val (g->host_amp, da);
+            g_array_append_val (g->host_breath, db);
+          }
+      }
+    }
+  g->total += 1.0;
+}
+
+/* The slope of the breathing on the amplitude among the host sites of a
+ * sublattice (their residuals from the host's means), and the spread of
+ * the breathing left once it is taken out. Kept as they are with too few
+ * host sites. */
+static void
+fit_breath_slope (AlSiteModel *model,
+                  int          metal,
+                  Gather      *g)
+{
+  double saa = 0.0, sab = 0.0, slope, var;
+  const double *a = (const double *) g->host_amp->data;
+  double *b = (double *) g->host_breath->data;
+
+  if (g->host_amp->len < AL_SITE_MIN_SLOPE_SITES)
+    return;
+  for (guint i = 0; i < g->host_amp->len; i++)
+    {
+      saa += a[i] * a[i];
+      sab += a[i] * b[i];
+    }
+  if (!(saa > 0.0))
+    return;
+  slope = sab / saa;
+  for (guint i = 0; i < g->host_amp->len; i++)
+    b[i] -= slope * a[i];
+  var = robust_var (g->host_breath);
+  if (var > 0.0)
+    {
+      model->breath_slope[metal] = slope;
+      model->breath_var[metal] = breath_floor (var);
+    }
+}
+
+/* The model's parameters from what a round gathered. */
+static void
+maximise (AlSiteModel *model,
+          int          metal,
+          Gather      *g)
+{
+  /* Empty and partly filled sites share one breathing: the amplitude
+   * tells them apart, and alone each is too rare (and too often taken for
+   * the other) to learn its own. */
+  double pn = 0.0, pd = 0.0;
+
+  for (guint q = 0; q < g->n_hyp; q++)
+    if (g->partial[q])
+      {
+        pn += g->b_num[q];
+        pd += g->b_den[q];
+      }
+  for (guint q = 0; q < g->n_hyp; q++)
+    {
+      if (g->partial[q])
+        {
+          g->b_num[q] = pn;
+          g->b_den[q] = pd;
+        }
+      model->breath[metal][q] = g->b_num[q] / (g->b_den[q] + AL_SITE_BREATH_PRIOR_SITES);
+    }
+  model->breath_pull[metal] = g->pull_num / (g->pull_den + AL_SITE_PULL_PRIOR_SITES
+                                                          * model->mu[metal] * model->mu[metal]);
+  fit_breath_slope (model, metal, g);
+  model->offset[metal] = g->off_num / (g->off_den + AL_SITE_OFFSET_PRIOR_SITES);
+  for (guint q = 0; q < g->n_hyp && g->total > 0; q++)
+    model->weight[metal][q] = CLAMP (g->share[q] / g->total, AL_SITE_MIN_SHARE, 1.0);
+}
+
+/* The empty-site offsets, the share of each content and the breathing,
+ * by expectation–maximisation over all sites: each site's posterior over
+ * its contents weighs what it says about the offset (a = offset·(1 − c) +
+ * ref·c for content c), the shares and the breathing. Soft weights
+ * matter: a hard call would count only the emptiest-looking empty sites
+ * and pull the offset down. With little weight on empty or partly filled
+ * sites a sublattice's offset stays near its prior (a perfect crystal
+ * says little about its empty level, nor needs it). */
 static void
 refine_mixture (const GArray *sites,
-                AlSiteModel        *model)
+                AlSiteModel  *model)
 {
   for (int round = 0; round < AL_SITE_EM_ROUNDS; round++)
     {
-      double num[2] = { 0.0, 0.0 }, den[2] = { 0.0, 0.0 }, total[2] = { 0.0, 0.0 };
-      double share[2][AL_MAX_SPECIES + 1] = { { 0.0 } };
-      double b_num[2][AL_MAX_SPECIES + 1] = { { 0.0 } }, b_den[2][AL_MAX_SPECIES + 1] = { { 0.0 } };
-      guint n_hyp[2] = { 0, 0 };
-      gboolean partial[2][AL_MAX_SPECIES + 1] = { { FALSE } };
+      Gather g[2];
+      memset (g, 0, sizeof g);
+      for (int k = 0; k < 2; k++)
+        {
+          g[k].host_amp = g_array_new (FALSE, FALSE, sizeof (double));
+          g[k].host_breath = g_array_new (FALSE, FALSE, sizeof (double));
+        }
       for (guint i = 0; i < sites->len; i++)
         {
           const AlSite *s = &g_array_index (sites, AlSite, i);
           AlSiteHypothesis h[AL_MAX_SPECIES + 1];
-          double lp[AL_MAX_SPECIES + 1], top = -INFINITY, z = 0.0;
+          double post[AL_MAX_SPECIES + 1];
           int metal;
           guint n;
           if (!al_site_usable (s))
             continue;
           metal = al_site_is_metal (s);
-          n = n_hyp[metal] = al_site_hypotheses (model, s, h);
-          for (guint k = 0; k < n; k++)
-            top = MAX (top, lp[k] = log_score (model, h, k, metal, s));
-          for (guint k = 0; k < n; k++)
-            z += lp[k] = exp (lp[k] - top);
-          for (guint k = 0; k < n; k++)
-            {
-              double r = lp[k] / z, c = h[k].content;
-              share[metal][k] += r;
-              partial[metal][k] = h[k].species < 0 || (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT);
-              if (isfinite (s->breath))
-                {
-                  b_num[metal][k] += r * s->breath;
-                  b_den[metal][k] += r;
-                }
-              if (isfinite (c) && c < AL_SITE_PARTIAL_CONTENT)
-                {
-                  num[metal] += r * (1.0 - c) * (s->amp - s->ref_same * c);
-                  den[metal] += r * (1.0 - c) * (1.0 - c);
-                }
-            }
-          total[metal] += 1.0;
+          n = g[metal].n_hyp = al_site_hypotheses (model, s, h);
+          al_site_posterior (model, h, n, s, post);
+          gather_site (model, s, h, post, metal, &g[metal]);
         }
       for (int k = 0; k < 2; k++)
         {
-          /* Empty and partly filled sites share one breathing: the
-           * amplitude tells them apart, and alone each is too rare (and
-           * too often taken for the other) to learn its own. */
-          double pn = 0.0, pd = 0.0;
-          for (guint q = 0; q < n_hyp[k]; q++)
-            if (partial[k][q])
-              {
-                pn += b_num[k][q];
-                pd += b_den[k][q];
-              }
-          for (guint q = 0; q < n_hyp[k]; q++)
-            if (partial[k][q])
-              {
-                b_num[k][q] = pn;
-                b_den[k][q] = pd;
-              }
-          model->offset[k] = num[k] / (den[k] + AL_SITE_OFFSET_PRIOR_SITES);
-          for (guint q = 0; q < n_hyp[k] && total[k] > 0; q++)
-            {
-              model->weight[k][q] = CLAMP (share[k][q] / total[k], AL_SITE_MIN_SHARE, 1.0);
-              model->breath[k][q] = b_num[k][q] / (b_den[k][q] + AL_SITE_BREATH_PRIOR_SITES);
-            }
+          maximise (model, k, &g[k]);
+          g_array_unref (g[k].host_amp);
+          g_array_unref (g[k].host_breath);
         }
       model->exponent = fit_exponent (model->m, (model->mu[1] - model->offset[1])
                                                   / (model->mu[0] - model->offset[0]));
     }
-  g_debug ("sites: breathing sd %g / %g px; chalcogen site contents %g %g %g %g %g px",
-           sqrt (model->breath_var[0]), sqrt (model->breath_var[1]), model->breath[0][0],
+  g_debug ("sites: breathing sd %g / %g px, slope %g / %g px per unit amplitude, pull %g / %g px "
+           "per unit; chalcogen site contents %g %g %g %g %g px",
+           sqrt (model->breath_var[0]), sqrt (model->breath_var[1]), model->breath_slope[0],
+           model->breath_slope[1], model->breath_pull[0], model->breath_pull[1], model->breath[0][0],
            model->breath[0][1], model->breath[0][2], model->breath[0][3], model->breath[0][4]);
   g_debug ("sites: empty-site offsets chalcogen %g, metal %g; exponent %g; shares chalcogen "
            "%.4f %.4f %.4f %.4f %.4f, metal %.4f %.4f %.4f", model->offset[0], model->offset[1],

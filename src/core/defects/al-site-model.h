@@ -60,6 +60,17 @@ typedef struct
   /* How far the neighbours of each content move in (negative) or out,
    * learnt from the image, and the spread of that measure (px²). */
   double            breath[2][AL_MAX_SPECIES + 1];
+  /* Where detection found no column at a site it fitted the neighbours as
+   * if the site were empty, so whatever the site holds pulled them
+   * inwards, as a vacancy's relaxation would: the triangle shrinks by
+   * this much per unit of the content's amplitude (px; learnt from the
+   * image). */
+  double            breath_pull[2];
+  /* The breathing also follows the site's own amplitude: neighbours found
+   * a little inwards overlap the site and take some of its intensity
+   * (px per unit of amplitude above the content's mean, learnt from the
+   * host sites; the two measures would otherwise count it twice). */
+  double            breath_slope[2];
   double            breath_var[2];
 } AlSiteModel;
 
@@ -71,11 +82,11 @@ gboolean                al_site_model_fit     (const GArray           *sites,
 guint                   al_site_hypotheses    (const AlSiteModel      *model,
                                                const AlSite           *site,
                                                AlSiteHypothesis       *h);
-const AlSiteHypothesis *al_site_most_probable (const AlSiteModel      *model,
+void                    al_site_posterior     (const AlSiteModel      *model,
                                                const AlSiteHypothesis *h,
                                                guint                   n,
-                                               gboolean                metal_site,
-                                               const AlSite           *site);
+                                               const AlSite           *site,
+                                               double                 *post);
 const AlSiteHypothesis *al_site_by_species    (const AlSiteHypothesis *h,
                                                guint                   n,
                                                int                     species);

@@ -4,6 +4,7 @@
  * columns and Mo on chalcogen sites labelled S2, positions off by a few
  * pm. The image must put each defect right; the atoms alone cannot. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "defects/al-structure.h"
 #include "simulate/al-simulate.h"
@@ -17,11 +18,31 @@
  * (empty and S2 about 3.5 standard deviations apart at this dose). */
 #define WS2_METAL_BAR 0.95
 #define WS2_V_S2_BAR 0.75
+/* How far detection pulls each metal neighbour of a chalcogen column it
+ * missed towards it (fitted without that column: measured 0.24–0.29 px
+ * of triangle size at 10⁴ e⁻/Å², MoS2 1024²), and the most single-S
+ * calls a crystal without any may get per 1000 chalcogen sites. */
+#define PULL_PX 0.25
+#define PULL_RADIUS_NN 1.2
+/* Share of the chalcogen columns detection misses at 10⁴ e⁻/Å² (the
+ * dimmest: measured 1.8 %), and the disc they are read over (px). */
+#define DIM_MISSED_FRACTION 0.03
+#define DIM_RADIUS_PX 2.0
+#define FALSE_V_S_PER_1000 4.0
 
 typedef struct
 {
   guint truth, found, matched;
 } Tally;
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
 
 static AlSimResult *
 simulate (AlMaterialId id,
@@ -232,11 +253,121 @@ test_heavy_metal_neighbours (void)
     }
 }
 
+static double
+disc_sum (const AlSimResult *r,
+          double             x,
+          double             y)
+{
+  const float *f = al_image_frame_const (r->image, 0);
+  guint w = r->image->width, h = r->image->height;
+  double sum = 0.0;
+
+  for (long yy = lround (y - DIM_RADIUS_PX); yy <= lround (y + DIM_RADIUS_PX); yy++)
+    for (long xx = lround (x - DIM_RADIUS_PX); xx <= lround (x + DIM_RADIUS_PX); xx++)
+      if (xx >= 0 && yy >= 0 && xx < (long) w && yy < (long) h
+          && hypot (xx - x, yy - y) <= DIM_RADIUS_PX)
+        sum += f[yy * w + xx];
+  return sum;
+}
+
+/* The truth atoms, less the chalcogen columns that read dimmest in the
+ * image (their positions to missed), as detection at low dose misses
+ * them. */
+static AlAtoms *
+miss_dimmest (const AlSimResult *r,
+              GArray            *missed)
+{
+  const AlAtoms *truth = r->atoms->pdata[0];
+  int s2 = r->params.material->site_species[1];
+  g_autofree double *v = g_new (double, truth->n_atoms + 1);
+  g_autofree double *sorted = NULL;
+  AlAtoms *atoms = al_atoms_new (truth->n_atoms);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (SEED);
+  guint n = 0;
+  double cut;
+
+  for (guint i = 0; i < truth->n_atoms; i++)
+    if (truth->species[i] == s2)
+      v[n++] = disc_sum (r, truth->x[i], truth->y[i]);
+  sorted = g_memdup2 (v, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  cut = sorted[(guint) (DIM_MISSED_FRACTION * n)];
+  n = 0;
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      guint k;
+      if (truth->species[i] == s2 && v[n++] < cut)
+        {
+          g_array_append_val (missed, truth->x[i]);
+          g_array_append_val (missed, truth->y[i]);
+          continue;
+        }
+      k = al_atoms_append (atoms, truth->x[i] + g_rand_double_range (rand, -JITTER_PX, JITTER_PX),
+                           truth->y[i] + g_rand_double_range (rand, -JITTER_PX, JITTER_PX), truth->species[i]);
+      atoms->width[k] = truth->width[i];
+    }
+  return atoms;
+}
+
+/* The missed columns' metal neighbours, moved towards them as detection's
+ * fit, blind to the missed column, moves them. */
+static void
+pull_neighbours (AlAtoms      *atoms,
+                 const GArray *missed,
+                 int           metal,
+                 double        nn_px)
+{
+  for (guint q = 0; q < missed->len / 2; q++)
+    {
+      double mx = g_array_index (missed, double, 2 * q), my = g_array_index (missed, double, 2 * q + 1);
+      for (guint i = 0; i < atoms->n_atoms; i++)
+        {
+          double dx = mx - atoms->x[i], dy = my - atoms->y[i], d = hypot (dx, dy);
+          if (atoms->species[i] != metal || d > PULL_RADIUS_NN * nn_px || d <= 0.0)
+            continue;
+          atoms->x[i] += PULL_PX * dx / d;
+          atoms->y[i] += PULL_PX * dy / d;
+        }
+    }
+}
+
+/* A crystal with no chalcogen vacancy, whose "detection" missed the
+ * dimmest chalcogen columns and fitted their neighbours without them: the
+ * neighbours then sit inwards, as they would around a vacancy, and were
+ * read as one (about 16 false V_S per 1000 sites in simulated 1024²
+ * images, where only 1.8 % of the columns are missed). A site without a
+ * found column expects that pull, in proportion to what it holds. */
+static void
+test_missed_column_pull (void)
+{
+  g_autoptr (AlSimResult) r = simulate (AL_MATERIAL_MOS2, 1e4, "W_Mo=0.01");
+  const AlMaterial *m = r->params.material;
+  double nn_px = al_material_neighbour_nm (m) / r->params.pixel_size_nm;
+  g_autoptr (GArray) missed = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (AlAtoms) atoms = miss_dimmest (r, missed);
+  g_autoptr (AlStructure) s = NULL;
+  Tally t[AL_N_DEFECT_TYPES] = { { 0 } };
+  guint n_chalcogen = 0;
+  const AlAtoms *truth = r->atoms->pdata[0];
+
+  pull_neighbours (atoms, missed, m->site_species[0], nn_px);
+  s = analyse (atoms, r, TRUE);
+  tally (r, s, nn_px, t);
+  for (guint i = 0; i < truth->n_atoms; i++)
+    n_chalcogen += truth->species[i] == m->site_species[1];
+  g_test_message ("%u chalcogen sites, %u missed: %u called V_S, %u V_S2", n_chalcogen, missed->len / 2,
+                  t[AL_DEFECT_V_S].found, t[AL_DEFECT_V_S2].found);
+  g_assert_cmpuint (n_chalcogen, >, 1000);
+  g_assert_cmpuint (t[AL_DEFECT_V_S].truth, ==, 0);
+  g_assert_cmpfloat (t[AL_DEFECT_V_S].found, <=, FALSE_V_S_PER_1000 * n_chalcogen / 1000.0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/defects/site-classify", test_image_decides);
   g_test_add_func ("/core/defects/site-classify-ws2", test_heavy_metal_neighbours);
+  g_test_add_func ("/core/defects/site-classify-missed-column", test_missed_column_pull);
   return g_test_run ();
 }
