@@ -194,15 +194,59 @@ def graphene_label(shape, rows, px):
                        lambda r: GRAPHENE_CLASSES.get(r["species"]))
 
 
-def phase_label(shape, rows, px):
-    """Each pixel takes the phase of its nearest atom; vacuum beyond PHASE_RADIUS_NM."""
+# Phase labels by coordination (session 4). The simulator turns every
+# column within a patch's disc to 1T or 1T' (al-sim-planar.c); a metal just
+# inside the disc whose chalcogen columns lie outside it still has the
+# trigonal-prismatic (2H) surroundings in the image, and one just outside
+# may be ringed by 1T columns. A metal therefore takes the phase of most of
+# the chalcogen atoms around it: S2 / Se2 columns (2H sites, two atoms) and
+# the patch's single columns within METAL_CHALCOGEN_NM (projected M-X is
+# 0.18-0.19 nm, the next chalcogens are 0.37 nm away); ties keep the disc's
+# label.
+METAL_CHALCOGEN_NM = 0.25
+TMD_METALS = ("Mo", "W")
+CHALCOGEN_ATOMS = {"S2": 2, "Se2": 2, "Te": 2, "S": 1, "Se": 1}
+PHASE_LABELS = "coordination"   # or "disc": each atom its own true_defect_type
+
+
+def phase_of_atoms(rows, px, scheme=None):
+    """Each atom's phase class (PHASE_CLASSES index, vacuum excluded)."""
+    from scipy.spatial import cKDTree
+    cls = np.array([PHASE_OF_DEFECT.get(r["true_defect_type"], 0) for r in rows], np.uint8)
+    if (scheme or PHASE_LABELS) == "disc" or not rows:
+        return cls
+    pts = np.array([[float(r["y_px"]), float(r["x_px"])] for r in rows])
+    atoms = np.array([CHALCOGEN_ATOMS.get(r["species"], 0) for r in rows])
+    is_metal = np.array([r["species"] in TMD_METALS for r in rows])
+    tree = cKDTree(pts)
+    out = cls.copy()
+    amorphous = PHASE_CLASSES.index("amorphous")
+    for k in np.flatnonzero(is_metal & (cls != amorphous)):
+        near = [j for j in tree.query_ball_point(pts[k], METAL_CHALCOGEN_NM / px)
+                if atoms[j] and cls[j] != amorphous]
+        if not near:
+            continue
+        votes = np.zeros(len(PHASE_CLASSES))
+        for j in near:
+            votes[cls[j]] += atoms[j]
+        patch = int(np.argmax(votes[1:3])) + 1
+        if votes[patch] > votes[0]:
+            out[k] = patch
+        elif votes[0] > votes[patch]:
+            out[k] = 0
+    return out
+
+
+def phase_label(shape, rows, px, scheme=None):
+    """Each pixel takes the phase of its nearest atom (phase_of_atoms);
+    vacuum beyond PHASE_RADIUS_NM."""
     from scipy.spatial import cKDTree
     h, w = shape
     label = np.full(shape, PHASE_CLASSES.index("vacuum"), np.uint8)
     if not rows:
         return label
     pts = np.array([[float(r["y_px"]), float(r["x_px"])] for r in rows])
-    cls = np.array([PHASE_OF_DEFECT.get(r["true_defect_type"], 0) for r in rows], np.uint8)
+    cls = phase_of_atoms(rows, px, scheme)
     yy, xx = np.mgrid[0:h, 0:w]
     dist, idx = cKDTree(pts).query(np.stack([yy.ravel(), xx.ravel()], 1))
     near = dist <= PHASE_RADIUS_NM / px
@@ -238,8 +282,10 @@ def zscore(image):
     return ((img - img.mean()) / sd if sd > 0 else img * 0).astype(np.float32)
 
 
-def make_sample(cli, workdir, rng, task, size, dose=None, augment_on=True, hrtem_share=0.15):
-    """One (input, target, info) triple; input already normalised."""
+def make_sample(cli, workdir, rng, task, size, dose=None, augment_on=True, hrtem_share=0.15,
+                phase_scheme=None):
+    """One (input, target, info) triple; input already normalised.
+    phase_scheme: tmd-phase label definition (phase_of_atoms)."""
     material, px, args = random_scene(rng, task, size, dose, hrtem_share)
     image, rows, clean = simulate(cli, workdir, args, noiseless_too=(task == "tmd-denoise"))
     if task == "tmd-denoise":
@@ -255,19 +301,20 @@ def make_sample(cli, workdir, rng, task, size, dose=None, augment_on=True, hrtem
     elif task == "graphene-atoms":
         target = graphene_label(image.shape, rows, px)
     else:
-        target = phase_label(image.shape, rows, px)
+        target = phase_label(image.shape, rows, px, phase_scheme)
     return zscore(image), target, (material, px, args, rows)
 
 
 def make_set(cli, task, n, seed, size, dose=None, augment_on=True, hrtem_share=0.15,
-             keep_truth=False):
+             keep_truth=False, phase_scheme=None):
     """N samples; infos are the simulator arguments (with keep_truth:
     (material, pixel size, arguments, truth rows))."""
     rng = np.random.default_rng(seed)
     xs, ys, infos = [], [], []
     with tempfile.TemporaryDirectory() as workdir:
         for _ in range(n):
-            x, y, info = make_sample(cli, workdir, rng, task, size, dose, augment_on, hrtem_share)
+            x, y, info = make_sample(cli, workdir, rng, task, size, dose, augment_on, hrtem_share,
+                                     phase_scheme)
             xs.append(x)
             ys.append(y)
             infos.append(info if keep_truth else " ".join(info[2]))
