@@ -4,7 +4,9 @@
  *
  *   GSK_RENDERER=cairo xvfb-run -a build/tests/app/bench-canvas [IMAGE.tif]
  *
- * With --overlays-only it skips the runs without overlays. Without IMAGE
+ * With --overlays-only it skips the runs without overlays; --atoms N
+ * draws about N atoms instead of 10^5 (the honeycomb made denser, e.g.
+ * 1000000 for the 10^6-atom goal). Without IMAGE
  * it writes an 8192 x 8192 float32 TIFF of a noisy hexagonal
  * lattice to a temporary folder. It reports the load time and memory, then
  * pans at several zooms, timing each frame from the frame clock's
@@ -161,10 +163,18 @@ pan_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-/* About 10^5 atoms: a honeycomb over the whole image, with bonds and a
- * point defect every few hundred atoms. */
-#define OVERLAY_NN_PX 22.7
+/* About 10^5 atoms by default: a honeycomb over the whole image, with
+ * bonds and a point defect every few hundred atoms. A honeycomb of bond
+ * length d has 2 / (1.5 √3 d²) atoms per px². */
+#define OVERLAY_ATOMS 1e5
 #define OVERLAY_DEFECT_EVERY 300
+static double overlay_nn_px = 22.7;
+
+static void
+set_overlay_atoms (double n)
+{
+  overlay_nn_px = BENCH_SIDE * sqrt (2 / (1.5 * sqrt (3.0) * n));
+}
 
 static AlResults *
 make_overlay_results (void)
@@ -172,7 +182,7 @@ make_overlay_results (void)
   const AlMaterial *graphene = al_material_get (AL_MATERIAL_GRAPHENE);
   AlAnalysis *analysis = al_analysis_new ();
   AlFrameResult *r = al_frame_result_new (0);
-  double a = OVERLAY_NN_PX * sqrt (3.0), row = a * sqrt (3.0) / 2;
+  double a = overlay_nn_px * sqrt (3.0), row = a * sqrt (3.0) / 2;
   AlBondParams bond_params = { 0 };
   g_autoptr (GError) error = NULL;
 
@@ -183,11 +193,11 @@ make_overlay_results (void)
         double x = i * a + (j % 2) * a / 2, y = j * row;
         if (x >= 0 && x < BENCH_SIDE)
           al_atoms_append (r->atoms, x, y, 0);
-        if (x + a / 2 >= 0 && x + a / 2 < BENCH_SIDE && y + OVERLAY_NN_PX / 2 < BENCH_SIDE)
-          al_atoms_append (r->atoms, x + a / 2, y + OVERLAY_NN_PX / 2, 0);
+        if (x + a / 2 >= 0 && x + a / 2 < BENCH_SIDE && y + overlay_nn_px / 2 < BENCH_SIDE)
+          al_atoms_append (r->atoms, x + a / 2, y + overlay_nn_px / 2, 0);
       }
   r->structure = g_new0 (AlStructure, 1);
-  bond_params.nn_px = OVERLAY_NN_PX;
+  bond_params.nn_px = overlay_nn_px;
   r->structure->bonds = al_bonds_build (r->atoms, graphene, &bond_params, &error);
   if (r->structure->bonds == NULL)
     g_error ("%s", error->message);
@@ -354,10 +364,15 @@ main (int    argc,
   gboolean overlays_only = FALSE;
 
   gtk_init ();
-  if (argc > 1 && g_str_equal (argv[1], "--overlays-only"))
+  set_overlay_atoms (OVERLAY_ATOMS);
+  for (;;)
     {
-      overlays_only = TRUE;
-      argc--, argv++;
+      if (argc > 1 && g_str_equal (argv[1], "--overlays-only"))
+        overlays_only = TRUE, argc--, argv++;
+      else if (argc > 2 && g_str_equal (argv[1], "--atoms"))
+        set_overlay_atoms (g_ascii_strtod (argv[2], NULL)), argc -= 2, argv += 2;
+      else
+        break;
     }
   if (argc > 1)
     path = g_strdup (argv[1]);
