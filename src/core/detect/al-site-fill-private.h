@@ -27,6 +27,37 @@ typedef struct
 
 /* Which sites the columns predict: their honeycomb neighbours, or, with
  * `hollow`, the centres of the hexagons around them. */
+/* The sites columns place, gathered as columns are added (al-site-fill.c). */
+typedef struct
+{
+  GArray  *sites;      /* AlSite */
+  gint32  *grid;       /* first site of each cell, -1 for none */
+  guint    gw;
+  guint    gh;
+  double   cell;
+  guint    width;
+  guint    height;
+  double   split;
+  gboolean hollow;
+  double   dx[2][3];   /* the steps from a column, by whether bright == hollow */
+  double   dy[2][3];
+  guint    n_columns;  /* columns added so far */
+} AlSitePredictor;
+
+void    al_site_predictor_init  (AlSitePredictor   *pred,
+                                 guint              width,
+                                 guint              height,
+                                 double             nn,
+                                 double             split,
+                                 double             family,
+                                 gboolean           hollow);
+void    al_site_predictor_add   (AlSitePredictor   *pred,
+                                 const AlColumnFit *cols,
+                                 guint              n);
+void    al_site_predictor_clear (AlSitePredictor   *pred);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AlSitePredictor, al_site_predictor_clear)
+
 GArray *al_site_predict  (const AlColumnFit *cols,
                           guint              n,
                           guint              width,
@@ -75,6 +106,7 @@ guint   al_site_fill_hollows (const float            *frame,
                               double                  split,
                               double                  family,
                               double                  dim_amp,
+                              const GArray           *dim_sites,
                               guint                   n_threads,
                               GArray                 *single);
 

@@ -129,43 +129,70 @@ class_amplitude (const AlColumnFit *cols,
 
 /* Gathers the sites the columns place, merged where they agree. A bright
  * column sees its neighbours along the family F and the hexagon centres
- * along F + 60°; a dim column the other way round. */
-GArray *
-al_site_predict (const AlColumnFit *cols,
-                 guint              n,
-                 guint              width,
-                 guint              height,
-                 double             nn,
-                 double             split,
-                 double             family,
-                 gboolean           hollow)
+ * along F + 60°; a dim column the other way round. Columns are taken in
+ * the order of their indices, so a predictor fed columns [0, n) and then
+ * [n, m) holds what one fed [0, m) at once does (the rounds of
+ * al_site_fill only add columns). */
+void
+al_site_predictor_init (AlSitePredictor *pred,
+                        guint            width,
+                        guint            height,
+                        double           nn,
+                        double           split,
+                        double           family,
+                        gboolean         hollow)
 {
-  GArray *sites = g_array_new (FALSE, FALSE, sizeof (AlSite));
-  double cell = AL_SITE_MERGE_FRACTION * nn;
-  guint gw = (guint) (width / cell) + 3, gh = (guint) (height / cell) + 3;
-  g_autofree gint32 *grid = g_new (gint32, (gsize) gw * gh);
-
-  double dx[2][3], dy[2][3];
-
+  memset (pred, 0, sizeof *pred);
+  pred->sites = g_array_new (FALSE, FALSE, sizeof (AlSite));
+  pred->cell = AL_SITE_MERGE_FRACTION * nn;
+  pred->gw = (guint) (width / pred->cell) + 3;
+  pred->gh = (guint) (height / pred->cell) + 3;
+  pred->grid = g_new (gint32, (gsize) pred->gw * pred->gh);
+  pred->width = width;
+  pred->height = height;
+  pred->split = split;
+  pred->hollow = hollow;
   /* The three steps from a column, by whether it is bright == hollow. */
   for (int turned = 0; turned < 2; turned++)
     for (int k = 0; k < 3; k++)
       {
         double angle = family + k * 2.0 * G_PI / 3.0 + (turned ? G_PI / 3.0 : 0.0);
-        dx[turned][k] = nn * cos (angle);
-        dy[turned][k] = nn * sin (angle);
+        pred->dx[turned][k] = nn * cos (angle);
+        pred->dy[turned][k] = nn * sin (angle);
       }
-  for (gsize k = 0; k < (gsize) gw * gh; k++)
-    grid[k] = -1;
-  for (guint i = 0; i < n; i++)
+  for (gsize k = 0; k < (gsize) pred->gw * pred->gh; k++)
+    pred->grid[k] = -1;
+}
+
+void
+al_site_predictor_clear (AlSitePredictor *pred)
+{
+  g_clear_pointer (&pred->sites, g_array_unref);
+  g_clear_pointer (&pred->grid, g_free);
+}
+
+/* Adds the sites of columns [pred->n_columns, n) of `cols`. */
+void
+al_site_predictor_add (AlSitePredictor   *pred,
+                       const AlColumnFit *cols,
+                       guint              n)
+{
+  GArray *sites = pred->sites;
+  gint32 *grid = pred->grid;
+  double cell = pred->cell;
+  guint gw = pred->gw, width = pred->width, height = pred->height;
+  gboolean hollow = pred->hollow;
+
+  for (guint i = pred->n_columns; i < n; i++)
     {
-      gboolean bright = cols[i].amplitude >= split;
+      gboolean bright = cols[i].amplitude >= pred->split;
       gboolean site_class = hollow ? FALSE : !bright;
       if (!cols[i].ok)
         continue;
       for (int k = 0; k < 3; k++)
         {
-          double x = cols[i].x + dx[bright == hollow][k], y = cols[i].y + dy[bright == hollow][k];
+          double x = cols[i].x + pred->dx[bright == hollow][k];
+          double y = cols[i].y + pred->dy[bright == hollow][k];
           int gx, gy;
           gint32 found = -1;
           /* Sites on the image, to the outer edge of its outer pixels;
@@ -204,6 +231,26 @@ al_site_predict (const AlColumnFit *cols,
             }
         }
     }
+  pred->n_columns = MAX (pred->n_columns, n);
+}
+
+GArray *
+al_site_predict (const AlColumnFit *cols,
+                 guint              n,
+                 guint              width,
+                 guint              height,
+                 double             nn,
+                 double             split,
+                 double             family,
+                 gboolean           hollow)
+{
+  AlSitePredictor pred;
+  GArray *sites;
+
+  al_site_predictor_init (&pred, width, height, nn, split, family, hollow);
+  al_site_predictor_add (&pred, cols, n);
+  sites = g_steal_pointer (&pred.sites);
+  al_site_predictor_clear (&pred);
   return sites;
 }
 
@@ -301,21 +348,24 @@ fill_round (float                  *resid,
             const AlSiteFillParams *params,
             const float            *background,
             double                  var,
-            double                  split,
-            double                  family,
+            AlSitePredictor        *pred,
             const double           *class_amp)
 {
   const double nn = params->neighbour_px, s = params->width_px;
-  g_autoptr (GArray) sites = al_site_predict ((AlColumnFit *) fits->data, fits->len, width,
-                                              height, nn, split, family, FALSE);
+  GArray *sites;
   g_autoptr (GArray) taken = g_array_new (FALSE, FALSE, sizeof (AlColumnFit));
-  g_autofree AlColumnFit *out = g_new (AlColumnFit, MAX (sites->len, 1));
+  g_autofree AlColumnFit *out = NULL;
   AlColumnGrid grid;
-  RoundJob job = { resid, width, height, (AlColumnFit *) fits->data, &grid, sites, params,
-                   background, var,
-                   log (params->prior_occupied / (1.0 - params->prior_occupied)), class_amp,
-                   out };
+  RoundJob job;
 
+  /* The sites of every column so far (those of the last round's added). */
+  al_site_predictor_add (pred, (AlColumnFit *) fits->data, fits->len);
+  sites = pred->sites;
+  out = g_new (AlColumnFit, MAX (sites->len, 1));
+  job = (RoundJob) { resid, width, height, (AlColumnFit *) fits->data, &grid, sites, params,
+                     background, var,
+                     log (params->prior_occupied / (1.0 - params->prior_occupied)), class_amp,
+                     out };
   al_column_grid_init (&grid, (AlColumnFit *) fits->data, NULL, fits->len, width, height,
                        AL_SITE_EMPTY_FRACTION * nn);
   al_parallel_range (params->n_threads, sites->len, test_sites, &job);
@@ -346,6 +396,7 @@ al_site_fill (const float            *frame,
   g_autofree float *smooth = NULL;
   double split, family, var, class_amp[2];
   guint n_old = fits->len;
+  g_auto (AlSitePredictor) pred = { 0 };
 
   g_return_val_if_fail (params->prior_occupied > 0 && params->prior_occupied < 1, 0);
   if (!al_sites_honeycomb ((AlColumnFit *) fits->data, fits->len, width, height,
@@ -363,17 +414,20 @@ al_site_fill (const float            *frame,
                                  params->n_threads);
   al_parallel_subtract (params->n_threads, resid, smooth, resid, n_px);
   var = pow (al_filter_noise_sigma (resid, width, height), 2);
+  al_site_predictor_init (&pred, width, height, params->neighbour_px, split, family, FALSE);
   for (int round = 0; round < AL_SITE_FILL_ROUNDS; round++)
     {
-      guint added = fill_round (resid, width, height, fits, params, background, var, split,
-                                family, class_amp);
+      guint added = fill_round (resid, width, height, fits, params, background, var, &pred,
+                                class_amp);
       g_debug ("site fill: round %d took %u sites (split %g, class amplitudes %g / %g)",
                round, added, split, class_amp[0], class_amp[1]);
       if (added == 0)
         break;
     }
+  /* The dim sites of every column, for the 1T step. */
+  al_site_predictor_add (&pred, (AlColumnFit *) fits->data, fits->len);
   al_site_fill_hollows (frame, width, height, fits, background, params->width_px,
-                        params->neighbour_px, var, split, family, class_amp[0], params->n_threads,
-                        single);
+                        params->neighbour_px, var, split, family, class_amp[0], pred.sites,
+                        params->n_threads, single);
   return fits->len - n_old;
 }

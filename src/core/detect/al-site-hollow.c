@@ -90,14 +90,16 @@ find_nearest (guint    j,
 }
 
 /* The supported centres and dim sites, and which column (if any) holds
- * each. */
+ * each; `dim_sites` are the dim sites every column places (what
+ * al_site_predict gives with hollow FALSE). */
 static GArray *
-predict_phase_sites (GArray *fits,
-                     guint   width,
-                     guint   height,
-                     double  nn,
-                     double  split,
-                     double  family)
+predict_phase_sites (GArray       *fits,
+                     guint         width,
+                     guint         height,
+                     double        nn,
+                     double        split,
+                     double        family,
+                     const GArray *dim_sites)
 {
   const AlColumnFit *cols = (const AlColumnFit *) fits->data;
   GArray *out = g_array_new (FALSE, FALSE, sizeof (PhaseSite));
@@ -107,8 +109,10 @@ predict_phase_sites (GArray *fits,
   al_column_grid_init (&grid, cols, NULL, fits->len, width, height, empty);
   for (int centre = 0; centre < 2; centre++)
     {
-      g_autoptr (GArray) sites = al_site_predict (cols, fits->len, width, height, nn, split,
-                                                  family, centre);
+      g_autoptr (GArray) own = centre ? al_site_predict (cols, fits->len, width, height, nn,
+                                                         split, family, TRUE)
+                                      : NULL;
+      const GArray *sites = centre ? own : dim_sites;
       for (guint k = 0; k < sites->len; k++)
         {
           const AlSite *site = &g_array_index (sites, AlSite, k);
@@ -505,6 +509,7 @@ al_site_fill_hollows (const float *frame,
                       double       split,
                       double       family,
                       double       dim_amp,
+                      const GArray *dim_sites,
                       guint        n_threads,
                       GArray      *single)
 {
@@ -513,7 +518,7 @@ al_site_fill_hollows (const float *frame,
 
   if (!(var > 0) || !(dim_amp > 0))
     return 0;
-  sites = predict_phase_sites (fits, width, height, neighbour_px, split, family);
+  sites = predict_phase_sites (fits, width, height, neighbour_px, split, family, dim_sites);
   measure_sites (frame, width, height, fits, sites, width_px, neighbour_px, var, split, dim_amp,
                  n_threads);
   judge_sites (sites, width, height, neighbour_px, n_threads);
