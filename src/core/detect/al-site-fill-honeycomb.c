@@ -29,8 +29,11 @@
 #include "detect/al-refine-private.h"
 
 /* A site is held when a found column is within this many neighbour
- * distances. */
-#define AL_HC_FILL_HELD_FRACTION 0.45
+ * distances: more than half, so that an Si in a divacancy (Si_C4, half a
+ * distance from each of its two sites) holds both and no carbon is put
+ * beside it (graphene 768² at 10⁵: Si_C4 recall 0.64 -> 1.00); a column
+ * on its own site reaches no other. */
+#define AL_HC_FILL_HELD_FRACTION 0.6
 /* The site's fit uses pixels within this many widths. */
 #define AL_HC_FILL_WINDOW_SIGMAS 2.5
 /* The reference amplitude's fixed point is believed up to this many times

@@ -33,6 +33,9 @@
  * amplitude on BACKGROUND), the boundary's offset (x + 0.3 y, px), and
  * the share of sites allowed on the wrong grain. */
 #define TWO_GRAIN_SIDE 320
+/* A column this many bond lengths from an Si_C4 is one the prior put on
+ * the divacancy's empty sites (its real neighbours are 1.3 away). */
+#define SI_CROWD_NN 0.75
 #define TWO_GRAIN_AMP 0.3
 #define TWO_GRAIN_SPLIT_PX 190.0
 #define TWO_GRAIN_MAX_WRONG 0.02
@@ -199,6 +202,55 @@ test_two_grains_owner (void)
   al_honeycomb_lattice_clear (&lattice);
 }
 
+/* An Si in a divacancy (Si_C4) sits half a bond length from the two sites
+ * of the missing pair: no carbon is put on them beside it (graphene 384² at
+ * 10⁵ e⁻/Å²; the prior used to fill one or both at most Si_C4). */
+static void
+test_si_divacancy (void)
+{
+  const AlMaterial *m = al_material_get (AL_MATERIAL_GRAPHENE);
+  int si = al_material_species_index (m, "Si");
+  g_autoptr (GError) error = NULL;
+  AlSimParams sp;
+  AlSimResult *sim;
+  AlDetectParams dp;
+  g_autoptr (AlAtoms) found = NULL;
+  const AlAtoms *truth;
+  guint n_si = 0, crowded = 0;
+  double nn;
+
+  al_sim_params_init (&sp, m);
+  sp.width = sp.height = SIM_SIDE;
+  sp.dose = 1e5;
+  sp.seed = 3;
+  g_assert_true (al_sim_defect_spec_parse (&sp.defects, m, "Si_C4=0.006", &error));
+  sim = al_simulate_run (&sp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  al_detect_params_init (&dp);
+  dp.material = m;
+  dp.pixel_size_nm = sim->image->pixel_size;
+  dp.n_threads = 2;
+  found = al_detect_run (sim->image->pixels, SIM_SIDE, SIM_SIDE, &dp, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  truth = g_ptr_array_index (sim->atoms, 0);
+  nn = al_material_neighbour_nm (m) / sim->image->pixel_size;
+  for (guint i = 0; i < truth->n_atoms; i++)
+    {
+      guint near = 0;
+      if (truth->species[i] != si)
+        continue;
+      n_si++;
+      for (guint j = 0; j < found->n_atoms; j++)
+        near += hypot (found->x[j] - truth->x[i], found->y[j] - truth->y[i]) < SI_CROWD_NN * nn;
+      /* The Si itself, and nothing else that close. */
+      crowded += near > 1;
+    }
+  g_test_message ("%u of %u Si_C4 with a column beside them", crowded, n_si);
+  g_assert_cmpuint (n_si, >=, 3);
+  g_assert_cmpuint (crowded, ==, 0);
+  al_sim_result_free (sim);
+}
+
 /* Graphene at 10⁴ e⁻/Å² with every point defect: a carbon column
  * collects about 5 electrons on 0.5 counts of detector noise per pixel
  * (amplitude about 0.7 of its standard error), so only the lattice finds
@@ -257,6 +309,7 @@ main (int    argc,
   g_test_add_func ("/core/detect/site-fill-honeycomb/synthetic", test_fill_synthetic);
   g_test_add_func ("/core/detect/site-fill-honeycomb/noise", test_noise_no_lattice);
   g_test_add_func ("/core/detect/site-fill-honeycomb/two-grains", test_two_grains_owner);
+  g_test_add_func ("/core/detect/site-fill-honeycomb/si-divacancy", test_si_divacancy);
   g_test_add_func ("/core/detect/site-fill-honeycomb/graphene-low-dose", test_graphene_low_dose);
   return g_test_run ();
 }
