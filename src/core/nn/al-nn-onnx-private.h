@@ -63,6 +63,25 @@ gboolean al_onnx_try_fold       (AlOnnxLoader *loader, const Onnx__NodeProto *pr
 gboolean al_onnx_translate_node (AlOnnxLoader *loader, const Onnx__NodeProto *proto,
                                  GError **error);
 
+/* What the operator translators share (al-nn-onnx-ops.c): a new engine
+ * node, its output, an input computed from the image, a constant input
+ * (`optional`: may be absent, *out NULL), and a range check, each setting
+ * an error that names the node. */
+AlNnNode    *al_onnx_add_node    (const AlOnnxNode *n, AlNnOpKind kind, guint n_inputs);
+gboolean     al_onnx_set_output  (const AlOnnxNode *n, AlNnNode *node, guint channels,
+                                  GError **error);
+AlOnnxValue *al_onnx_act_input   (const AlOnnxNode *n, guint i, GError **error);
+gboolean     al_onnx_const_input (const AlOnnxNode *n, guint i, gboolean optional,
+                                  AlOnnxValue **out, GError **error);
+gboolean     al_onnx_check_range (const AlOnnxNode *n, const char *what, gint64 value,
+                                  gint64 lo, gint64 hi, GError **error);
+/* The windowed operators (al-nn-onnx-spatial.c); `transpose`: ConvTranspose,
+ * `is_max`: MaxPool, `upsample`: the opset-7/9 Upsample. */
+gboolean al_onnx_translate_conv   (const AlOnnxNode *n, gboolean transpose, GError **error);
+gboolean al_onnx_translate_pool   (const AlOnnxNode *n, gboolean is_max, GError **error);
+gboolean al_onnx_translate_resize (const AlOnnxNode *n, gboolean upsample, GError **error);
+gboolean al_onnx_translate_pad    (const AlOnnxNode *n, GError **error);
+
 /* helpers (al-nn-onnx.c) */
 AlOnnxValue *al_onnx_input        (const AlOnnxNode *n, guint i);   /* NULL: absent */
 gboolean     al_onnx_tensor_value (AlOnnxLoader *loader, const Onnx__TensorProto *t,
