@@ -400,7 +400,7 @@ al_site_fill (const float            *frame,
 
   g_return_val_if_fail (params->prior_occupied > 0 && params->prior_occupied < 1, 0);
   if (!al_sites_honeycomb ((AlColumnFit *) fits->data, fits->len, width, height,
-                           params->neighbour_px, &split, &family))
+                           params->neighbour_px, params->n_threads, &split, &family))
     return 0;
   class_amp[0] = class_amplitude ((AlColumnFit *) fits->data, fits->len, split, FALSE);
   class_amp[1] = class_amplitude ((AlColumnFit *) fits->data, fits->len, split, TRUE);

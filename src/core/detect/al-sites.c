@@ -223,6 +223,7 @@ al_sites_honeycomb (const AlColumnFit *columns,
                     guint              width,
                     guint              height,
                     double             neighbour_px,
+                    guint              n_threads,
                     double            *split,
                     double            *family)
 {
@@ -231,7 +232,7 @@ al_sites_honeycomb (const AlColumnFit *columns,
 
   for (guint i = 0; i < n_columns; i++)
     all[i] = columns[i].ok;
-  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, 1, &s))
+  if (!site_model (columns, n_columns, all, NULL, width, height, neighbour_px, n_threads, &s))
     return FALSE;
   *split = s.split;
   *family = s.family;

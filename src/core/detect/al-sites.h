@@ -26,6 +26,7 @@ gboolean al_sites_honeycomb     (const AlColumnFit *columns,
                                  guint              width,
                                  guint              height,
                                  double             neighbour_px,
+                                 guint              n_threads,
                                  double            *split,
                                  double            *family);
 
