@@ -14,6 +14,10 @@
 #define AL_EDGE_MIN_HOLE_HEXAGONS 8.0
 /* A honeycomb column with this many bonds is inside the crystal. */
 #define AL_EDGE_FULL_DEGREE 3
+/* An atom by the border is an edge atom when a bond it lost points at
+ * least this far (in d) inside the field (lost_bond_inside). */
+#define AL_EDGE_INSIDE_NN 0.5
+#define AL_EDGE_MAX_BONDS 12
 /* Fewest atoms in a reported edge. */
 #define AL_EDGE_MIN_ATOMS 3
 /* An atom joins a grain when its orientation is within this of the
@@ -46,6 +50,47 @@ near_border (double x,
              double margin)
 {
   return x < x0 + margin || y < y0 + margin || x > x1 - margin || y > y1 - margin;
+}
+
+/* Whether an atom by the field's border lost a bond to vacuum inside the
+ * field: one of its three bond directions (from the bonds it has) has no
+ * bond, and the neighbour there would lie inside the field by at least
+ * AL_EDGE_INSIDE_NN. The crystal cut by the field's border loses bonds
+ * only outwards; an edge that runs into the border loses them inwards
+ * too, and its atoms there are edge atoms (about a tenth of the edge
+ * atoms of a simulated 1024² MoS2 field were within the border margin). */
+static gboolean
+lost_bond_inside (const AlAtoms *atoms,
+                  const AlBonds *bonds,
+                  guint32        a,
+                  double         x0,
+                  double         y0,
+                  double         x1,
+                  double         y1)
+{
+  double vx[AL_EDGE_MAX_BONDS], vy[AL_EDGE_MAX_BONDS], phi, in = AL_EDGE_INSIDE_NN * bonds->nn_px;
+  guint n = 0;
+
+  for (guint32 h = bonds->offset[a]; h < bonds->offset[a + 1] && n < AL_EDGE_MAX_BONDS; h++)
+    {
+      vx[n] = atoms->x[bonds->neighbour[h]] - atoms->x[a];
+      vy[n++] = atoms->y[bonds->neighbour[h]] - atoms->y[a];
+    }
+  if (n == 0 || n >= AL_EDGE_FULL_DEGREE)
+    return FALSE;
+  phi = al_site_bond_angle (vx, vy, n, 0.0);
+  for (int k = 0; k < 3; k++)
+    {
+      double u = phi + k * 2.0 * G_PI / 3.0, x, y;
+      gboolean bonded = FALSE;
+      for (guint q = 0; q < n; q++)
+        bonded |= fabs (remainder (atan2 (vy[q], vx[q]) - u, 2.0 * G_PI)) < G_PI / 6.0;
+      x = atoms->x[a] + bonds->nn_px * cos (u);
+      y = atoms->y[a] + bonds->nn_px * sin (u);
+      if (!bonded && x > x0 + in && y > y0 + in && x < x1 - in && y < y1 - in)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Area enclosed by a face walk (shoelace), px². */
@@ -175,7 +220,8 @@ al_edges_find (const AlAtoms *atoms,
       for (guint k = 0; k <= n; k++)
         {
           guint32 a = mem[(start + k) % n];
-          gboolean border = near_border (atoms->x[a], atoms->y[a], x0, y0, x1, y1, margin);
+          gboolean border = near_border (atoms->x[a], atoms->y[a], x0, y0, x1, y1, margin)
+                            && !lost_bond_inside (atoms, bonds, a, x0, y0, x1, y1);
           if (border || k == n)
             {
               if (k == n && !border)
