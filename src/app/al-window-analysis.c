@@ -186,11 +186,11 @@ open_side_panel (AlWindow *self)
 {
   const char *panel = self->result_panel != NULL ? self->result_panel : "classification";
 
-  if (adw_flap_get_reveal_flap (self->flap))
+  if (adw_flap_get_reveal_flap (self->flap) || self->side_panel_pending)
     return;
   if (gtk_stack_get_child_by_name (self->panel_stack, panel) != NULL)
     gtk_stack_set_visible_child_name (self->panel_stack, panel);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  _al_window_reveal_side_panel (self);
 }
 
 static void
@@ -229,7 +229,7 @@ on_analyzed (GObject      *source,
   start = g_get_monotonic_time ();
   _al_window_take_analysis (self, output->results, output->document);
   g_debug ("analysis results applied in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  _al_window_reveal_side_panel (self);
   _al_window_show_result_panel (self);
   _al_window_show_result_layer (self);
 }

@@ -87,7 +87,7 @@ _al_window_choose_defect (AlWindow *self,
     }
   if (index >= 0 && reveal)
     {
-      adw_flap_set_reveal_flap (self->flap, TRUE);
+      _al_window_reveal_side_panel (self);
       gtk_stack_set_visible_child_name (self->panel_stack, "inspector");
     }
   al_inspector_panel_show_defect (self->inspector_panel, self->results, al_canvas_get_frame (self->canvas),

@@ -76,6 +76,7 @@ struct _AlWindow
   guint             autosave_id;
   char             *result_panel;     /* atomlens --panel */
   char             *result_layer;     /* atomlens --show-layer */
+  gboolean          side_panel_pending; /* revealed after the first layout */
   GArray           *selection;        /* guint: atoms chosen by a box */
 
   /* al-window-defects.c: a defect chosen on its own, by its centre. */
@@ -130,6 +131,9 @@ void     _al_window_clear_results  (AlWindow *self);
  * al_window_set_result_layer) are shown. */
 void     _al_window_show_result_panel (AlWindow *self);
 void     _al_window_show_result_layer (AlWindow *self);
+/* Reveals the side panel (the flap), at once or, before the window's
+ * first layout, after it. */
+void     _al_window_reveal_side_panel (AlWindow *self);
 
 void     _al_window_show_results   (AlWindow  *self,
                                     AlResults *results,

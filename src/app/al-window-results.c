@@ -176,6 +176,40 @@ _al_window_show_result_panel (AlWindow *self)
     gtk_stack_set_visible_child_name (self->panel_stack, panel);
 }
 
+static void
+on_after_paint (GdkFrameClock *clock,
+                AlWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint, self);
+  self->side_panel_pending = FALSE;
+  _al_window_reveal_side_panel (self);
+}
+
+/* AdwFlap (libadwaita 1.2) starts its reveal spring with a velocity
+ * divided by the flap's allocated width: 0/0 when the window is mapped
+ * but not yet laid out (an Analyze started at once, the first frame late
+ * under load). The progress then stays NaN and the flap allocates its
+ * children INT_MIN wide. So, until the flap has a size, the reveal waits
+ * for the end of the next frame, when layout is done; unmapped, the
+ * animation is skipped and revealing at once is safe. */
+void
+_al_window_reveal_side_panel (AlWindow *self)
+{
+  GtkWidget *flap = GTK_WIDGET (self->flap);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (flap);
+
+  if (adw_flap_get_reveal_flap (self->flap) || self->side_panel_pending)
+    return;
+  if (!gtk_widget_get_mapped (flap) || gtk_widget_get_width (flap) > 0 || clock == NULL)
+    {
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      return;
+    }
+  self->side_panel_pending = TRUE;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint), self, 0);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
 void
 al_window_set_result_layer (AlWindow   *self,
                             const char *name)
@@ -238,7 +272,7 @@ al_window_select_at (AlWindow *self,
   _al_window_update_actions (self);
   if (atom >= 0)
     {
-      adw_flap_set_reveal_flap (self->flap, TRUE);
+      _al_window_reveal_side_panel (self);
       gtk_stack_set_visible_child_name (self->panel_stack, "inspector");
     }
   return atom;
