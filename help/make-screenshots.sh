@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # help/make-screenshots.sh: remakes the user guide's screenshots
-# (help/images/*.png) from simulated MoS2 images with tools/screenshot.sh.
+# (help/images/*.png) with tools/screenshot.sh: a simulated MoS2 image, the
+# bundled graphene sample (data/samples/graphene.tif) and a simulated series.
 # Needs a build (./run test), Xvfb, dbus-run-session and ImageMagick.
 # Each shot opens the image, analyses it and shows one side panel; the
 # PNGs are reduced to 128 colours (about 0.3 MB each).
@@ -32,5 +33,8 @@ shot () {
 mkdir -p help/images
 for panel in layers classification inspector strain metadata; do
   shot "$panel" "$tmp/mos2-512.tif" "$panel" "$SETTLE"
+done
+for panel in layers classification inspector strain metadata; do
+  shot "graphene-$panel" data/samples/graphene.tif "$panel" "$SETTLE"
 done
 shot series "$tmp/series.tif" time $((SETTLE * 2))
