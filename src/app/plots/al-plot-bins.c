@@ -3,43 +3,7 @@
 
 #include <math.h>
 
-/* The k-th smallest of v[0..n) (v reordered): quickselect, linear on
- * average, where a full sort of 10^5 bond lengths cost tens of
- * milliseconds. */
-static float
-select_nth (float *v,
-            gssize n,
-            gssize k)
-{
-  gssize lo = 0, hi = n - 1;
-
-  while (lo < hi)
-    {
-      float pivot = v[lo + (hi - lo) / 2];
-      gssize i = lo, j = hi;
-
-      while (i <= j)
-        {
-          while (v[i] < pivot)
-            i++;
-          while (v[j] > pivot)
-            j--;
-          if (i <= j)
-            {
-              float t = v[i];
-              v[i] = v[j], v[j] = t;
-              i++, j--;
-            }
-        }
-      if (k <= j)
-        hi = j;
-      else if (k >= i)
-        lo = i;
-      else
-        break;
-    }
-  return v[k];
-}
+#include "graph/al-select.h"
 
 /* The 1st and 99th percentiles of the finite values: a few wild values
  * must not squeeze the histogram into one bar. */
@@ -57,8 +21,8 @@ percentile_range (const float *values,
       finite[m++] = values[i];
   if (m == 0)
     return FALSE;
-  *lo = select_nth (finite, m, (gssize) (0.01 * (m - 1)));
-  *hi = select_nth (finite, m, (gssize) (0.99 * (m - 1)));
+  *lo = al_select_kth_float (finite, m, (gsize) (0.01 * (m - 1)));
+  *hi = al_select_kth_float (finite, m, (gsize) (0.99 * (m - 1)));
   if (!(*hi > *lo))
     {
       double pad = fabs (*lo) > 0 ? fabs (*lo) * 0.05 : 1;

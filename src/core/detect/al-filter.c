@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "detect/al-parallel.h"
+#include "graph/al-select.h"
 
 /* The Gaussian kernel is cut where it falls below ~0.2 % of its peak. */
 #define AL_FILTER_KERNEL_SIGMAS 3.5
@@ -329,47 +330,6 @@ al_filter_background_threaded (const float *in,
   al_parallel_range (n_threads, height, block_interpolate, &b);
 }
 
-/* Puts the k-th smallest of v[0..n) at v[k] (Hoare's selection, median of
- * three pivots): linear time on average, where sorting would be n log n. */
-static void
-select_kth (float *v,
-            gsize  n,
-            gsize  k)
-{
-  gsize lo = 0, hi = n - 1;
-
-  while (hi > lo)
-    {
-      gsize mid = lo + (hi - lo) / 2, i = lo, j = hi;
-      float a = v[lo], b = v[mid], c = v[hi];
-      float pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-
-      while (i <= j)
-        {
-          while (v[i] < pivot)
-            i++;
-          while (v[j] > pivot)
-            j--;
-          if (i <= j)
-            {
-              float t = v[i];
-              v[i] = v[j];
-              v[j] = t;
-              i++;
-              if (j == 0)
-                break;
-              j--;
-            }
-        }
-      if (k <= j)
-        hi = j;
-      else if (k >= i)
-        lo = i;
-      else
-        return;
-    }
-}
-
 /* The value below which `fraction` of `values` lie (selects on a copy). */
 double
 al_filter_percentile (const float *values,
@@ -383,8 +343,7 @@ al_filter_percentile (const float *values,
     return 0.0;
   copy = g_memdup2 (values, n_values * sizeof *values);
   k = (gsize) CLAMP (fraction * (n_values - 1) + 0.5, 0, n_values - 1);
-  select_kth (copy, n_values, k);
-  return copy[k];
+  return al_select_kth_float (copy, n_values, k);
 }
 
 /* The standard deviation of the pixel noise, from the median absolute value

@@ -44,6 +44,46 @@ al_select_kth (double *v,
   return v[k];
 }
 
+/* The same for float arrays (detection maps, plotted values). */
+static inline float
+al_select_kth_float (float *v,
+                     gsize  n,
+                     gsize  k)
+{
+  gsize lo = 0, hi = n - 1;
+
+  g_return_val_if_fail (n > 0 && k < n, 0.0f);
+  while (lo < hi)
+    {
+      float pivot = v[lo + (hi - lo) / 2];
+      gsize i = lo, j = hi;
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              float t = v[i];
+              v[i] = v[j];
+              v[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+  return v[k];
+}
+
 static inline double
 al_select_median (double *v,
                   gsize   n)
